@@ -7,7 +7,7 @@ export const Produce = api({
   valid: '0-9',
   flexible: '9+',
   request: [
-    field('transactionalId', 'string', '3+', { nullable: '3+' }),
+    field('transactionalId', 'string', '3+', { nullable: '3+', default: null }),
     field('acks', 'int16', '0+'),
     field('timeoutMs', 'int32', '0+'),
     array('topicData', '0+', [
@@ -29,7 +29,7 @@ export const Produce = api({
         field('logStartOffset', 'int64', '5+', { default: -1 }),
         array('recordErrors', '8+', [
           field('batchIndex', 'int32', '8+'),
-          field('batchIndexErrorMessage', 'string', '8+', { nullable: '8+' }),
+          field('batchIndexErrorMessage', 'string', '8+', { nullable: '8+', default: null }),
         ]),
         field('errorMessage', 'string', '8+', { nullable: '8+', default: null }),
       ]),
