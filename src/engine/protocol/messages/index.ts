@@ -5,9 +5,64 @@
  */
 import type { ApiSchema } from '../schema.js';
 import { Produce } from './00-produce.js';
+import { Fetch } from './01-fetch.js';
+import { ListOffsets } from './02-list-offsets.js';
+import { Metadata } from './03-metadata.js';
+import { OffsetCommit } from './08-offset-commit.js';
+import { OffsetFetch } from './09-offset-fetch.js';
+import { FindCoordinator } from './10-find-coordinator.js';
+import { JoinGroup } from './11-join-group.js';
+import { Heartbeat } from './12-heartbeat.js';
+import { LeaveGroup } from './13-leave-group.js';
+import { SyncGroup } from './14-sync-group.js';
+import { DescribeGroups } from './15-describe-groups.js';
+import { ListGroups } from './16-list-groups.js';
+import { SaslHandshake } from './17-sasl-handshake.js';
 import { ApiVersions } from './18-api-versions.js';
+import { CreateTopics } from './19-create-topics.js';
+import { DeleteTopics } from './20-delete-topics.js';
+import { DeleteRecords } from './21-delete-records.js';
+import { InitProducerId } from './22-init-producer-id.js';
+import { OffsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
+import { DescribeConfigs } from './32-describe-configs.js';
+import { AlterConfigs } from './33-alter-configs.js';
+import { SaslAuthenticate } from './36-sasl-authenticate.js';
+import { CreatePartitions } from './37-create-partitions.js';
+import { DeleteGroups } from './42-delete-groups.js';
+import { IncrementalAlterConfigs } from './44-incremental-alter-configs.js';
+import { OffsetDelete } from './47-offset-delete.js';
+import { DescribeCluster } from './60-describe-cluster.js';
 
-export const schemas: readonly ApiSchema[] = [Produce, ApiVersions];
+export const schemas: readonly ApiSchema[] = [
+  Produce,
+  Fetch,
+  ListOffsets,
+  Metadata,
+  OffsetCommit,
+  OffsetFetch,
+  FindCoordinator,
+  JoinGroup,
+  Heartbeat,
+  LeaveGroup,
+  SyncGroup,
+  DescribeGroups,
+  ListGroups,
+  SaslHandshake,
+  ApiVersions,
+  CreateTopics,
+  DeleteTopics,
+  DeleteRecords,
+  InitProducerId,
+  OffsetForLeaderEpoch,
+  DescribeConfigs,
+  AlterConfigs,
+  SaslAuthenticate,
+  CreatePartitions,
+  DeleteGroups,
+  IncrementalAlterConfigs,
+  OffsetDelete,
+  DescribeCluster,
+];
 
 const byKey = new Map<number, ApiSchema>(schemas.map((s) => [s.apiKey, s]));
 
@@ -15,4 +70,33 @@ export function schemaFor(apiKey: number): ApiSchema | undefined {
   return byKey.get(apiKey);
 }
 
-export { Produce, ApiVersions };
+export {
+  Produce,
+  Fetch,
+  ListOffsets,
+  Metadata,
+  OffsetCommit,
+  OffsetFetch,
+  FindCoordinator,
+  JoinGroup,
+  Heartbeat,
+  LeaveGroup,
+  SyncGroup,
+  DescribeGroups,
+  ListGroups,
+  SaslHandshake,
+  ApiVersions,
+  CreateTopics,
+  DeleteTopics,
+  DeleteRecords,
+  InitProducerId,
+  OffsetForLeaderEpoch,
+  DescribeConfigs,
+  AlterConfigs,
+  SaslAuthenticate,
+  CreatePartitions,
+  DeleteGroups,
+  IncrementalAlterConfigs,
+  OffsetDelete,
+  DescribeCluster,
+};
