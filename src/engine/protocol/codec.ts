@@ -45,7 +45,8 @@ function defaultFor(f: Field, version: number): unknown {
       return inRange(f.nullable, version) ? null : '';
     case 'bytes':
     case 'records':
-      return null;
+      // Kafka's default for non-nullable bytes is an empty array.
+      return inRange(f.nullable, version) ? null : Buffer.alloc(0);
     case 'uuid':
       return '00000000000000000000000000000000';
     case 'struct':
@@ -190,6 +191,14 @@ function writePrimitive(w: Writer, type: string, v: any, flexible: boolean): voi
       return;
     case 'bytes':
     case 'records':
+      if (Array.isArray(v)) {
+        // Record data read from several places of a segment: written as one field, no copy.
+        const total = v.reduce((n: number, b: Uint8Array) => n + b.length, 0);
+        if (flexible) w.uvarint(total + 1);
+        else w.int32(total);
+        for (const b of v) w.raw(b);
+        return;
+      }
       if (flexible) w.compactNullableBytes(v);
       else w.nullableBytes(v);
       return;
@@ -226,15 +235,38 @@ function writeValue(w: Writer, f: Field, v: any, version: number, flexible: bool
     }
     return;
   }
-  if (v == null && !nullable && f.type === 'string') v = '';
+  if (v == null && !nullable) {
+    if (f.type === 'string') v = '';
+    else if (f.type === 'bytes' || f.type === 'records') v = Buffer.alloc(0);
+  }
   writePrimitive(w, f.type, v, flexible);
 }
 
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a == null || b == null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  }
+  const ka = Object.keys(a as object);
+  return ka.every((k) => sameValue((a as Struct)[k], (b as Struct)[k]));
+}
+
+/**
+ * Whether a tagged field holds its default and can be left off the wire. Structs compare field by
+ * field (a struct equal to its defaults is omitted, as Kafka does); a nullable array whose
+ * default is null is written whenever it is not null, even when empty.
+ */
 function isDefault(f: Field, v: unknown, version: number): boolean {
   if (v === undefined) return true;
   const d = defaultFor(f, version);
-  if (Array.isArray(v)) return v.length === 0 && (Array.isArray(d) || d === null);
-  return v === d;
+  if (Array.isArray(v)) return v.length === 0 && Array.isArray(d);
+  if (f.type === 'struct' && v !== null && d !== null) {
+    const full = { ...(d as Struct), ...(v as Struct) };
+    return sameValue(full, d);
+  }
+  return sameValue(v, d);
 }
 
 export function writeStruct(w: Writer, fields: readonly Field[], value: Struct, version: number, flexible: boolean): void {
