@@ -123,15 +123,24 @@ export class Reader {
     return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
   }
 
-  /** Zigzag varlong with Number arithmetic (exact up to 2^53). */
+  /**
+   * Zigzag varlong as a number: exact for every safe integer (|v| < 2^53). The zigzag form of a
+   * value near -2^53 is above 2^53, so those few are finished with bigint arithmetic.
+   */
   varlong(): number {
+    const start = this.offset;
     let result = 0;
     let mult = 1;
     for (let i = 0; i < 10; i++) {
       this.need(1, 'varlong');
       const b = this.buf[this.offset++]!;
       result += (b & 0x7f) * mult;
-      if ((b & 0x80) === 0) return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+      if ((b & 0x80) === 0) {
+        if (result <= Number.MAX_SAFE_INTEGER) return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+        let z = 0n;
+        for (let j = this.offset - 1; j >= start; j--) z = (z << 7n) | BigInt(this.buf[j]! & 0x7f);
+        return Number((z & 1n) === 0n ? z >> 1n : -((z + 1n) >> 1n));
+      }
       mult *= 128;
     }
     throw new DecodeError('varlong longer than 10 bytes', this.offset);

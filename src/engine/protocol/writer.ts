@@ -111,6 +111,16 @@ export class Writer {
 
   varlong(v: number): this {
     this.ensure(10);
+    if (v < -(2 ** 52)) {
+      // -2v-1 is not exact in a double beyond 2^53: take the zigzag form with bigint arithmetic.
+      let zb = (BigInt(-v) << 1n) - 1n;
+      while (zb >= 0x80n) {
+        this.buf[this.pos++] = Number(zb & 0x7fn) | 0x80;
+        zb >>= 7n;
+      }
+      this.buf[this.pos++] = Number(zb);
+      return this;
+    }
     let z = v >= 0 ? v * 2 : -v * 2 - 1;
     while (z >= 0x80) {
       this.buf[this.pos++] = (z % 128) | 0x80;
