@@ -1,0 +1,103 @@
+/**
+ * mq-broker start | stop | status: runs and manages the local broker of a data directory.
+ */
+import { Command, Option } from 'commander';
+import { CommandError, UsageError } from '../../cli/errors.js';
+import { systemIo, type Io } from '../../cli/io.js';
+import { runProgram } from '../../cli/run.js';
+import { resolveDataDir, readBrokerInfo, processAlive } from '../../engine/data-dir.js';
+import { parseKeyValue } from '../../engine/config/properties.js';
+import { MQ_VERSION } from '../../version.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function parseListen(listen: string | undefined): { host: string; port: number | undefined } {
+  if (!listen) return { host: '127.0.0.1', port: undefined };
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen.replace(/^[A-Z_]+:\/\//, ''));
+  if (!m) throw new UsageError(`Invalid --listen '${listen}': expected HOST:PORT, e.g. 127.0.0.1:9092`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new UsageError(`Invalid --listen '${listen}': port must be 0-65535`);
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+}
+
+async function start(opts: { dataDir?: string; listen?: string; override: string[]; config?: string; daemon?: boolean }, io: Io): Promise<void> {
+  const dataDir = resolveDataDir(opts.dataDir, io.env);
+  const listen = parseListen(opts.listen);
+  const overrides = opts.override.map((o) => {
+    try {
+      return parseKeyValue(o);
+    } catch (err) {
+      throw new UsageError(`Invalid --override '${o}': expected key=value`);
+    }
+  });
+  if (opts.daemon) {
+    const { startDaemon, findRunningBroker } = await import('../../engine/local-broker.js');
+    const running = await findRunningBroker(dataDir);
+    if (running) throw new CommandError(`An mq broker is already running for ${dataDir} (pid ${running.pid}, ${running.host}:${running.port})`);
+    const info = await startDaemon(dataDir, { listen: opts.listen, overrides: opts.override, config: opts.config });
+    io.stderr.write(`mq broker started in the background on ${info.host}:${info.port} (pid ${info.pid}, data dir ${dataDir}); stop it with: mq-broker stop --data-dir ${dataDir}\n`);
+    return;
+  }
+  const { runForeground } = await import('../../engine/broker/run.js');
+  await runForeground({ dataDir, host: listen.host, port: listen.port, overrides, configFile: opts.config, io });
+}
+
+async function stop(opts: { dataDir?: string }, io: Io): Promise<void> {
+  const dataDir = resolveDataDir(opts.dataDir, io.env);
+  const { stopBroker } = await import('../../engine/local-broker.js');
+  const info = await stopBroker(dataDir);
+  if (!info) {
+    io.stderr.write(`No mq broker is running for ${dataDir}\n`);
+    return;
+  }
+  io.stderr.write(`Stopped mq broker (pid ${info.pid}, ${info.host}:${info.port})\n`);
+}
+
+async function status(opts: { dataDir?: string; output?: string }, io: Io): Promise<void> {
+  const dataDir = resolveDataDir(opts.dataDir, io.env);
+  const info = await readBrokerInfo(dataDir);
+  const { findRunningBroker } = await import('../../engine/local-broker.js');
+  const running = info && processAlive(info.pid) ? await findRunningBroker(dataDir) : null;
+  if (opts.output === 'json') {
+    io.stdout.write(JSON.stringify({ running: Boolean(running), dataDir, ...(running ?? {}) }) + '\n');
+  } else if (running) {
+    io.stdout.write(`mq broker is running on ${running.host}:${running.port} (pid ${running.pid}, version ${running.mqVersion}, data dir ${dataDir})\n`);
+  } else {
+    io.stdout.write(`No mq broker is running for ${dataDir}\n`);
+  }
+  // LSB convention: status exits 3 when the service is not running.
+  if (!running) throw new CommandError('', 3);
+}
+
+export function brokerProgram(io: Io): Command {
+  const program = new Command('mq-broker')
+    .description('Run and manage the local Kafka-compatible broker of a data directory')
+    .version(MQ_VERSION, '--version', 'Print the version and exit')
+    .helpOption('-h, --help', 'Print usage information');
+  const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)');
+  program
+    .command('start')
+    .description('Start the broker (in the foreground unless --daemon)')
+    .addOption(dataDirOption())
+    .option('--listen <host:port>', 'address to listen on (default: 127.0.0.1:9092, or a free port if 9092 is taken)')
+    .option('--config <server.properties>', "Kafka-style broker properties file")
+    .option('--override <key=value>', 'broker property, e.g. num.partitions=3 (repeatable)', collect, [])
+    .option('--daemon', 'run in the background; logs go to <data-dir>/broker.log')
+    .action((opts) => start(opts, io));
+  program
+    .command('stop')
+    .description('Stop the broker running for the data directory')
+    .addOption(dataDirOption())
+    .action((opts) => stop(opts, io));
+  program
+    .command('status')
+    .description('Say whether a broker runs for the data directory (exit 3 if not)')
+    .addOption(dataDirOption())
+    .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']))
+    .action((opts) => status(opts, io));
+  return program;
+}
+
+export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
+  return runProgram(brokerProgram(io), argv, io);
+}

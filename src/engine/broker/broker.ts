@@ -1,0 +1,106 @@
+/**
+ * The broker: storage, group coordinator, dispatcher and TCP server wired together. Start it
+ * in-process (tests use port 0 and a temporary directory) or through `mq-broker start`.
+ */
+import { mkdir } from 'node:fs/promises';
+import { systemClock, type Clock } from '../clock.js';
+import { LogDir } from '../log/log-dir.js';
+import { GroupCoordinator } from '../group/coordinator.js';
+import { BrokerSettings } from './config.js';
+import { DynamicConfigs } from './configs.js';
+import { Dispatcher } from './dispatch.js';
+import { FetchWaiters } from './fetch-waiters.js';
+import { handlers } from './handlers/index.js';
+import { ProducerIdAllocator } from './producer-ids.js';
+import { BrokerServer, type Logger } from './server.js';
+import type { BrokerServices } from './services.js';
+
+export interface BrokerOptions {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  settings?: BrokerSettings | Iterable<[string, string]>;
+  clock?: Clock;
+  logger?: Logger;
+  /** Cap the advertised max version per API key, to drive clients down older code paths. */
+  versionCaps?: Readonly<Record<number, number>>;
+  /** fsync every append before acknowledging (survives power loss, not just a killed process). */
+  fsync?: boolean;
+}
+
+export const quietLogger: Logger = { info() {}, warn() {}, debug() {} };
+
+export function stderrLogger(debug = false): Logger {
+  const line = (level: string, msg: string) => process.stderr.write(`[${new Date().toISOString()}] ${level} ${msg}\n`);
+  return {
+    info: (m) => line('INFO', m),
+    warn: (m) => line('WARN', m),
+    debug: (m) => (debug ? line('DEBUG', m) : undefined),
+  };
+}
+
+export class Broker {
+  private constructor(
+    readonly services: BrokerServices,
+    private readonly server: BrokerServer,
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  get address(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  static async start(opts: BrokerOptions): Promise<Broker> {
+    const settings = opts.settings instanceof BrokerSettings ? opts.settings : new BrokerSettings(opts.settings ?? []);
+    const clock = opts.clock ?? systemClock;
+    const logger = opts.logger ?? quietLogger;
+    await mkdir(opts.dataDir, { recursive: true });
+    const dynamicConfigs = await DynamicConfigs.open(opts.dataDir, settings);
+    const log = await LogDir.open(opts.dataDir, { settings: settings.toObject(), clock, logger, fsync: opts.fsync });
+    const groups = await GroupCoordinator.open(opts.dataDir, { settings: settings.toObject(), clock, logger });
+    const producerIds = await ProducerIdAllocator.open(opts.dataDir);
+    const fetchWaiters = new FetchWaiters();
+    const advertised = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
+    let dispatcher!: Dispatcher<BrokerServices>;
+    const services: BrokerServices = {
+      nodeId: settings.number('node.id', 1),
+      clusterId: log.clusterId,
+      advertised,
+      settings,
+      clock,
+      logger,
+      log,
+      groups,
+      fetchWaiters,
+      dynamicConfigs,
+      apiVersions: () => dispatcher.apiVersions(),
+      allocateProducerId: () => producerIds.allocate(),
+    };
+    dispatcher = new Dispatcher(handlers, services, opts.versionCaps);
+    const server = new BrokerServer(dispatcher as Dispatcher<unknown>, {
+      maxFrameBytes: settings.number('socket.request.max.bytes', 104857600),
+      logger,
+    });
+    let bound: { host: string; port: number };
+    try {
+      bound = await server.listen(advertised.host, opts.port ?? 0);
+    } catch (err) {
+      await groups.close();
+      await log.close();
+      throw err;
+    }
+    // Clients must be told the real port, which is only known after listen for port 0.
+    advertised.port = bound.port;
+    return new Broker(services, server, advertised.host, bound.port);
+  }
+
+  /** Clean shutdown: finish in-flight requests, flush logs and offsets, write the clean marker. */
+  async close(): Promise<void> {
+    this.services.fetchWaiters.wakeAll();
+    await this.server.close();
+    await this.services.groups.close();
+    await this.services.log.close();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Broker settings, in Kafka's own property names so a server.properties written for Kafka works
+ * here. Values come from (later wins): the defaults below, an optional properties file, and
+ * --override key=value. Unknown keys are kept (and ignored), as Kafka does.
+ */
+import { readPropertiesFile } from '../config/properties.js';
+
+export const BROKER_DEFAULTS: Readonly<Record<string, string>> = {
+  'node.id': '1',
+  'num.partitions': '1',
+  'default.replication.factor': '1',
+  'auto.create.topics.enable': 'true',
+  'delete.topic.enable': 'true',
+  'message.max.bytes': '1048588',
+  'socket.request.max.bytes': '104857600',
+  'log.segment.bytes': '1073741824',
+  'log.roll.hours': '168',
+  'log.retention.hours': '168',
+  'log.retention.bytes': '-1',
+  'log.retention.check.interval.ms': '300000',
+  'log.index.interval.bytes': '4096',
+  'log.cleanup.policy': 'delete',
+  'log.message.timestamp.type': 'CreateTime',
+  'compression.type': 'producer',
+  'min.insync.replicas': '1',
+  'offsets.retention.minutes': '10080',
+  'offsets.retention.check.interval.ms': '600000',
+  // Kafka waits 3 s before the first rebalance of a new group; a local broker answers at once.
+  'group.initial.rebalance.delay.ms': '0',
+  'group.min.session.timeout.ms': '6000',
+  'group.max.session.timeout.ms': '1800000',
+  'group.max.size': '2147483647',
+};
+
+export class BrokerSettings {
+  private readonly values: Map<string, string>;
+  /** Keys set by the operator (file or --override); the rest are mq's defaults. */
+  private readonly statics = new Map<string, string>();
+  /** Keys changed at runtime through AlterConfigs; they win over static settings. */
+  private readonly dynamics = new Map<string, string>();
+
+  constructor(overrides: Iterable<[string, string]> = []) {
+    this.values = new Map(Object.entries(BROKER_DEFAULTS));
+    for (const [k, v] of overrides) {
+      this.values.set(k, v);
+      this.statics.set(k, v);
+    }
+  }
+
+  /** Settings that did not come from mq's defaults (what Kafka calls static/dynamic broker config). */
+  explicit(): Record<string, string> {
+    return Object.fromEntries([...this.statics, ...this.dynamics]);
+  }
+
+  isStatic(key: string): boolean {
+    return this.statics.has(key);
+  }
+
+  isDynamic(key: string): boolean {
+    return this.dynamics.has(key);
+  }
+
+  setDynamic(key: string, value: string | undefined): void {
+    if (value === undefined) {
+      this.dynamics.delete(key);
+      const fallback = this.statics.get(key) ?? BROKER_DEFAULTS[key];
+      if (fallback === undefined) this.values.delete(key);
+      else this.values.set(key, fallback);
+    } else {
+      this.dynamics.set(key, value);
+      this.values.set(key, value);
+    }
+  }
+
+  static fromSources(propertiesFile: string | undefined, overrides: Iterable<[string, string]>): BrokerSettings {
+    const all: [string, string][] = [];
+    if (propertiesFile) all.push(...readPropertiesFile(propertiesFile));
+    all.push(...overrides);
+    return new BrokerSettings(all);
+  }
+
+  get(key: string): string | undefined {
+    return this.values.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
+  string(key: string, fallback = ''): string {
+    return this.values.get(key) ?? fallback;
+  }
+
+  number(key: string, fallback = 0): number {
+    const v = this.values.get(key);
+    if (v === undefined || v.trim() === '') return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`Invalid value ${v} for configuration ${key}: Not a number`);
+    return n;
+  }
+
+  bool(key: string, fallback = false): boolean {
+    const v = this.values.get(key);
+    if (v === undefined) return fallback;
+    return v.trim().toLowerCase() === 'true';
+  }
+
+  entries(): [string, string][] {
+    return [...this.values];
+  }
+
+  /** A plain object for modules that take Kafka property names (log defaults, groups). */
+  toObject(): Record<string, string> {
+    return Object.fromEntries(this.values);
+  }
+}

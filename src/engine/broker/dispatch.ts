@@ -1,0 +1,116 @@
+/**
+ * Request dispatch: header -> registry -> version check -> decode -> handler -> encode.
+ *
+ * The ApiVersions answer is built from the registered handlers, so the broker can never
+ * advertise a version it does not implement. Advertised maxima can be capped (tests use that to
+ * drive clients down their older code paths, as kfake's --as-version does).
+ */
+import { decode, encode, type Struct } from '../protocol/codec.js';
+import { API_VERSIONS_KEY, readRequestHeader, responseHeaderIsFlexible, writeResponseHeader } from '../protocol/header.js';
+import { schemaFor } from '../protocol/messages/index.js';
+import { Reader } from '../protocol/reader.js';
+import { inRange } from '../protocol/schema.js';
+import { Writer } from '../protocol/writer.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type { ConnectionInfo, Handler, RequestContext } from './handler.js';
+
+export interface ApiVersionRange {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}
+
+/** Why a request ended its connection instead of getting an answer. */
+export class CloseConnection extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CloseConnection';
+  }
+}
+
+export interface DispatchResult {
+  /** Response bytes, frame size prefix included; null when the request gets no answer. */
+  chunks: Buffer[] | null;
+  apiKey: number;
+}
+
+export class Dispatcher<S> {
+  private readonly handlers = new Map<number, Handler<S>>();
+  private readonly table: ApiVersionRange[];
+
+  constructor(
+    handlers: readonly Handler<S>[],
+    private readonly services: S,
+    caps: Readonly<Record<number, number>> = {},
+  ) {
+    for (const h of handlers) {
+      const schema = schemaFor(h.apiKey);
+      if (!schema) throw new Error(`handler for API ${h.apiKey} has no schema`);
+      if (h.min < schema.valid.min || h.max > schema.valid.max) {
+        throw new Error(`handler for ${schema.name} claims ${h.min}-${h.max}, schema covers ${schema.valid.min}-${schema.valid.max}`);
+      }
+      const cap = caps[h.apiKey];
+      const max = cap === undefined ? h.max : Math.min(cap, h.max);
+      if (max < h.min) continue;
+      this.handlers.set(h.apiKey, { ...h, max });
+    }
+    this.table = [...this.handlers.values()]
+      .map((h) => ({ apiKey: h.apiKey, minVersion: h.min, maxVersion: h.max }))
+      .sort((a, b) => a.apiKey - b.apiKey);
+  }
+
+  apiVersions(): readonly ApiVersionRange[] {
+    return this.table;
+  }
+
+  private flexibleFor = (apiKey: number, version: number): boolean => {
+    const schema = schemaFor(apiKey);
+    if (!schema) return false;
+    // An ApiVersions request newer than we know is still parsed with header v2 from v3 on.
+    if (apiKey === API_VERSIONS_KEY && version > schema.valid.max) return version >= 3;
+    return inRange(schema.flexible, version);
+  };
+
+  /** Handles one frame body. Throws CloseConnection (or a DecodeError) when the connection must close. */
+  async dispatch(frame: Buffer, conn: ConnectionInfo): Promise<DispatchResult> {
+    const r = new Reader(frame);
+    if (frame.length < 8) throw new CloseConnection(`request of ${frame.length} bytes is too short for a header`);
+    const apiKey = frame.readInt16BE(0);
+    const version = frame.readInt16BE(2);
+    const handler = this.handlers.get(apiKey);
+    if (!handler) throw new CloseConnection(`unknown API key ${apiKey}`);
+    const header = readRequestHeader(r, this.flexibleFor);
+
+    if (apiKey === API_VERSIONS_KEY && version > handler.max) {
+      // Kafka's answer: a v0 body with UNSUPPORTED_VERSION and our ApiVersions range, so any
+      // client can retry with a version we speak.
+      const body = { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: [{ apiKey, minVersion: handler.min, maxVersion: handler.max }] };
+      return { chunks: this.frame(header.correlationId, apiKey, 0, false, body), apiKey };
+    }
+    if (version < handler.min || version > handler.max) {
+      throw new CloseConnection(`unsupported version ${version} of API ${apiKey}`);
+    }
+    if (handler.implementedMin !== undefined && version < handler.implementedMin) {
+      throw new CloseConnection(`version ${version} of API ${apiKey} is advertised for old clients' feature checks but not served`);
+    }
+    const schema = schemaFor(apiKey)!;
+    const flexible = inRange(schema.flexible, version);
+    const request = decode(schema.request, version, r, flexible);
+    const ctx: RequestContext = { header, version, conn };
+    const response = await handler.handle(this.services, request, ctx);
+    if (response === null) return { chunks: null, apiKey };
+    return { chunks: this.frame(header.correlationId, apiKey, version, flexible, response), apiKey };
+  }
+
+  private frame(correlationId: number, apiKey: number, version: number, flexible: boolean, body: Struct): Buffer[] {
+    const schema = schemaFor(apiKey)!;
+    const w = new Writer(512);
+    w.int32(0); // size, patched below
+    writeResponseHeader(w, correlationId, responseHeaderIsFlexible(apiKey, flexible));
+    encode(schema.response, version, body, flexible, w);
+    const chunks = w.toChunks();
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    chunks[0]!.writeInt32BE(total - 4, 0);
+    return chunks;
+  }
+}

@@ -1,0 +1,77 @@
+import type { Struct } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { Attr, Compression, checkBatch } from '../../protocol/record-batch.js';
+import { CloseConnection } from '../dispatch.js';
+import type { Handler } from '../handler.js';
+import type { BrokerServices } from '../services.js';
+
+/**
+ * Produce v3-9. Validates the one RecordBatch per partition (framing, magic, CRC-32C, counts,
+ * compression id) from its header alone and appends the bytes as received: records are never
+ * decoded or decompressed here. v0-2 are advertised only because librdkafka <= 2.11 refuses to
+ * compress unless the Produce range includes 0 (as Kafka 4.x does); they close the connection.
+ */
+export const produce: Handler<BrokerServices> = {
+  apiKey: 0,
+  min: 0,
+  max: 9,
+  implementedMin: 3,
+  async handle(s, req, ctx) {
+    const acks: number = req.acks;
+    const responses = await Promise.all(
+      (req.topicData as Struct[]).map(async (topic) => ({
+        name: topic.name,
+        partitionResponses: await Promise.all(
+          (topic.partitionData as Struct[]).map((p) => producePartition(s, topic.name, p.index, p.records, acks, ctx.version)),
+        ),
+      })),
+    );
+    if (acks === 0) {
+      // No answer for acks=0; on failure Kafka closes the connection so the client notices.
+      const failed = responses.some((t) => t.partitionResponses.some((p) => p.errorCode !== 0));
+      if (failed) throw new CloseConnection('acks=0 produce failed');
+      return null;
+    }
+    return { responses, throttleTimeMs: 0 };
+  },
+};
+
+function fail(index: number, errorCode: number, errorMessage: string | null = null): Struct {
+  return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
+}
+
+async function producePartition(s: BrokerServices, topic: string, index: number, records: Buffer | null, acks: number, version: number): Promise<Struct> {
+  if (acks !== -1 && acks !== 0 && acks !== 1) return fail(index, ErrorCode.INVALID_REQUIRED_ACKS);
+  const log = s.log.partition(topic, index);
+  if (!log) return fail(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (!records || records.length === 0) return fail(index, ErrorCode.CORRUPT_MESSAGE, 'no record batch');
+  const maxBytes = Number(s.log.topicConfig(topic, 'max.message.bytes'));
+  if (records.length > maxBytes) {
+    return fail(index, ErrorCode.MESSAGE_TOO_LARGE, `The request included a message larger than the max message size the server will accept (${maxBytes})`);
+  }
+  const check = checkBatch(records);
+  if (check.kind !== 'ok') return fail(index, ErrorCode.CORRUPT_MESSAGE, check.kind === 'corrupt' ? check.reason : 'truncated record batch');
+  const h = check.header;
+  // v3+ carries exactly one batch per partition.
+  if (h.size !== records.length) return fail(index, ErrorCode.CORRUPT_MESSAGE, 'more than one record batch');
+  if (h.recordsCount <= 0 || h.lastOffsetDelta !== h.recordsCount - 1) return fail(index, ErrorCode.CORRUPT_MESSAGE, 'record count does not match last offset delta');
+  const compression = h.attributes & Attr.compressionMask;
+  if (compression > Compression.zstd) return fail(index, ErrorCode.CORRUPT_MESSAGE, `unknown compression type ${compression}`);
+  if (compression === Compression.zstd && version < 7) return fail(index, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  const semantic = version >= 8 ? ErrorCode.INVALID_RECORD : ErrorCode.CORRUPT_MESSAGE;
+  if (h.attributes & Attr.control) return fail(index, semantic, 'control batches may only be written by the broker');
+  if (h.attributes & Attr.timestampTypeLogAppend) return fail(index, ErrorCode.INVALID_TIMESTAMP);
+  if (h.attributes & Attr.transactional) return fail(index, semantic, 'transactions are not supported by the mq broker');
+  const result = await log.append(records);
+  if (result.errorCode !== 0) return fail(index, result.errorCode);
+  if (!result.duplicate) s.fetchWaiters.notify(topic, index);
+  return {
+    index,
+    errorCode: 0,
+    baseOffset: result.baseOffset,
+    logAppendTimeMs: result.logAppendTime ?? -1,
+    logStartOffset: log.logStartOffset,
+    recordErrors: [],
+    errorMessage: null,
+  };
+}

@@ -1,0 +1,77 @@
+import type { Struct } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Handler } from '../handler.js';
+import type { BrokerServices } from '../services.js';
+
+/**
+ * Fetch v4-12. Returns stored batches raw, starting with the batch that contains fetch_offset;
+ * the first batch of the response is always whole (KIP-74), later ones only while they fit the
+ * partition and response limits. With less than min_bytes available the request parks until a
+ * produce wakes it or max_wait_ms passes. No fetch sessions: session id 0 makes every client
+ * send full fetches. Without transactions the last stable offset is the high watermark.
+ */
+export const fetch: Handler<BrokerServices> = {
+  apiKey: 1,
+  min: 4,
+  max: 12,
+  async handle(s, req) {
+    const deadline = s.clock.now() + Math.max(0, req.maxWaitMs);
+    const minBytes = Math.max(0, req.minBytes);
+    for (;;) {
+      const { responses, bytes, errors } = await readOnce(s, req);
+      const remaining = deadline - s.clock.now();
+      if (bytes >= minBytes || errors || remaining <= 0 || s.fetchWaiters.closed) {
+        return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses };
+      }
+      const wanted: [string, number][] = [];
+      for (const t of req.topics as Struct[]) for (const p of t.partitions as Struct[]) wanted.push([t.topic, p.partition]);
+      await s.fetchWaiters.wait(wanted, remaining);
+    }
+  },
+};
+
+async function readOnce(s: BrokerServices, req: Struct): Promise<{ responses: Struct[]; bytes: number; errors: boolean }> {
+  let budget = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
+  let bytes = 0;
+  let errors = false;
+  const responses: Struct[] = [];
+  for (const t of req.topics as Struct[]) {
+    const partitions: Struct[] = [];
+    for (const p of t.partitions as Struct[]) {
+      const log = s.log.partition(t.topic, p.partition);
+      const base = { partitionIndex: p.partition, abortedTransactions: null, preferredReadReplica: -1 };
+      if (!log) {
+        errors = true;
+        partitions.push({ ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null });
+        continue;
+      }
+      const hwm = log.logEndOffset;
+      const start = log.logStartOffset;
+      const common = { ...base, highWatermark: hwm, lastStableOffset: hwm, logStartOffset: start };
+      if (p.currentLeaderEpoch > 0) {
+        // One broker, leader epoch 0 forever: a client that believes in a later epoch is confused.
+        errors = true;
+        partitions.push({ ...common, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, records: null });
+        continue;
+      }
+      if (p.fetchOffset < start || p.fetchOffset > hwm) {
+        errors = true;
+        partitions.push({ ...common, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null });
+        continue;
+      }
+      let data: Buffer[] = [];
+      if (p.fetchOffset < hwm && (budget > 0 || bytes === 0)) {
+        const limit = Math.min(Math.max(p.partitionMaxBytes, 0), budget);
+        // The first data of the whole response may exceed the limits, so a consumer can always progress.
+        const read = await log.read(p.fetchOffset, limit, bytes === 0);
+        data = Array.isArray(read) ? read : [read];
+      }
+      const size = data.reduce((n, b) => n + b.length, 0);
+      bytes += size;
+      budget -= size;
+      partitions.push({ ...common, errorCode: 0, records: data.length === 1 ? data[0] : data });
+    }
+    responses.push({ topic: t.topic, partitions });
+  }
+  return { responses, bytes, errors };
+}

@@ -1,0 +1,51 @@
+import type { Struct } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Handler } from '../handler.js';
+import type { BrokerServices } from '../services.js';
+
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+
+/**
+ * ListOffsets v1-7: -1 latest (the high watermark; also the last stable offset, as there are no
+ * transactions), -2 the log start offset, -3 (v7) the record with the largest timestamp, any
+ * other value the earliest offset whose timestamp is at or after it (-1/-1 when there is none).
+ */
+export const listOffsets: Handler<BrokerServices> = {
+  apiKey: 2,
+  min: 1,
+  max: 7,
+  async handle(s, req) {
+    const topics: Struct[] = [];
+    for (const t of req.topics as Struct[]) {
+      const partitions: Struct[] = [];
+      for (const p of t.partitions as Struct[]) partitions.push(await lookup(s, t.name, p));
+      topics.push({ name: t.name, partitions });
+    }
+    return { throttleTimeMs: 0, topics };
+  },
+};
+
+async function lookup(s: BrokerServices, topic: string, p: Struct): Promise<Struct> {
+  const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as number[] };
+  const log = s.log.partition(topic, p.partitionIndex);
+  if (!log) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1, leaderEpoch: -1 };
+  if (p.currentLeaderEpoch > 0) return { ...base, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, timestamp: -1, offset: -1, leaderEpoch: -1 };
+  const found = (offset: number, timestamp = -1) => ({ ...base, errorCode: 0, timestamp, offset, leaderEpoch: offset >= 0 ? 0 : -1 });
+  switch (p.timestamp) {
+    case LATEST:
+      return found(log.logEndOffset);
+    case EARLIEST:
+      return found(log.logStartOffset);
+    case MAX_TIMESTAMP: {
+      const m = await log.maxTimestamp();
+      return m ? found(m.offset, m.timestamp) : found(-1);
+    }
+    default: {
+      if (p.timestamp < 0) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, timestamp: -1, offset: -1, leaderEpoch: -1 };
+      const r = await log.offsetForTimestamp(p.timestamp);
+      return r ? found(r.offset, r.timestamp) : found(-1);
+    }
+  }
+}

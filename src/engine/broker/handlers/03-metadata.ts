@@ -1,0 +1,57 @@
+import type { Struct } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Handler } from '../handler.js';
+import type { BrokerServices } from '../services.js';
+import { autoCreateTopic, topicMetadata } from '../topics.js';
+
+/**
+ * Metadata. v0 lists every topic for an empty list (kafka-python 2.0.2 probes with it); v1+ uses
+ * null for "all" and empty for "none". Unknown topics are auto-created when the broker allows it
+ * and the request does (v4+ allowAutoTopicCreation; always for older versions).
+ */
+export const metadata: Handler<BrokerServices> = {
+  apiKey: 3,
+  min: 0,
+  max: 12,
+  async handle(s, req, ctx) {
+    const all = req.topics === null || (ctx.version === 0 && req.topics.length === 0);
+    const topics: Struct[] = [];
+    if (all) {
+      for (const t of s.log.topics()) topics.push(topicMetadata(s, t, req.includeTopicAuthorizedOperations));
+    } else {
+      for (const wanted of req.topics as Struct[]) {
+        let name: string | null = wanted.name;
+        if (name === null) {
+          const byId = s.log.topics().find((t) => t.id === wanted.topicId);
+          if (!byId) {
+            topics.push({ errorCode: 100, name: null, topicId: wanted.topicId, partitions: [] });
+            continue;
+          }
+          name = byId.name;
+        }
+        let topic = s.log.topic(name);
+        if (!topic && (ctx.version < 4 || req.allowAutoTopicCreation) && s.settings.bool('auto.create.topics.enable', true)) {
+          const created = await autoCreateTopic(s, name);
+          if (typeof created === 'number') {
+            topics.push({ errorCode: created, name, isInternal: false, partitions: [] });
+            continue;
+          }
+          topic = created;
+        }
+        if (!topic) {
+          topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, isInternal: false, partitions: [] });
+          continue;
+        }
+        topics.push(topicMetadata(s, topic, req.includeTopicAuthorizedOperations));
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId: s.nodeId, host: s.advertised.host, port: s.advertised.port, rack: null }],
+      clusterId: s.clusterId,
+      controllerId: s.nodeId,
+      topics,
+      clusterAuthorizedOperations: -2147483648,
+    };
+  },
+};

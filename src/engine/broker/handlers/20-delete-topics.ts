@@ -1,0 +1,29 @@
+import type { Struct } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Handler } from '../handler.js';
+import type { BrokerServices } from '../services.js';
+import { UNKNOWN_TOPIC_MESSAGE } from '../topics.js';
+
+/** DeleteTopics v0-6 (v6 names topics by name or id). Committed offsets of the topic go too. */
+export const deleteTopics: Handler<BrokerServices> = {
+  apiKey: 20,
+  min: 0,
+  max: 6,
+  async handle(s, req, ctx) {
+    const wanted: { name: string | null; topicId: string }[] =
+      ctx.version >= 6 ? (req.topics as Struct[]).map((t) => ({ name: t.name, topicId: t.topicId })) : (req.topicNames as string[]).map((name) => ({ name, topicId: '' }));
+    const responses: Struct[] = [];
+    for (const w of wanted) {
+      const topic = w.name ? s.log.topic(w.name) : s.log.topics().find((t) => t.id === w.topicId);
+      if (!topic) {
+        const code = w.name ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : 100;
+        responses.push({ name: w.name, topicId: w.topicId || '00000000000000000000000000000000', errorCode: code, errorMessage: w.name ? UNKNOWN_TOPIC_MESSAGE : 'This server does not host this topic ID.' });
+        continue;
+      }
+      await s.log.deleteTopic(topic.name);
+      await s.groups.onTopicDeleted?.(topic.name);
+      responses.push({ name: topic.name, topicId: topic.id, errorCode: 0, errorMessage: null });
+    }
+    return { throttleTimeMs: 0, responses };
+  },
+};

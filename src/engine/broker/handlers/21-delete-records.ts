@@ -1,0 +1,33 @@
+import type { Struct } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Handler } from '../handler.js';
+import type { BrokerServices } from '../services.js';
+
+/** DeleteRecords: moves the log start offset forward (offset -1 means the high watermark). */
+export const deleteRecords: Handler<BrokerServices> = {
+  apiKey: 21,
+  min: 0,
+  max: 2,
+  async handle(s, req) {
+    const topics: Struct[] = [];
+    for (const t of req.topics as Struct[]) {
+      const partitions: Struct[] = [];
+      for (const p of t.partitions as Struct[]) {
+        const log = s.log.partition(t.name, p.partitionIndex);
+        if (!log) {
+          partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+          continue;
+        }
+        const target = p.offset === -1 ? log.logEndOffset : p.offset;
+        if (target < 0 || target > log.logEndOffset) {
+          partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE });
+          continue;
+        }
+        const low = await log.deleteRecordsBefore(target);
+        partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: low, errorCode: 0 });
+      }
+      topics.push({ name: t.name, partitions });
+    }
+    return { throttleTimeMs: 0, topics };
+  },
+};

@@ -1,0 +1,76 @@
+import type { Struct } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Handler } from '../handler.js';
+import type { BrokerServices } from '../services.js';
+import { BROKER_DEFAULTS } from '../config.js';
+import { ConfigSource, describeTopicConfigs, GROUP_CONFIGS, ResourceType, type ConfigEntry } from '../configs.js';
+import { UNKNOWN_TOPIC_MESSAGE } from '../topics.js';
+
+/**
+ * DescribeConfigs v0-4 for topics (the full Kafka topic config set, as librdkafka's tests and
+ * kafka-configs --all expect), the broker (node id or "" for cluster defaults) and groups.
+ */
+export const describeConfigs: Handler<BrokerServices> = {
+  apiKey: 32,
+  min: 0,
+  max: 4,
+  handle(s, req) {
+    const results = (req.resources as Struct[]).map((r) => describeResource(s, r));
+    return { throttleTimeMs: 0, results };
+  },
+};
+
+function describeResource(s: BrokerServices, r: Struct): Struct {
+  const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+  const keys = (r.configurationKeys ?? null) as string[] | null;
+  const ok = (configs: ConfigEntry[]) => ({ ...base, errorCode: 0, errorMessage: null, configs: configs.map((c) => ({ ...c, synonyms: r.includeSynonyms ? c.synonyms : [] })) });
+  switch (r.resourceType) {
+    case ResourceType.TOPIC: {
+      const topic = s.log.topic(r.resourceName);
+      if (!topic) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: UNKNOWN_TOPIC_MESSAGE, configs: [] };
+      return ok(describeTopicConfigs(s, topic.configs, keys, r.includeSynonyms, r.includeDocumentation));
+    }
+    case ResourceType.BROKER: {
+      if (r.resourceName !== '' && r.resourceName !== String(s.nodeId)) {
+        return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${s.nodeId} or empty string, but received ${r.resourceName}`, configs: [] };
+      }
+      return ok(brokerConfigs(s, keys));
+    }
+    case ResourceType.GROUP: {
+      const values = s.dynamicConfigs.group(r.resourceName);
+      const entries: ConfigEntry[] = Object.entries(GROUP_CONFIGS)
+        .filter(([name]) => !keys || keys.includes(name))
+        .map(([name, d]) => entry(name, values[name] ?? d.default, values[name] !== undefined ? ConfigSource.GROUP_CONFIG : ConfigSource.DEFAULT_CONFIG, d.type));
+      return ok(entries);
+    }
+    default:
+      return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${r.resourceType}`, configs: [] };
+  }
+}
+
+function entry(name: string, value: string, configSource: number, configType = 2): ConfigEntry {
+  return {
+    name,
+    value,
+    readOnly: false,
+    isDefault: configSource === ConfigSource.DEFAULT_CONFIG,
+    configSource,
+    isSensitive: false,
+    synonyms: [{ name, value, source: configSource }],
+    configType,
+    documentation: null,
+  };
+}
+
+function brokerConfigs(s: BrokerServices, keys: string[] | null): ConfigEntry[] {
+  const names = new Set([...Object.keys(BROKER_DEFAULTS), ...Object.keys(s.settings.explicit())]);
+  const out: ConfigEntry[] = [];
+  for (const name of [...names].sort()) {
+    if (keys && !keys.includes(name)) continue;
+    const source = s.settings.isDynamic(name) ? ConfigSource.DYNAMIC_BROKER_CONFIG : s.settings.isStatic(name) ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+    const value = s.settings.get(name) ?? null;
+    const sensitive = /password|secret|jaas/i.test(name);
+    out.push({ ...entry(name, value ?? '', source), value: sensitive ? null : value, isSensitive: sensitive });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * `mq-broker start` in the foreground: lock the data directory, start the broker, publish
+ * broker.json, and shut down cleanly on SIGINT/SIGTERM.
+ */
+import { CommandError } from '../../cli/errors.js';
+import type { Io } from '../../cli/io.js';
+import { BrokerLockedError, acquireLock, removeBrokerInfo, writeBrokerInfo } from '../local-broker.js';
+import { MQ_VERSION } from '../../version.js';
+import { Broker, stderrLogger } from './broker.js';
+import { BrokerSettings } from './config.js';
+
+export interface ForegroundOptions {
+  dataDir: string;
+  host: string;
+  /** undefined: 9092 when free, else any free port. */
+  port: number | undefined;
+  overrides: [string, string][];
+  configFile?: string;
+  io: Io;
+}
+
+export async function runForeground(opts: ForegroundOptions): Promise<void> {
+  let release: () => void;
+  try {
+    release = acquireLock(opts.dataDir);
+  } catch (err) {
+    if (err instanceof BrokerLockedError) throw new CommandError(err.message);
+    throw err;
+  }
+  const logger = stderrLogger(Boolean(opts.io.env.MQ_DEBUG));
+  let broker: Broker;
+  try {
+    const settings = BrokerSettings.fromSources(opts.configFile, opts.overrides);
+    const start = (port: number) => Broker.start({ dataDir: opts.dataDir, host: opts.host, port, settings, logger, fsync: settings.bool('mq.fsync', false) });
+    if (opts.port === undefined) {
+      try {
+        broker = await start(9092);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        broker = await start(0);
+      }
+    } else {
+      try {
+        broker = await start(opts.port);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CommandError(`Cannot listen on ${opts.host}:${opts.port}: the address is already in use`);
+        throw err;
+      }
+    }
+  } catch (err) {
+    release();
+    throw err;
+  }
+  writeBrokerInfo(opts.dataDir, {
+    version: 1,
+    pid: process.pid,
+    host: broker.host,
+    port: broker.port,
+    mqVersion: MQ_VERSION,
+    startedAt: new Date().toISOString(),
+    dataDir: opts.dataDir,
+  });
+  logger.info(`mq broker ${MQ_VERSION} listening on ${broker.address} (data dir ${opts.dataDir}, cluster id ${broker.services.clusterId})`);
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      logger.info(`received ${sig}, shutting down`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  try {
+    await broker.close();
+    logger.info('shut down cleanly');
+  } finally {
+    removeBrokerInfo(opts.dataDir);
+    release();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The TCP side of the broker. Each connection has a frame splitter and a FIFO of requests that
+ * are handled one at a time, so responses leave in request order (Java, kafka-python, sarama and
+ * franz-go require that) and a parked JoinGroup or long-poll Fetch holds back later requests on
+ * the same socket exactly as Kafka's muted channels do. Anything malformed closes that one
+ * connection; the server keeps serving everyone else.
+ */
+import net from 'node:net';
+import { FrameSplitter, FrameTooLargeError } from './frame.js';
+import { CloseConnection, type Dispatcher } from './dispatch.js';
+import type { ConnectionInfo } from './handler.js';
+import { DecodeError } from '../protocol/reader.js';
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  debug(msg: string): void;
+}
+
+export interface ServerOptions {
+  maxFrameBytes: number;
+  logger: Logger;
+}
+
+/** Stop reading from a socket while this many requests wait, so memory stays bounded. */
+const MAX_QUEUED = 64;
+
+class Connection {
+  private readonly splitter: FrameSplitter;
+  private readonly queue: Buffer[] = [];
+  private running = false;
+  private closed = false;
+  idle: Promise<void> = Promise.resolve();
+  private resolveIdle: (() => void) | null = null;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly info: ConnectionInfo,
+    private readonly dispatcher: Dispatcher<unknown>,
+    private readonly opts: ServerOptions,
+  ) {
+    this.splitter = new FrameSplitter(opts.maxFrameBytes);
+    socket.setNoDelay(true);
+    socket.on('data', (d) => this.onData(d));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  private onData(data: Buffer): void {
+    if (this.closed) return;
+    let frames: Buffer[];
+    try {
+      frames = this.splitter.push(data);
+    } catch (err) {
+      const why = err instanceof FrameTooLargeError ? err.message : String(err);
+      this.fail(why);
+      return;
+    }
+    if (frames.length === 0) return;
+    this.queue.push(...frames);
+    if (this.queue.length >= MAX_QUEUED) this.socket.pause();
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    this.idle = new Promise((res) => (this.resolveIdle = res));
+    try {
+      while (!this.closed && this.queue.length > 0) {
+        const frame = this.queue.shift()!;
+        if (this.queue.length < MAX_QUEUED / 2 && this.socket.isPaused()) this.socket.resume();
+        try {
+          const { chunks } = await this.dispatcher.dispatch(frame, this.info);
+          if (chunks && !this.closed) this.write(chunks);
+        } catch (err) {
+          if (err instanceof CloseConnection || err instanceof DecodeError) {
+            this.fail(err.message);
+          } else {
+            // A handler exception is a bug: say so loudly, but only this connection pays.
+            this.opts.logger.warn(`internal error on connection ${this.info.id}: ${(err as Error).stack ?? err}`);
+            this.close();
+          }
+          return;
+        }
+      }
+    } finally {
+      this.running = false;
+      this.resolveIdle?.();
+      this.resolveIdle = null;
+    }
+  }
+
+  private write(chunks: Buffer[]): void {
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!);
+      return;
+    }
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+
+  private fail(reason: string): void {
+    this.opts.logger.debug(`closing connection ${this.info.id} from ${this.info.clientHost}: ${reason}`);
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.socket.destroy();
+  }
+}
+
+export class BrokerServer {
+  private readonly server: net.Server;
+  private readonly connections = new Set<Connection>();
+  private nextId = 1;
+
+  constructor(dispatcher: Dispatcher<unknown>, opts: ServerOptions) {
+    this.server = net.createServer((socket) => {
+      const host = socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'unknown';
+      const conn = new Connection(socket, { clientHost: `/${host}`, id: this.nextId++ }, dispatcher, opts);
+      this.connections.add(conn);
+      socket.on('close', () => this.connections.delete(conn));
+    });
+  }
+
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen({ host, port, exclusive: true }, () => {
+        this.server.off('error', onError);
+        const a = this.server.address() as net.AddressInfo;
+        resolve({ host: a.address, port: a.port });
+      });
+    });
+  }
+
+  /** Stops accepting, lets each connection finish the request it is handling, then closes. */
+  async close(graceMs = 2000): Promise<void> {
+    const closed = new Promise<void>((res) => this.server.close(() => res()));
+    const idle = Promise.all([...this.connections].map((c) => c.idle));
+    await Promise.race([idle, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    for (const c of this.connections) c.close();
+    await closed;
+  }
+}
