@@ -1,0 +1,61 @@
+/**
+ * Every name in the data directory, in one place (Kafka's LogFileUtils idea): segment files are
+ * the base offset zero-padded to 20 digits plus a suffix, partition directories are
+ * `<topic>-<partition>`.
+ */
+import path from 'node:path';
+
+export const LOG_SUFFIX = '.log';
+export const INDEX_SUFFIX = '.index';
+export const TIME_INDEX_SUFFIX = '.timeindex';
+/** A directory renamed with this suffix is being deleted; open() finishes the job. */
+export const DELETE_DIR_SUFFIX = '-delete';
+export const TEMP_SUFFIX = '.tmp';
+
+export const META_DIR = 'meta';
+export const LOGS_DIR = 'logs';
+export const CLUSTER_FILE = 'cluster.json';
+export const TOPICS_FILE = 'topics.json';
+export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
+/** Per partition: format version and topic id, so a later release knows what it is reading. */
+export const PARTITION_METADATA_FILE = 'partition.metadata';
+export const LOG_START_OFFSET_FILE = 'log-start-offset';
+export const PRODUCER_STATE_FILE = 'producer-state.json';
+
+export function offsetFileStem(baseOffset: number): string {
+  return String(baseOffset).padStart(20, '0');
+}
+
+export function logFileName(baseOffset: number): string {
+  return offsetFileStem(baseOffset) + LOG_SUFFIX;
+}
+
+export function indexFileName(baseOffset: number): string {
+  return offsetFileStem(baseOffset) + INDEX_SUFFIX;
+}
+
+export function timeIndexFileName(baseOffset: number): string {
+  return offsetFileStem(baseOffset) + TIME_INDEX_SUFFIX;
+}
+
+/** The base offset encoded in a segment file name, or undefined if the name is not one. */
+export function parseSegmentFileName(name: string): { baseOffset: number; suffix: string } | undefined {
+  const m = /^(\d{20})(\.log|\.index|\.timeindex)$/.exec(name);
+  if (!m) return undefined;
+  return { baseOffset: Number(m[1]), suffix: m[2]! };
+}
+
+export function partitionDirName(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+/** Splits `<topic>-<partition>`; topic names may themselves contain '-'. */
+export function parsePartitionDirName(name: string): { topic: string; partition: number } | undefined {
+  const m = /^(.+)-(\d+)$/.exec(name);
+  if (!m) return undefined;
+  return { topic: m[1]!, partition: Number(m[2]) };
+}
+
+export function partitionDir(dataDir: string, topic: string, partition: number): string {
+  return path.join(dataDir, LOGS_DIR, partitionDirName(topic, partition));
+}

@@ -1,0 +1,344 @@
+/**
+ * The data directory, and the façade the broker uses: cluster identity, the topic catalogue
+ * (meta/topics.json, replaced atomically), one PartitionLog per partition, background retention,
+ * and the clean-shutdown marker that decides whether the next start must recover.
+ *
+ *   <data-dir>/meta/cluster.json   { version, clusterId, nodeId }
+ *   <data-dir>/meta/topics.json    { version, topics: [{ name, id, partitions, configs }] }
+ *   <data-dir>/logs/<topic>-<p>/   00000000000000000000.log/.index/.timeindex,
+ *                                  partition.metadata, log-start-offset, producer-state.json
+ *   <data-dir>/.clean-shutdown     present only while the broker is stopped cleanly
+ */
+import { randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { systemClock, type Clock, type Timer } from '../clock.js';
+import { readJsonIfExists, writeFileAtomic, writeJsonAtomic, fsyncDir } from './atomic-file.js';
+import { LogError } from './errors.js';
+import {
+  CLEAN_SHUTDOWN_FILE,
+  CLUSTER_FILE,
+  DELETE_DIR_SUFFIX,
+  LOGS_DIR,
+  META_DIR,
+  PARTITION_METADATA_FILE,
+  TOPICS_FILE,
+  partitionDir,
+} from './file-names.js';
+import { PartitionLog, type LogLogger, type RetentionResult } from './partition-log.js';
+import {
+  brokerLogDefaults,
+  effectiveConfig,
+  logConfigFrom,
+  validateTopicConfigs,
+  type BrokerLogDefaults,
+  type BrokerSettings,
+  type EffectiveConfigEntry,
+  type LogConfig,
+} from './topic-config.js';
+import { collisionProblem, topicNameProblem } from './topic-name.js';
+
+export const DATA_DIR_FORMAT_VERSION = 1;
+
+export interface TopicInfo {
+  name: string;
+  /** 32 hex characters of a random UUID. */
+  id: string;
+  partitions: number;
+  configs: Record<string, string>;
+}
+
+export interface LogDirOptions {
+  /** Kafka broker properties (log.retention.hours, log.segment.bytes, num.partitions, ...). */
+  settings?: BrokerSettings;
+  clock?: Clock;
+  logger?: LogLogger;
+  /** fdatasync every append before acknowledging it. */
+  fsync?: boolean;
+}
+
+interface ClusterFile {
+  version: number;
+  clusterId: string;
+  nodeId: number;
+}
+
+interface TopicsFile {
+  version: number;
+  topics: TopicInfo[];
+}
+
+/** Kafka's Uuid.toString: 22 characters of unpadded base64url. */
+function kafkaUuid(): string {
+  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+}
+
+const stderrLogger: LogLogger = { warn: (m) => process.stderr.write(m + '\n') };
+
+export class LogDir {
+  readonly dataDir: string;
+  readonly clusterId: string;
+  readonly nodeId: number;
+  readonly defaults: BrokerLogDefaults;
+  readonly wasCleanShutdown: boolean;
+  private readonly settings: BrokerSettings;
+  private readonly clock: Clock;
+  private readonly logger: LogLogger;
+  private readonly fsync: boolean;
+  private readonly catalogue = new Map<string, TopicInfo>();
+  private readonly logs = new Map<string, PartitionLog[]>();
+  private readonly appendListeners = new Set<(topic: string, partition: number, logEndOffset: number) => void>();
+  private retentionTimer: Timer | undefined;
+  private retentionRunning: Promise<unknown> | undefined;
+  /** Catalogue changes are serialised so topics.json is always written from a settled state. */
+  private adminChain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(dataDir: string, cluster: ClusterFile, clean: boolean, o: LogDirOptions) {
+    this.dataDir = dataDir;
+    this.clusterId = cluster.clusterId;
+    this.nodeId = cluster.nodeId;
+    this.settings = o.settings ?? {};
+    this.defaults = brokerLogDefaults(this.settings);
+    this.clock = o.clock ?? systemClock;
+    this.logger = o.logger ?? stderrLogger;
+    this.fsync = o.fsync ?? false;
+    this.wasCleanShutdown = clean;
+  }
+
+  static async open(dataDir: string, o: LogDirOptions = {}): Promise<LogDir> {
+    const metaDir = path.join(dataDir, META_DIR);
+    await fsp.mkdir(metaDir, { recursive: true });
+    await fsp.mkdir(path.join(dataDir, LOGS_DIR), { recursive: true });
+    const clusterPath = path.join(metaDir, CLUSTER_FILE);
+    let cluster = await readJsonIfExists<ClusterFile>(clusterPath);
+    const fresh = !cluster;
+    if (!cluster) {
+      cluster = { version: DATA_DIR_FORMAT_VERSION, clusterId: kafkaUuid(), nodeId: 1 };
+      await writeJsonAtomic(clusterPath, cluster);
+    } else if (cluster.version > DATA_DIR_FORMAT_VERSION) {
+      throw new Error(`Data directory ${dataDir} has format version ${cluster.version}; this release reads up to ${DATA_DIR_FORMAT_VERSION}`);
+    }
+    const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
+    let clean = fresh;
+    try {
+      await fsp.access(marker);
+      clean = true;
+    } catch {
+      /* no marker: the last stop was not clean (or this is a new directory) */
+    }
+    const dir = new LogDir(dataDir, cluster, clean, o);
+    if (!clean) dir.logger.warn(`No clean-shutdown marker in ${dataDir}: recovering logs`);
+    await dir.load(clean);
+    // From now on a crash must trigger recovery.
+    await fsp.rm(marker, { force: true });
+    await fsyncDir(dataDir);
+    dir.scheduleRetention();
+    return dir;
+  }
+
+  private async load(clean: boolean): Promise<void> {
+    const logsDir = path.join(this.dataDir, LOGS_DIR);
+    for (const n of await fsp.readdir(logsDir)) {
+      if (n.endsWith(DELETE_DIR_SUFFIX)) await fsp.rm(path.join(logsDir, n), { recursive: true, force: true });
+    }
+    const file = await readJsonIfExists<TopicsFile>(path.join(this.dataDir, META_DIR, TOPICS_FILE));
+    if (file && file.version > DATA_DIR_FORMAT_VERSION) throw new Error(`topics.json has format version ${file.version}`);
+    for (const t of file?.topics ?? []) {
+      this.catalogue.set(t.name, t);
+      const parts: PartitionLog[] = [];
+      for (let p = 0; p < t.partitions; p++) parts.push(await this.openPartition(t, p, clean));
+      this.logs.set(t.name, parts);
+    }
+  }
+
+  private configFor(t: TopicInfo): LogConfig {
+    return logConfigFrom(effectiveConfig(t.configs, this.settings));
+  }
+
+  private async openPartition(t: TopicInfo, p: number, clean: boolean): Promise<PartitionLog> {
+    const dir = partitionDir(this.dataDir, t.name, p);
+    await fsp.mkdir(dir, { recursive: true });
+    const meta = path.join(dir, PARTITION_METADATA_FILE);
+    try {
+      await fsp.access(meta);
+    } catch {
+      // Kafka's partition.metadata layout; the version line also versions this directory's files.
+      const b64 = Buffer.from(t.id, 'hex').toString('base64url');
+      await writeFileAtomic(meta, `version: 0\ntopic_id: ${b64}\n`);
+    }
+    const log = await PartitionLog.open({
+      topic: t.name,
+      partition: p,
+      dir,
+      config: this.configFor(t),
+      clock: this.clock,
+      logger: this.logger,
+      fsync: this.fsync,
+      clean,
+    });
+    log.onAppend((leo) => {
+      for (const l of this.appendListeners) l(t.name, p, leo);
+    });
+    return log;
+  }
+
+  private async saveCatalogue(): Promise<void> {
+    const topics = [...this.catalogue.values()].sort((a, b) => a.name.localeCompare(b.name));
+    await writeJsonAtomic(path.join(this.dataDir, META_DIR, TOPICS_FILE), { version: DATA_DIR_FORMAT_VERSION, topics } satisfies TopicsFile);
+  }
+
+  private admin<T>(fn: () => Promise<T>): Promise<T> {
+    const r = this.adminChain.then(fn);
+    this.adminChain = r.catch(() => undefined);
+    return r;
+  }
+
+  // ---- queries ----------------------------------------------------------------------------
+
+  topics(): TopicInfo[] {
+    return [...this.catalogue.values()].map((t) => ({ ...t, configs: { ...t.configs } }));
+  }
+
+  topic(name: string): TopicInfo | undefined {
+    const t = this.catalogue.get(name);
+    return t && { ...t, configs: { ...t.configs } };
+  }
+
+  partition(topic: string, index: number): PartitionLog | undefined {
+    return this.logs.get(topic)?.[index];
+  }
+
+  /** Every topic config with its effective value and where it came from (for DescribeConfigs). */
+  describeConfig(topic: string): Map<string, EffectiveConfigEntry> | undefined {
+    const t = this.catalogue.get(topic);
+    return t && effectiveConfig(t.configs, this.settings);
+  }
+
+  /** Called with (topic, partition, logEndOffset) after data reaches a partition: wakes fetches. */
+  onAppend(listener: (topic: string, partition: number, logEndOffset: number) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  // ---- topic administration ---------------------------------------------------------------
+
+  /**
+   * Creates a topic. Throws LogError with Kafka's error and text: INVALID_TOPIC_EXCEPTION,
+   * TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_CONFIG.
+   */
+  createTopic(name: string, partitions: number = this.defaults.numPartitions, configs: Record<string, string> = {}): Promise<TopicInfo> {
+    return this.admin(async () => {
+      const bad = topicNameProblem(name);
+      if (bad) throw new LogError('INVALID_TOPIC_EXCEPTION', bad);
+      if (this.catalogue.has(name)) throw new LogError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`);
+      const collides = collisionProblem(name, this.catalogue.keys());
+      if (collides) throw new LogError('INVALID_TOPIC_EXCEPTION', collides);
+      if (!Number.isInteger(partitions) || partitions < 1) throw new LogError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
+      const configProblem = validateTopicConfigs(configs);
+      if (configProblem) throw new LogError('INVALID_CONFIG', configProblem);
+      const t: TopicInfo = { name, id: randomUUID().replaceAll('-', ''), partitions, configs: { ...configs } };
+      const parts: PartitionLog[] = [];
+      for (let p = 0; p < partitions; p++) parts.push(await this.openPartition(t, p, true));
+      this.catalogue.set(name, t);
+      this.logs.set(name, parts);
+      await this.saveCatalogue();
+      return { ...t, configs: { ...t.configs } };
+    });
+  }
+
+  /** Deletes a topic and its files. */
+  deleteTopic(name: string): Promise<void> {
+    return this.admin(async () => {
+      const t = this.catalogue.get(name);
+      if (!t) throw new LogError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
+      this.catalogue.delete(name);
+      const parts = this.logs.get(name) ?? [];
+      this.logs.delete(name);
+      await this.saveCatalogue();
+      for (let p = 0; p < parts.length; p++) {
+        await parts[p]!.delete();
+        // Renamed first so a crash in the middle leaves a directory open() knows to finish off.
+        const dir = partitionDir(this.dataDir, name, p);
+        const doomed = `${dir}.${t.id}${DELETE_DIR_SUFFIX}`;
+        await fsp.rename(dir, doomed).catch(() => undefined);
+        await fsp.rm(doomed, { recursive: true, force: true });
+      }
+    });
+  }
+
+  /** CreatePartitions: grows a topic to `newCount` partitions (Kafka's error texts). */
+  createPartitions(name: string, newCount: number): Promise<TopicInfo> {
+    return this.admin(async () => {
+      const t = this.catalogue.get(name);
+      if (!t) throw new LogError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
+      if (newCount < t.partitions) {
+        throw new LogError('INVALID_PARTITIONS', `The topic ${name} currently has ${t.partitions} partition(s); ${newCount} would not be an increase.`);
+      }
+      if (newCount === t.partitions) throw new LogError('INVALID_PARTITIONS', `Topic already has ${t.partitions} partition(s).`);
+      const parts = this.logs.get(name)!;
+      for (let p = t.partitions; p < newCount; p++) parts.push(await this.openPartition(t, p, true));
+      t.partitions = newCount;
+      await this.saveCatalogue();
+      return { ...t, configs: { ...t.configs } };
+    });
+  }
+
+  /** Replaces the topic's override set (AlterConfigs semantics) and applies it to open logs. */
+  alterTopicConfig(name: string, overrides: Record<string, string>): Promise<TopicInfo> {
+    return this.admin(async () => {
+      const t = this.catalogue.get(name);
+      if (!t) throw new LogError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.');
+      const problem = validateTopicConfigs(overrides);
+      if (problem) throw new LogError('INVALID_CONFIG', problem);
+      t.configs = { ...overrides };
+      const cfg = this.configFor(t);
+      for (const log of this.logs.get(name) ?? []) log.setConfig(cfg);
+      await this.saveCatalogue();
+      return { ...t, configs: { ...t.configs } };
+    });
+  }
+
+  // ---- retention --------------------------------------------------------------------------
+
+  private scheduleRetention(): void {
+    if (this.closed) return;
+    this.retentionTimer = this.clock.setTimeout(() => {
+      this.retentionRunning = this.runRetention()
+        .catch((e) => this.logger.warn(`Retention check failed: ${String(e)}`))
+        .finally(() => this.scheduleRetention());
+    }, this.defaults.retentionCheckIntervalMs);
+  }
+
+  /** One retention pass over every partition (what the background timer runs). */
+  async runRetention(): Promise<Map<string, RetentionResult>> {
+    const out = new Map<string, RetentionResult>();
+    for (const [topic, parts] of [...this.logs]) {
+      for (let p = 0; p < parts.length; p++) {
+        const r = await parts[p]!.applyRetention();
+        if (r.deletedSegments) out.set(`${topic}-${p}`, r);
+      }
+    }
+    return out;
+  }
+
+  // ---- shutdown ---------------------------------------------------------------------------
+
+  /** Clean shutdown: flush and close every partition, then write the marker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.retentionTimer?.cancel();
+    await this.retentionRunning;
+    await this.adminChain;
+    for (const parts of this.logs.values()) for (const log of parts) await log.close();
+    await writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), JSON.stringify({ version: DATA_DIR_FORMAT_VERSION }) + '\n');
+  }
+
+  /** Test hook: stop as if killed (no flush, no marker); written data stays in the files. */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    this.retentionTimer?.cancel();
+    for (const parts of this.logs.values()) for (const log of parts) await log.abandon();
+  }
+}

@@ -1,0 +1,341 @@
+/**
+ * One segment: a `.log` file of RecordBatch v2 bytes exactly as produced (offsets assigned), with
+ * its sparse offset index and time index kept in memory and written next to it (Kafka's
+ * `.index` / `.timeindex`) when the segment is rolled or the log is closed. The `.log` file
+ * descriptor stays open for positional reads and writes.
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { LOG_OVERHEAD, Off, readBatchHeader, BATCH_HEADER_SIZE, type BatchHeader } from '../protocol/record-batch.js';
+import { walkBatches, type WalkProblem } from './batch-walk.js';
+import { closeFd, fdatasync, ftruncate, preadFull } from './fd-io.js';
+import { indexFileName, logFileName, timeIndexFileName, TEMP_SUFFIX } from './file-names.js';
+import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index.js';
+import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index.js';
+
+/** What the log needs to know about a batch once it is in the file. */
+export interface StoredBatch {
+  position: number;
+  baseOffset: number;
+  lastOffset: number;
+  size: number;
+  maxTimestamp: number;
+}
+
+export interface RecoveryResult {
+  truncatedBytes: number;
+  problem?: WalkProblem;
+  /** The offset at which the bad batch would have started. */
+  badOffset?: number;
+}
+
+const HINTS = 16;
+
+export class Segment {
+  readonly baseOffset: number;
+  readonly dir: string;
+  readonly fd: number;
+  /** Bytes that are written and readable. */
+  size: number;
+  /** Where the next write goes; ahead of `size` while a write is in flight. */
+  writePosition: number;
+  /** The offset after the last batch in this segment. */
+  nextOffset: number;
+  maxTimestamp = -1;
+  /** Base offset of the first batch holding `maxTimestamp`. */
+  offsetOfMaxTimestamp = -1;
+  /** Max timestamp of the first batch, the start of the segment.ms clock (as Kafka). */
+  firstBatchTimestamp = -1;
+  readonly createdAt: number;
+  offsetIndex = new OffsetIndex();
+  timeIndex = new TimeIndex();
+  private bytesSinceLastIndexEntry = 0;
+  /** (batch base offset, position) pairs where recent reads ended: consumers continue there. */
+  private hints: { offset: number; position: number }[] = [];
+  private refs = 0;
+  /** Closed or deleted: the descriptor goes once the last reader releases it. */
+  private retired = false;
+  private closed = false;
+
+  private constructor(dir: string, baseOffset: number, fd: number, size: number, createdAt: number) {
+    this.dir = dir;
+    this.baseOffset = baseOffset;
+    this.fd = fd;
+    this.size = size;
+    this.writePosition = size;
+    this.nextOffset = baseOffset;
+    this.createdAt = createdAt;
+  }
+
+  get logPath(): string {
+    return path.join(this.dir, logFileName(this.baseOffset));
+  }
+  get indexPath(): string {
+    return path.join(this.dir, indexFileName(this.baseOffset));
+  }
+  get timeIndexPath(): string {
+    return path.join(this.dir, timeIndexFileName(this.baseOffset));
+  }
+  get fileName(): string {
+    return logFileName(this.baseOffset);
+  }
+  get isEmpty(): boolean {
+    return this.writePosition === 0;
+  }
+
+  /** A new, empty segment (an existing file of that name is emptied: it can only be a leftover). */
+  static create(dir: string, baseOffset: number, now: number): Segment {
+    const fd = fs.openSync(path.join(dir, logFileName(baseOffset)), 'w+');
+    return new Segment(dir, baseOffset, fd, 0, now);
+  }
+
+  static open(dir: string, baseOffset: number, now: number): Segment {
+    const fd = fs.openSync(path.join(dir, logFileName(baseOffset)), 'r+');
+    const size = fs.fstatSync(fd).size;
+    return new Segment(dir, baseOffset, fd, size, now);
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  /**
+   * Loads the index files of a segment that was closed cleanly. Returns false if they are
+   * missing or implausible, in which case the caller recovers (rescans) the segment.
+   */
+  async loadIndexes(): Promise<boolean> {
+    let ib: Buffer, tb: Buffer;
+    try {
+      [ib, tb] = await Promise.all([fsp.readFile(this.indexPath), fsp.readFile(this.timeIndexPath)]);
+    } catch {
+      return false;
+    }
+    const oi = OffsetIndex.fromBuffer(ib, this.size);
+    const ti = TimeIndex.fromBuffer(tb);
+    if (!oi || !ti) return false;
+    if (this.size > 0 && ti.length === 0) return false;
+    // The tail after the last index entry is walked to learn nextOffset; a bad tail means the
+    // files do not describe this log after all.
+    const from = oi.lastEntry()?.position ?? 0;
+    let next = this.baseOffset;
+    const r = await walkBatches(this.fd, from, this.size, { verify: false }, (h) => {
+      next = h.baseOffset + h.lastOffsetDelta + 1;
+    });
+    if (r.problem || r.end !== this.size) return false;
+    this.offsetIndex = oi;
+    this.timeIndex = ti;
+    this.nextOffset = next;
+    this.bytesSinceLastIndexEntry = this.size - from;
+    const last = ti.lastEntry();
+    if (last) {
+      this.maxTimestamp = last.timestamp;
+      this.offsetOfMaxTimestamp = this.baseOffset + last.relOffset;
+    }
+    if (this.size >= BATCH_HEADER_SIZE) {
+      const hb = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+      await preadFull(this.fd, hb, 0);
+      this.firstBatchTimestamp = readBatchHeader(hb).maxTimestamp;
+    }
+    return true;
+  }
+
+  /**
+   * Kafka's LogSegment.recover: rebuild the indexes from the log, checking every batch (length,
+   * magic, CRC-32C, offsets in order), and cut the file at the first bad batch.
+   */
+  async recover(indexIntervalBytes: number, expectOffset: number): Promise<RecoveryResult> {
+    this.resetIndexes();
+    this.nextOffset = Math.max(this.baseOffset, expectOffset);
+    const r = await walkBatches(this.fd, 0, this.size, { verify: true, expectOffset: this.baseOffset }, (h, pos) => {
+      this.track({ position: pos, baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, size: h.size, maxTimestamp: h.maxTimestamp }, indexIntervalBytes);
+    });
+    const truncatedBytes = this.size - r.end;
+    if (truncatedBytes > 0) {
+      await ftruncate(this.fd, r.end);
+      this.size = r.end;
+      this.writePosition = r.end;
+    }
+    return { truncatedBytes, problem: r.problem, badOffset: r.problem ? this.nextOffset : undefined };
+  }
+
+  private resetIndexes(): void {
+    this.offsetIndex = new OffsetIndex();
+    this.timeIndex = new TimeIndex();
+    this.bytesSinceLastIndexEntry = 0;
+    this.maxTimestamp = -1;
+    this.offsetOfMaxTimestamp = -1;
+    this.firstBatchTimestamp = -1;
+    this.hints = [];
+  }
+
+  // ---- appending -----------------------------------------------------------------------------
+
+  /** Records a batch that now sits in the file (Kafka's LogSegment.append bookkeeping). */
+  track(b: StoredBatch, indexIntervalBytes: number): void {
+    if (b.position === 0 || this.firstBatchTimestamp < 0) this.firstBatchTimestamp = b.maxTimestamp;
+    if (b.maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = b.maxTimestamp;
+      this.offsetOfMaxTimestamp = b.baseOffset;
+    }
+    if (this.bytesSinceLastIndexEntry > indexIntervalBytes) {
+      this.offsetIndex.append(b.baseOffset - this.baseOffset, b.position);
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += b.size;
+    this.nextOffset = b.lastOffset + 1;
+    const end = b.position + b.size;
+    if (end > this.size) this.size = end;
+    if (end > this.writePosition) this.writePosition = end;
+  }
+
+  /** True when another entry could not be stored in an index of `segmentIndexBytes`. */
+  indexFull(segmentIndexBytes: number): boolean {
+    return (
+      (this.offsetIndex.length + 1) * OFFSET_INDEX_ENTRY_SIZE > segmentIndexBytes ||
+      (this.timeIndex.length + 1) * TIME_INDEX_ENTRY_SIZE > segmentIndexBytes
+    );
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  acquire(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    this.refs--;
+    if (this.refs === 0 && this.retired) void this.closeFd();
+  }
+
+  /**
+   * Position of the batch containing `offset` (which may start before it), or undefined if the
+   * segment has no batch with that offset among its readable bytes.
+   */
+  async findPosition(offset: number, limit = this.size): Promise<number | undefined> {
+    for (const h of this.hints) if (h.offset === offset && h.position < limit) return h.position;
+    const entry = this.offsetIndex.lookup(offset - this.baseOffset);
+    let start = entry.position;
+    for (const h of this.hints) if (h.offset <= offset && h.position > start && h.position < limit) start = h.position;
+    let found: number | undefined;
+    await walkBatches(this.fd, start, limit, { verify: false }, (h, pos) => {
+      if (h.baseOffset + h.lastOffsetDelta >= offset) {
+        found = pos;
+        return false;
+      }
+      return true;
+    });
+    return found;
+  }
+
+  /**
+   * Whole batches from `position`: the first one always complete even if larger than maxBytes,
+   * then more while they fit. One positional read into a fresh buffer, handed out as is.
+   */
+  async readBatches(position: number, maxBytes: number, limit = this.size): Promise<{ bytes: Buffer; nextOffset: number }> {
+    const avail = limit - position;
+    if (avail <= 0) return { bytes: Buffer.alloc(0), nextOffset: -1 };
+    let buf = Buffer.allocUnsafe(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
+    let n = await preadFull(this.fd, buf, position);
+    const firstSize = buf.readInt32BE(Off.batchLength) + LOG_OVERHEAD;
+    if (firstSize > n) {
+      buf = Buffer.allocUnsafe(Math.min(firstSize, avail));
+      n = await preadFull(this.fd, buf, position);
+    }
+    let end = 0;
+    let lastHeader: BatchHeader | undefined;
+    while (end + LOG_OVERHEAD <= n) {
+      const size = buf.readInt32BE(end + Off.batchLength) + LOG_OVERHEAD;
+      if (end + size > n || size < BATCH_HEADER_SIZE) break;
+      lastHeader = readBatchHeader(buf, end);
+      end += size;
+    }
+    if (!lastHeader) return { bytes: Buffer.alloc(0), nextOffset: -1 };
+    const nextOffset = lastHeader.baseOffset + lastHeader.lastOffsetDelta + 1;
+    this.remember(nextOffset, position + end);
+    return { bytes: end === buf.length ? buf : buf.subarray(0, end), nextOffset };
+  }
+
+  remember(offset: number, position: number): void {
+    if (this.hints.some((h) => h.offset === offset)) return;
+    this.hints.push({ offset, position });
+    if (this.hints.length > HINTS) this.hints.shift();
+  }
+
+  /** Reads the header of the batch at `position`. */
+  async headerAt(position: number): Promise<BatchHeader> {
+    const b = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+    await preadFull(this.fd, b, position);
+    return readBatchHeader(b);
+  }
+
+  /** Reads the whole batch at `position`. */
+  async batchAt(position: number): Promise<Buffer> {
+    const h = Buffer.allocUnsafe(LOG_OVERHEAD);
+    await preadFull(this.fd, h, position);
+    const b = Buffer.allocUnsafe(h.readInt32BE(Off.batchLength) + LOG_OVERHEAD);
+    await preadFull(this.fd, b, position);
+    return b;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  async flush(): Promise<void> {
+    if (!this.closed) await fdatasync(this.fd);
+  }
+
+  /**
+   * Writes the index files. Called when the segment stops being active and on clean close; the
+   * presence of index files tells a later recovery that this segment was completed.
+   */
+  async writeIndexes(sync: boolean): Promise<void> {
+    if (this.maxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
+    const write = async (file: string, data: Buffer) => {
+      const tmp = file + TEMP_SUFFIX;
+      const fh = await fsp.open(tmp, 'w');
+      try {
+        await fh.writeFile(data);
+        if (sync) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fsp.rename(tmp, file);
+    };
+    await write(this.indexPath, this.offsetIndex.toBuffer());
+    await write(this.timeIndexPath, this.timeIndex.toBuffer());
+  }
+
+  /** Removes the index files: an active segment's index lives in memory only. */
+  removeIndexFilesSync(): void {
+    for (const f of [this.indexPath, this.timeIndexPath]) fs.rmSync(f, { force: true });
+  }
+
+  /** Drops data from `position` on (used when recovery finds later data unusable). */
+  async truncateTo(position: number): Promise<void> {
+    await ftruncate(this.fd, position);
+    this.size = Math.min(this.size, position);
+    this.writePosition = this.size;
+    this.offsetIndex.truncateToPosition(position);
+    this.hints = this.hints.filter((h) => h.position <= position);
+  }
+
+  /**
+   * Unlinks the files now; the descriptor stays open until in-flight reads release it (POSIX keeps
+   * an unlinked file readable through open descriptors).
+   */
+  async delete(): Promise<void> {
+    await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((f) => fsp.rm(f, { force: true })));
+    await this.close();
+  }
+
+  /** Closes the descriptor now, or when the last in-flight read releases it. */
+  async close(): Promise<void> {
+    this.retired = true;
+    if (this.refs === 0) await this.closeFd();
+  }
+
+  private async closeFd(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await closeFd(this.fd);
+  }
+}
