@@ -3,11 +3,12 @@
 #   kcat                      (kcat 1.7.1 on librdkafka 2.0.2)
 #   python3-kafka             (kafka-python 2.0.2, for Debian's /usr/bin/python3)
 #   python3-confluent-kafka   (confluent-kafka-python 1.7.0 on librdkafka 2.0.2)
+#   python3-snappy, python3-lz4, python3-zstandard  (the codecs kafka-python compresses with)
 # Idempotent and quiet: prints one line per package it installs, nothing when all are present,
 # and never runs `apt-get update` unless something is missing. `npm ci` is not its job.
 set -euo pipefail
 
-packages=(kcat python3-kafka python3-confluent-kafka)
+packages=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard)
 
 is_installed() {
   # dpkg-query prints "install ok installed" for a fully installed package.

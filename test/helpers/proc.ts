@@ -1,0 +1,76 @@
+/**
+ * Run a program with an argv array (never a shell string) and collect its output.
+ */
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  /** Written to the child's stdin, which is then closed. Without it stdin is closed at once. */
+  stdin?: string | Uint8Array;
+  /** Kill the child (SIGKILL) after this long; the result then has `timedOut: true` (default 30 s). */
+  timeoutMs?: number;
+  /** Extra environment, merged over process.env. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code, or null when the child died of a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  /** The raw stdout bytes, for byte-exact comparisons. */
+  stdoutBytes: Buffer;
+}
+
+export function run(program: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, [...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stdoutBytes = Buffer.concat(out);
+      resolve({
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code,
+        signal,
+        timedOut,
+        stdoutBytes,
+      });
+    });
+    // A child that exits without reading stdin makes the write fail with EPIPE; that is its business.
+    child.stdin.on('error', () => {});
+    if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+    else child.stdin.end();
+  });
+}
+
+/** Like `run`, but throws (with stdout and stderr in the message) unless the exit code is 0. */
+export async function runOk(program: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await run(program, args, opts);
+  if (r.code !== 0) {
+    throw new Error(
+      `${program} ${args.join(' ')} exited ${r.timedOut ? 'by timeout' : (r.code ?? r.signal)}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+    );
+  }
+  return r;
+}
