@@ -1,0 +1,241 @@
+/**
+ * kcat 1.7.1 on librdkafka 2.0.2 (Debian) against the in-process broker: metadata, keyed
+ * produce/consume, every compression codec (checked in the stored segment, since librdkafka 2.0.2
+ * silently sends uncompressed batches when the broker's advertised Produce range lacks v0),
+ * headers and the idempotent producer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
+import { createTopics } from '../../helpers/kafkajs.js';
+import { randomTopic } from '../../helpers/names.js';
+import { run, runOk } from '../../helpers/proc.js';
+import { COMPRESSION, readStoredBatches } from '../../helpers/segments.js';
+import { haveKcat } from './peers.js';
+
+const KCAT = 'kcat';
+
+let tb: TestBroker;
+
+beforeAll(async () => {
+  if (!haveKcat) throw new Error('kcat is not installed: run scripts/install-deps.sh');
+  tb = await startTestBroker();
+});
+
+afterAll(async () => {
+  await tb?.stop();
+});
+
+/** Lines "key:value" with awkward but newline-free bytes: UTF-8, tabs, spaces, colons in values. */
+function keyedLines(n: number, tag: string): Array<{ key: string; value: string }> {
+  const out: Array<{ key: string; value: string }> = [];
+  for (let i = 0; i < n; i++) {
+    out.push({ key: `k${i}-${tag}`, value: `v${i} ünïcødé ✓ tab\there a:b:c ${'x'.repeat(i % 7)}` });
+  }
+  return out;
+}
+
+function produceArgs(topic: string, extra: string[] = []): string[] {
+  return ['-b', tb.bootstrap, '-P', '-t', topic, '-K:', '-X', 'message.timeout.ms=15000', ...extra];
+}
+
+function consumeArgs(topic: string, extra: string[] = []): string[] {
+  return ['-b', tb.bootstrap, '-C', '-t', topic, '-e', '-o', 'beginning', '-X', 'fetch.wait.max.ms=100', ...extra];
+}
+
+async function produce(topic: string, lines: Array<{ key: string; value: string }>, extra: string[] = []) {
+  const stdin = lines.map((l) => `${l.key}:${l.value}\n`).join('');
+  const r = await runOk(KCAT, produceArgs(topic, extra), { stdin, timeoutMs: 30_000 });
+  // kcat reports failed deliveries on stderr but may still exit 0.
+  expect(r.stderr).not.toMatch(/fail|error/i);
+  return r;
+}
+
+interface KcatJson {
+  topic: string;
+  partition: number;
+  offset: number;
+  tstype: string;
+  ts: number;
+  headers?: string[];
+  key: string | null;
+  payload: string | null;
+}
+
+async function consumeJson(topic: string, extra: string[] = []): Promise<KcatJson[]> {
+  const r = await runOk(KCAT, consumeArgs(topic, ['-J', ...extra]), { timeoutMs: 30_000 });
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as KcatJson);
+}
+
+describe('kcat (librdkafka 2.0.2)', () => {
+  it('-L lists the broker and the topics with their partitions', async () => {
+    const a = randomTopic('kcat-meta');
+    const b = randomTopic('kcat-meta');
+    await createTopics(tb.bootstrap, [
+      { topic: a, numPartitions: 1 },
+      { topic: b, numPartitions: 3 },
+    ]);
+
+    const text = await runOk(KCAT, ['-b', tb.bootstrap, '-L'], { timeoutMs: 20_000 });
+    expect(text.stdout).toContain(`broker 1 at ${tb.bootstrap}`);
+    expect(text.stdout).toContain(`topic "${a}" with 1 partitions:`);
+    expect(text.stdout).toContain(`topic "${b}" with 3 partitions:`);
+
+    const json = await runOk(KCAT, ['-b', tb.bootstrap, '-L', '-J'], { timeoutMs: 20_000 });
+    const md = JSON.parse(json.stdout) as {
+      brokers: Array<{ id: number; name: string }>;
+      topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }> }>;
+    };
+    expect(md.brokers).toEqual([{ id: 1, name: tb.bootstrap }]);
+    const tb3 = md.topics.find((t) => t.topic === b);
+    expect(tb3?.partitions.map((p) => p.partition).sort()).toEqual([0, 1, 2]);
+    for (const p of tb3!.partitions) {
+      expect(p.leader).toBe(1);
+      expect(p.replicas).toEqual([{ id: 1 }]);
+      expect(p.isrs).toEqual([{ id: 1 }]);
+    }
+
+    // Metadata for a single topic (-t) as well.
+    const one = await runOk(KCAT, ['-b', tb.bootstrap, '-L', '-t', a], { timeoutMs: 20_000 });
+    expect(one.stdout).toContain(`topic "${a}" with 1 partitions:`);
+    expect(one.stdout).not.toContain(b);
+  });
+
+  it('produces keyed records from stdin and consumes them back byte for byte', async () => {
+    const topic = randomTopic('kcat-keyed');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+    const lines = keyedLines(50, 'plain');
+    await produce(topic, lines);
+
+    const formatted = await runOk(KCAT, consumeArgs(topic, ['-f', '%k:%s\n']), { timeoutMs: 30_000 });
+    const expected = Buffer.from(lines.map((l) => `${l.key}:${l.value}\n`).join(''), 'utf8');
+    expect(formatted.stdoutBytes.equals(expected)).toBe(true);
+
+    const records = await consumeJson(topic);
+    expect(records.map((r) => r.offset)).toEqual(lines.map((_, i) => i));
+    expect(records.map((r) => [r.key, r.payload])).toEqual(lines.map((l) => [l.key, l.value]));
+    expect(new Set(records.map((r) => r.partition))).toEqual(new Set([0]));
+    expect(records.every((r) => r.tstype === 'create' && r.ts > 0)).toBe(true);
+
+    // What the broker stored: plain v2 batches covering offsets 0..49.
+    const batches = await readStoredBatches(tb.dataDir, topic, 0);
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.every((b) => b.magic === 2 && b.compression === COMPRESSION.none)).toBe(true);
+    expect(batches.reduce((n, b) => n + b.recordCount, 0)).toBe(50);
+  });
+
+  it('consumes from a given offset and reports the end of the partition', async () => {
+    const topic = randomTopic('kcat-offset');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+    const lines = keyedLines(10, 'off');
+    await produce(topic, lines);
+    const r = await runOk(KCAT, ['-b', tb.bootstrap, '-C', '-t', topic, '-p', '0', '-o', '7', '-e', '-f', '%o %k\n'], {
+      timeoutMs: 30_000,
+    });
+    expect(r.stdout).toBe('7 k7-off\n8 k8-off\n9 k9-off\n');
+    expect(r.stderr).toMatch(/Reached end of topic .* \[0\] at offset 10/);
+    // Negative (relative to end) offsets go through ListOffsets(latest).
+    const tail = await runOk(KCAT, ['-b', tb.bootstrap, '-C', '-t', topic, '-p', '0', '-o', '-2', '-e', '-f', '%o\n'], {
+      timeoutMs: 30_000,
+    });
+    expect(tail.stdout).toBe('8\n9\n');
+  });
+
+  for (const codec of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
+    it(`round trips with compression.codec=${codec} and stores compressed batches`, async () => {
+      const topic = randomTopic(`kcat-${codec}`);
+      await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+      const lines = keyedLines(200, codec).map((l) => ({ ...l, value: l.value + ' ' + 'compressible '.repeat(20) }));
+      await produce(topic, lines, ['-X', `compression.codec=${codec}`, '-X', 'linger.ms=50']);
+
+      const batches = await readStoredBatches(tb.dataDir, topic, 0);
+      expect(batches.length).toBeGreaterThan(0);
+      // Every stored batch carries the codec: librdkafka did not fall back to no compression.
+      expect(batches.map((b) => b.compression)).toEqual(batches.map(() => COMPRESSION[codec]));
+      expect(batches.reduce((n, b) => n + b.recordCount, 0)).toBe(200);
+      // And it really is compressed: the log is far smaller than the payload.
+      const stored = batches.reduce((n, b) => n + b.batchLength + 12, 0);
+      const raw = lines.reduce((n, l) => n + Buffer.byteLength(l.key) + Buffer.byteLength(l.value), 0);
+      expect(stored).toBeLessThan(raw / 2);
+
+      const formatted = await runOk(KCAT, consumeArgs(topic, ['-f', '%k:%s\n']), { timeoutMs: 30_000 });
+      const expected = Buffer.from(lines.map((l) => `${l.key}:${l.value}\n`).join(''), 'utf8');
+      expect(formatted.stdoutBytes.equals(expected)).toBe(true);
+    });
+  }
+
+  it('round trips record headers (-H)', async () => {
+    const topic = randomTopic('kcat-headers');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+    const lines = keyedLines(5, 'hdr');
+    await produce(topic, lines, ['-H', 'trace=abc-123', '-H', 'lang=ünï', '-H', 'empty=', '-H', 'trace=second']);
+
+    const records = await consumeJson(topic);
+    expect(records).toHaveLength(5);
+    for (const r of records) {
+      // Order and duplicates preserved.
+      expect(r.headers).toEqual(['trace', 'abc-123', 'lang', 'ünï', 'empty', '', 'trace', 'second']);
+    }
+    const f = await runOk(KCAT, consumeArgs(topic, ['-f', '%k|%h\n']), { timeoutMs: 30_000 });
+    expect(f.stdout.split('\n')[0]).toBe('k0-hdr|trace=abc-123,lang=ünï,empty=,trace=second');
+  });
+
+  it('produces with the idempotent producer (InitProducerId, sequence numbers)', async () => {
+    const topic = randomTopic('kcat-idem');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+    const lines = keyedLines(30, 'idem');
+    await produce(topic, lines, ['-X', 'enable.idempotence=true']);
+
+    const batches = await readStoredBatches(tb.dataDir, topic, 0);
+    expect(batches.length).toBeGreaterThan(0);
+    const pid = batches[0]!.producerId;
+    expect(pid).toBeGreaterThanOrEqual(0n);
+    expect(batches.every((b) => b.producerId === pid && b.producerEpoch >= 0)).toBe(true);
+    // Sequences start at 0 and continue across batches.
+    let seq = 0;
+    for (const b of batches) {
+      expect(b.baseSequence).toBe(seq);
+      seq += b.recordCount;
+    }
+    expect(seq).toBe(30);
+
+    const records = await consumeJson(topic);
+    expect(records.map((r) => [r.offset, r.key, r.payload])).toEqual(lines.map((l, i) => [i, l.key, l.value]));
+  });
+
+  it('spreads keyed records over partitions and each partition reads back in order', async () => {
+    const topic = randomTopic('kcat-parts');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 3 }]);
+    const lines = keyedLines(60, 'p');
+    await produce(topic, lines);
+    const records = await consumeJson(topic);
+    expect(records).toHaveLength(60);
+    const byPartition = new Map<number, KcatJson[]>();
+    for (const r of records) byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r]);
+    expect(byPartition.size).toBeGreaterThan(1);
+    for (const [p, rs] of byPartition) {
+      expect(rs.map((r) => r.offset)).toEqual(rs.map((_, i) => i));
+      // Same key always lands in the same partition; stored record counts agree.
+      const stored = await readStoredBatches(tb.dataDir, topic, p);
+      expect(stored.reduce((n, b) => n + b.recordCount, 0)).toBe(rs.length);
+    }
+    // Per-partition order of the keys follows the input order.
+    const inputOrder = new Map(lines.map((l, i) => [l.key, i]));
+    for (const rs of byPartition.values()) {
+      const idx = rs.map((r) => inputOrder.get(r.key!)!);
+      expect(idx).toEqual([...idx].sort((x, y) => x - y));
+    }
+  });
+
+  it('fails cleanly for a topic that does not exist when auto-creation is off for consumers', async () => {
+    const topic = randomTopic('kcat-missing');
+    const r = await run(KCAT, ['-b', tb.bootstrap, '-L', '-t', topic, '-J', '-X', 'allow.auto.create.topics=false'], { timeoutMs: 20_000 });
+    // Metadata v4 with allow_auto_topic_creation=false: the broker answers UNKNOWN_TOPIC_OR_PART.
+    expect(r.code).toBe(0);
+    const md = JSON.parse(r.stdout) as { topics: Array<{ topic: string; error?: string }> };
+    const t = md.topics.find((x) => x.topic === topic);
+    expect(t?.error).toMatch(/Unknown topic|UNKNOWN_TOPIC/i);
+  });
+});
