@@ -2,12 +2,28 @@
  * Runs a commander program against an Io and returns the exit code. Nothing here calls
  * process.exit: bin/ sets process.exitCode, so pending output is flushed first.
  *
+ *   export const main = (argv: string[], io = systemIo()) => runProgram(topicsProgram(io), argv, io);
+ *
  * Choices that differ from Kafka's JVM tools (see README): --help goes to stdout with exit 0;
- * usage errors print one line plus a pointer to --help on stderr and exit 1.
+ * usage errors print one line plus a pointer to --help on stderr and exit 1. Commander's parse
+ * errors use jopt-simple's wording (`--foo is not a recognized option`, `Option --topic requires
+ * an argument`). Client failures (kafkajs, our protocol client) become one line; stacks only
+ * with MQ_DEBUG.
  */
 import { Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
-import { CommandError, UsageError } from './errors.js';
+import { CommandError, OutputClosedError, UsageError } from './errors.js';
+
+function commanderMessage(err: CommanderError): string {
+  const msg = err.message.replace(/^error: /, '');
+  let m: RegExpExecArray | null;
+  if (err.code === 'commander.unknownOption' && (m = /unknown option '([^']+)'/.exec(msg))) return `${m[1]} is not a recognized option`;
+  if (err.code === 'commander.optionMissingArgument' && (m = /option '([^']+)' argument missing/.exec(msg))) {
+    return `Option ${m[1]!.split(/[ ,]/).find((s) => s.startsWith('--')) ?? m[1]} requires an argument`;
+  }
+  if (err.code === 'commander.excessArguments') return `Found non-option arguments: ${msg.replace(/^too many arguments.*?Got (\d+).*$/, '$1 extra')}`;
+  return `${msg.charAt(0).toUpperCase()}${msg.slice(1)}`;
+}
 
 export async function runProgram(program: Command, argv: string[], io: Io): Promise<number> {
   const name = program.name();
@@ -27,21 +43,30 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      const msg = err.message.replace(/^error: /, '');
-      io.stderr.write(`${name}: ${msg.charAt(0).toUpperCase()}${msg.slice(1)}\nSee '${name} --help'.\n`);
+      io.stderr.write(`${name}: ${commanderMessage(err)}\nSee '${name} --help'.\n`);
       return 1;
     }
     if (err instanceof UsageError) {
       io.stderr.write(`${name}: ${err.message}\nSee '${name} --help'.\n`);
       return 1;
     }
+    if (err instanceof OutputClosedError || (err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     if (err instanceof CommandError) {
       if (err.message) io.stderr.write(`${err.message}\n`);
+      if (io.env.MQ_DEBUG && (err as { cause?: Error }).cause?.stack) io.stderr.write(`${(err as { cause?: Error }).cause!.stack}\n`);
       return err.exitCode;
     }
+    const { describeClientError } = await import('../engine/client/errors.js');
+    const line = describeClientError(err);
+    if (line !== null) {
+      io.stderr.write(`${line}\n`);
+      if (io.env.MQ_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
+      return 1;
+    }
     const e = err as Error;
-    io.stderr.write(`${name}: unexpected error: ${e.message}\n`);
-    if (io.env.MQ_DEBUG) io.stderr.write(`${e.stack}\n`);
+    io.stderr.write(`${name}: unexpected error: ${e?.message ?? String(err)}\n`);
+    if (io.env.MQ_DEBUG) io.stderr.write(`${e?.stack}\n`);
+    else io.stderr.write(`Run again with MQ_DEBUG=1 for the stack trace, and report it as a bug.\n`);
     return 1;
   }
 }

@@ -1,0 +1,205 @@
+/**
+ * The one place commands write through. Three forms: Kafka's exact text (default), `--output
+ * json` (one JSON document for list/describe, JSON Lines for streams), and colour/spinners only
+ * for a human at a terminal.
+ *
+ *   const out = createOutput(io, { format: opts.output, color: opts.color });
+ *   out.line('Created topic foo.');                 // stdout
+ *   out.status('Processed a total of 3 messages');  // stderr
+ *   out.document({ topics: [...] });                // --output json: one document
+ *   out.jsonLine({ ... });                          // --output json on streams
+ *   const md = await out.spin('Fetching metadata', cluster.metadata(null));  // ora after 300 ms, TTY only
+ *   out.line(kafkaTable([{ header: 'GROUP', minWidth: 15 }, ...], rows));
+ *   out.colors.out.bold('x') / out.colors.err.yellow('!')   // chalk instances, per stream
+ *
+ * Colour is decided per stream: off with --no-color, NO_COLOR (non-empty) or TERM=dumb; on with
+ * FORCE_COLOR (not "0"); otherwise on only for a TTY. A closed stdout (EPIPE, e.g. `| head`) makes
+ * further writes no-ops and `out.closed` true; writes after that throw OutputClosedError so a
+ * streaming command stops, and cli/run.ts exits 0 without a message.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Io } from './io.js';
+import { OutputClosedError } from './errors.js';
+
+export type OutputFormat = 'text' | 'json';
+
+export interface OutputOptions {
+  format?: string;
+  /** false for --no-color (commander's negated option gives `color: false`). */
+  color?: boolean;
+  /** Delay before a spinner appears (default 300 ms). */
+  spinnerDelayMs?: number;
+}
+
+type Stream = Io['stdout'];
+
+/** NO_COLOR / FORCE_COLOR / TERM / --no-color / TTY, decided for one stream. */
+export function colorLevel(stream: Stream, env: NodeJS.ProcessEnv, flag?: boolean): 0 | 1 | 2 | 3 {
+  if (flag === false) return 0;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return 0;
+    if (force === '2') return 2;
+    if (force === '3') return 3;
+    return 1;
+  }
+  if (env.TERM === 'dumb') return 0;
+  if (!stream.isTTY) return 0;
+  if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return 3;
+  if (/256/.test(env.TERM ?? '')) return 2;
+  return 1;
+}
+
+export interface Column {
+  header: string;
+  /** Pad to at least this many characters (Kafka's `max(15, longest)`). */
+  minWidth?: number;
+  /** Pad to exactly this many characters (Kafka's `%-10s`); longer values are never cut. */
+  width?: number;
+}
+
+export interface KafkaTableOptions {
+  /** Pad the last column too (Kafka's members view: `%-15s `). Default false: last is `%s`. */
+  padLast?: boolean;
+  /** Appended to every line (the members view's trailing space). */
+  trailing?: string;
+}
+
+/**
+ * Kafka's printf tables: each column left-justified and space-padded to its width, columns
+ * separated by one space, never truncated. Width = `width`, else max(minWidth, header, widest
+ * value). Returns the lines joined with '\n' (no final newline): header first.
+ */
+export function kafkaTable(columns: ReadonlyArray<Column | string>, rows: ReadonlyArray<ReadonlyArray<string | number>>, opts: KafkaTableOptions = {}): string {
+  const cols: Column[] = columns.map((c) => (typeof c === 'string' ? { header: c } : c));
+  const widths = cols.map((c, i) => {
+    if (c.width !== undefined) return c.width;
+    let w = Math.max(c.minWidth ?? 0, c.header.length);
+    for (const r of rows) w = Math.max(w, String(r[i] ?? '').length);
+    return w;
+  });
+  const fmt = (cells: ReadonlyArray<string | number>): string =>
+    cells
+      .map((v, i) => {
+        const s = String(v ?? '');
+        return i === cells.length - 1 && !opts.padLast ? s : s.padEnd(widths[i]!);
+      })
+      .join(' ') + (opts.trailing ?? '');
+  return [fmt(cols.map((c) => c.header)), ...rows.map(fmt)].join('\n');
+}
+
+export class Output {
+  readonly format: OutputFormat;
+  readonly colors: { out: ChalkInstance; err: ChalkInstance };
+  private stdoutClosed = false;
+
+  constructor(
+    readonly io: Io,
+    private readonly opts: OutputOptions = {},
+  ) {
+    this.format = opts.format === 'json' ? 'json' : 'text';
+    const jsonOut = this.format === 'json';
+    this.colors = {
+      out: new Chalk({ level: jsonOut ? 0 : colorLevel(io.stdout, io.env, opts.color) }),
+      err: new Chalk({ level: colorLevel(io.stderr, io.env, opts.color) }),
+    };
+    io.stdout.on?.('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.stdoutClosed = true;
+      else throw err;
+    });
+  }
+
+  get json(): boolean {
+    return this.format === 'json';
+  }
+
+  /** True once stdout's reader went away (EPIPE). */
+  get closed(): boolean {
+    return this.stdoutClosed || Boolean((this.io.stdout as { destroyed?: boolean }).destroyed);
+  }
+
+  /** Raw text to stdout. Resolves when the stream accepts more (back-pressure for streams). */
+  write(text: string): Promise<void> | void {
+    if (this.closed) throw new OutputClosedError();
+    const ok = this.io.stdout.write(text);
+    if (!ok) {
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          this.io.stdout.off('drain', done);
+          this.io.stdout.off('close', done);
+          resolve();
+        };
+        this.io.stdout.once('drain', done);
+        this.io.stdout.once('close', done);
+      });
+    }
+  }
+
+  /** One line of data to stdout. */
+  line(text = ''): void {
+    void this.write(text + '\n');
+  }
+
+  /** Several lines, in one write. */
+  lines(lines: readonly string[]): void {
+    if (lines.length) void this.write(lines.join('\n') + '\n');
+  }
+
+  /** One JSON document (pretty when stdout is a TTY, compact otherwise), newline-terminated. */
+  document(value: unknown): void {
+    const pretty = Boolean(this.io.stdout.isTTY);
+    void this.write(JSON.stringify(value, jsonReplacer, pretty ? 2 : undefined) + '\n');
+  }
+
+  /** One JSON Lines record. */
+  jsonLine(value: unknown): Promise<void> | void {
+    return this.write(JSON.stringify(value, jsonReplacer) + '\n');
+  }
+
+  /** Status, progress and summaries: stderr. */
+  status(text: string): void {
+    this.io.stderr.write(text + '\n');
+  }
+
+  warn(text: string): void {
+    this.io.stderr.write(this.colors.err.yellow(text) + '\n');
+  }
+
+  /**
+   * Runs `work`, showing an ora spinner on stderr when it takes longer than the delay and
+   * stderr is a terminal (never with --output json or in CI).
+   */
+  async spin<T>(text: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {
+    const p = typeof work === 'function' ? work() : work;
+    const env = this.io.env;
+    if (!this.io.stderr.isTTY || env.CI || env.TERM === 'dumb') return p;
+    let spinner: { stop(): void } | undefined;
+    let finished = false;
+    const timer = setTimeout(async () => {
+      const ora = (await import('ora')).default;
+      if (finished) return;
+      spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true, discardStdin: false }).start();
+    }, this.opts.spinnerDelayMs ?? 300);
+    try {
+      return await p;
+    } finally {
+      finished = true;
+      clearTimeout(timer);
+      spinner?.stop();
+    }
+  }
+}
+
+/** bigint as a number when safe, else a string; Buffers as UTF-8. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+    return Buffer.from((value as { data: number[] }).data).toString('utf8');
+  }
+  return value;
+}
+
+export function createOutput(io: Io, opts: OutputOptions = {}): Output {
+  return new Output(io, opts);
+}

@@ -1,0 +1,119 @@
+/**
+ * Options every tool shares, and Kafka's validation messages.
+ *
+ *   const program = new Command('mq-topics');
+ *   addConnectionOptions(program, { brokerList: false, configFlags: ['--command-config'] });
+ *   addOutputOptions(program);                   // --output text|json, --no-color
+ *   ... .action(async (opts) => {
+ *     exactlyOneAction(opts, ['list', 'describe', ...], 'Command must include exactly one action: ...');
+ *     conflicts(opts, 'partitions', ['list']);   // Option "[partitions]" can't be used with option "[list]"
+ *     requireArgument(opts, 'topic');            // Missing required argument "[topic]"
+ *     const session = await openSession(sessionOptions(opts, 'mq-topics'), io);
+ *   });
+ *
+ * Kafka option names map to commander's camelCase keys (--bootstrap-server -> bootstrapServer);
+ * messages name options as jopt-simple does ("[bootstrap-server]").
+ */
+import { Command, Option } from 'commander';
+import { UsageError } from '../../cli/errors.js';
+import type { SessionOptions } from '../../engine/client/connect.js';
+
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+export interface ConnectionFlags {
+  bootstrapServer?: string;
+  brokerList?: string;
+  commandConfig?: string;
+  dataDir?: string;
+  verbose?: boolean;
+  [key: string]: unknown;
+}
+
+export interface ConnectionOptionSpec {
+  /** Accept the deprecated --broker-list alias (3.x console producer, get-offsets, perf). */
+  brokerList?: boolean;
+  /** Properties-file flags, e.g. ['--command-config'] or ['--producer.config', '--command-config']. */
+  configFlags?: string[];
+  /** Help text for the properties file. */
+  configHelp?: string;
+}
+
+export function addConnectionOptions(cmd: Command, spec: ConnectionOptionSpec = {}): Command {
+  cmd.option(
+    '--bootstrap-server <servers>',
+    'Kafka cluster to use, host:port[,host:port...] (default: $MQ_BOOTSTRAP_SERVER, or the local mq broker of the data directory, started when needed)',
+  );
+  if (spec.brokerList) cmd.addOption(new Option('--broker-list <servers>', 'deprecated alias of --bootstrap-server').hideHelp());
+  for (const flag of spec.configFlags ?? ['--command-config']) {
+    cmd.option(`${flag} <file>`, spec.configHelp ?? 'client properties file (security.protocol, sasl.*, ssl.*, bootstrap.servers)');
+  }
+  cmd.option('--data-dir <dir>', 'data directory of the local broker (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)');
+  cmd.option('--verbose', 'log client activity to stderr');
+  return cmd;
+}
+
+export function addOutputOptions(cmd: Command, { json = true }: { json?: boolean } = {}): Command {
+  if (json) cmd.addOption(new Option('--output <format>', "output format: 'text' (Kafka's) or 'json'").choices(['text', 'json']).default('text'));
+  cmd.option('--no-color', 'never use colour (also NO_COLOR=1)');
+  return cmd;
+}
+
+/** camelCase key -> Kafka option name: bootstrapServer -> bootstrap-server. */
+export function kafkaName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/** jopt-simple's rendering of an option: "[name]". */
+export function q(key: string): string {
+  return `"[${kafkaName(key)}]"`;
+}
+
+export function isSet(opts: Record<string, unknown>, key: string): boolean {
+  const v = opts[key];
+  return v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
+}
+
+export function exactlyOneAction(opts: Record<string, unknown>, actions: readonly string[], message: string): string {
+  const given = actions.filter((a) => isSet(opts, a));
+  if (given.length !== 1) throw new UsageError(message);
+  return given[0]!;
+}
+
+/** Kafka's `Missing required argument "[topic]"` when `key` is not set. */
+export function requireArgument(opts: Record<string, unknown>, key: string): void {
+  if (!isSet(opts, key)) throw new UsageError(`Missing required argument ${q(key)}`);
+}
+
+/** Kafka's `Option "[a]" can't be used with option "[b]"` when `key` is set with any of `others`. */
+export function conflicts(opts: Record<string, unknown>, key: string, others: readonly string[]): void {
+  if (!isSet(opts, key)) return;
+  for (const o of others) if (isSet(opts, o)) throw new UsageError(`Option ${q(key)} can't be used with option ${q(o)}`);
+}
+
+/** Kafka's invalid-option check: `key` is only valid together with one of `allowed`. */
+export function onlyWith(opts: Record<string, unknown>, key: string, allowed: readonly string[], all: readonly string[]): void {
+  if (!isSet(opts, key)) return;
+  if (allowed.some((a) => isSet(opts, a))) return;
+  const bad = all.find((a) => !allowed.includes(a) && isSet(opts, a));
+  if (bad) throw new UsageError(`Option ${q(key)} can't be used with option ${q(bad)}`);
+}
+
+export function parseInteger(value: string, flag: string, { min, max }: { min?: number; max?: number } = {}): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`Invalid value '${value}' for option ${flag}: not an integer`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
+    throw new UsageError(`Invalid value '${value}' for option ${flag}`);
+  }
+  return n;
+}
+
+/** SessionOptions from the shared flags. `configFiles` defaults to --command-config. */
+export function sessionOptions(flags: ConnectionFlags, clientId: string, configFiles?: (string | undefined)[]): SessionOptions {
+  return {
+    bootstrapServer: flags.bootstrapServer ?? flags.brokerList,
+    dataDir: flags.dataDir,
+    configFiles: (configFiles ?? [flags.commandConfig]).filter((f): f is string => typeof f === 'string'),
+    clientId,
+    verbose: flags.verbose,
+  };
+}
