@@ -52,7 +52,7 @@ for v in "${versions[@]}"; do
   # Warm path: classpath newer than the pom and every entry still on disk.
   if [[ -s "$cp_file" && "$cp_file" -nt "$pom" ]]; then
     ok=1
-    IFS=':' read -r -a jars <"$cp_file"
+    IFS=":" read -r -a jars <"$cp_file" || true  # no trailing newline: read returns 1
     for j in "${jars[@]}"; do
       [[ -f "$j" ]] || { ok=0; break; }
     done
