@@ -11,7 +11,6 @@ import path from 'node:path';
 import type { Clock } from '../clock.js';
 import { Attr, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../protocol/record-batch.js';
 import { readJsonIfExists, writeJsonAtomic, fsyncDir } from './atomic-file.js';
-import { walkBatches } from './batch-walk.js';
 import { LogError } from './errors.js';
 import { fdatasync, pwritevFull } from './fd-io.js';
 import {
@@ -165,6 +164,11 @@ export class PartitionLog {
     return this.producers.toJSON();
   }
 
+  /** The topic config this partition currently applies (max.message.bytes for Produce). */
+  get logConfig(): LogConfig {
+    return this.config;
+  }
+
   setConfig(config: LogConfig): void {
     this.config = config;
   }
@@ -240,6 +244,7 @@ export class PartitionLog {
       }
     }
     const active = this.segments[this.segments.length - 1]!;
+    for (const s of this.segments) if (s !== active) s.unpin();
     // The active segment's index lives in memory; stale files on disk would be mistaken for a
     // completed segment by a later recovery.
     active.removeIndexFilesSync();
@@ -264,7 +269,7 @@ export class PartitionLog {
     }
     this.producers = new ProducerStateTable();
     for (const seg of this.segments) {
-      await walkBatches(seg.fd, 0, seg.size, { verify: false }, (h) => {
+      await seg.walk(0, seg.size, { verify: false }, (h) => {
         if (h.producerId >= 0 && h.baseSequence >= 0 && !(h.attributes & Attr.control)) {
           this.producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset);
         }
@@ -426,8 +431,10 @@ export class PartitionLog {
     const seg = this.activeSegment;
     if (seg.isEmpty) return false;
     if (seg.writePosition + size > this.config.segmentBytes) return true;
-    const base = seg.firstBatchTimestamp >= 0 ? seg.firstBatchTimestamp : seg.createdAt;
-    if (now - base > this.config.segmentMs) return true;
+    // Kafka measures segment.ms from the first batch's timestamp; producers with old or skewed
+    // clocks then roll a segment per batch. The segment's creation time on the broker's clock
+    // (Kafka's behaviour before 0.10.1) keeps segment.ms meaning "age of the segment".
+    if (now - seg.createdAt > this.config.segmentMs) return true;
     if (seg.indexFull(this.config.segmentIndexBytes)) return true;
     return lastOffset - seg.baseOffset > INT32_MAX;
   }
@@ -440,6 +447,7 @@ export class PartitionLog {
     // a later recovery. In fsync mode the roll waits for that, and for the directory entry.
     const finish = (async () => {
       await old.flush();
+      old.unpin();
       await old.writeIndexes(this.fsyncAlways);
       if (this.fsyncAlways) await fsyncDir(this.dir);
     })();
@@ -568,7 +576,7 @@ export class PartitionLog {
         while (pos < limit) {
           let hit: number | undefined;
           let next = limit;
-          await walkBatches(seg.fd, pos, limit, { verify: false }, (h, at) => {
+          await seg.walk(pos, limit, { verify: false }, (h, at) => {
             if (h.maxTimestamp >= ts && h.baseOffset + h.lastOffsetDelta >= lso) {
               hit = at;
               next = at + h.size;

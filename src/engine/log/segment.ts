@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { LOG_OVERHEAD, Off, readBatchHeader, BATCH_HEADER_SIZE, type BatchHeader } from '../protocol/record-batch.js';
-import { walkBatches, type WalkProblem } from './batch-walk.js';
+import { walkBatches, type WalkOptions, type WalkProblem, type WalkResult } from './batch-walk.js';
 import { closeFd, fdatasync, ftruncate, preadFull } from './fd-io.js';
 import { indexFileName, logFileName, timeIndexFileName, TEMP_SUFFIX } from './file-names.js';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index.js';
@@ -32,10 +32,29 @@ export interface RecoveryResult {
 
 const HINTS = 16;
 
+/**
+ * Descriptors of inactive segments are opened on demand and the least recently used are closed
+ * beyond this many, so small segments or many partitions do not run out of file descriptors.
+ */
+export const MAX_OPEN_INACTIVE_SEGMENTS = 256;
+const openInactive = new Set<Segment>();
+
+function touchOpen(seg: Segment): void {
+  openInactive.delete(seg);
+  openInactive.add(seg);
+  if (openInactive.size <= MAX_OPEN_INACTIVE_SEGMENTS) return;
+  for (const s of openInactive) {
+    if (openInactive.size <= MAX_OPEN_INACTIVE_SEGMENTS) break;
+    if (s !== seg && s.evictable) s.evict();
+  }
+}
+
 export class Segment {
   readonly baseOffset: number;
   readonly dir: string;
-  readonly fd: number;
+  private _fd: number | undefined;
+  /** The active segment keeps its descriptor; others may have theirs closed when idle. */
+  private pinned = true;
   /** Bytes that are written and readable. */
   size: number;
   /** Where the next write goes; ahead of `size` while a write is in flight. */
@@ -56,12 +75,11 @@ export class Segment {
   private refs = 0;
   /** Closed or deleted: the descriptor goes once the last reader releases it. */
   private retired = false;
-  private closed = false;
 
   private constructor(dir: string, baseOffset: number, fd: number, size: number, createdAt: number) {
     this.dir = dir;
     this.baseOffset = baseOffset;
-    this.fd = fd;
+    this._fd = fd;
     this.size = size;
     this.writePosition = size;
     this.nextOffset = baseOffset;
@@ -80,6 +98,48 @@ export class Segment {
   get fileName(): string {
     return logFileName(this.baseOffset);
   }
+  /** The open descriptor, reopened if it was evicted. Use inside acquire()/release(). */
+  get fd(): number {
+    if (this._fd === undefined) {
+      if (this.retired) throw new Error(`segment ${this.logPath} is closed`);
+      this._fd = fs.openSync(this.logPath, 'r+');
+    }
+    if (!this.pinned) touchOpen(this);
+    return this._fd;
+  }
+
+  get evictable(): boolean {
+    return !this.pinned && this.refs === 0 && this._fd !== undefined;
+  }
+
+  evict(): void {
+    openInactive.delete(this);
+    if (this._fd !== undefined) {
+      fs.closeSync(this._fd);
+      this._fd = undefined;
+    }
+  }
+
+  /** Called once the segment is no longer appended to. */
+  unpin(): void {
+    this.pinned = false;
+    if (this._fd !== undefined) touchOpen(this);
+  }
+
+  /** Runs fn with the descriptor held open. */
+  async withFd<T>(fn: (fd: number) => Promise<T>): Promise<T> {
+    this.acquire();
+    try {
+      return await fn(this.fd);
+    } finally {
+      this.release();
+    }
+  }
+
+  walk(start: number, end: number, opts: WalkOptions, visit: Parameters<typeof walkBatches>[4]): Promise<WalkResult> {
+    return this.withFd((fd) => walkBatches(fd, start, end, opts, visit));
+  }
+
   get isEmpty(): boolean {
     return this.writePosition === 0;
   }
@@ -117,7 +177,7 @@ export class Segment {
     // files do not describe this log after all.
     const from = oi.lastEntry()?.position ?? 0;
     let next = this.baseOffset;
-    const r = await walkBatches(this.fd, from, this.size, { verify: false }, (h) => {
+    const r = await this.walk(from, this.size, { verify: false }, (h) => {
       next = h.baseOffset + h.lastOffsetDelta + 1;
     });
     if (r.problem || r.end !== this.size) return false;
@@ -132,7 +192,7 @@ export class Segment {
     }
     if (this.size >= BATCH_HEADER_SIZE) {
       const hb = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-      await preadFull(this.fd, hb, 0);
+      await this.withFd((fd) => preadFull(fd, hb, 0));
       this.firstBatchTimestamp = readBatchHeader(hb).maxTimestamp;
     }
     return true;
@@ -145,12 +205,12 @@ export class Segment {
   async recover(indexIntervalBytes: number, expectOffset: number): Promise<RecoveryResult> {
     this.resetIndexes();
     this.nextOffset = Math.max(this.baseOffset, expectOffset);
-    const r = await walkBatches(this.fd, 0, this.size, { verify: true, expectOffset: this.baseOffset }, (h, pos) => {
+    const r = await this.walk(0, this.size, { verify: true, expectOffset: this.baseOffset }, (h, pos) => {
       this.track({ position: pos, baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, size: h.size, maxTimestamp: h.maxTimestamp }, indexIntervalBytes);
     });
     const truncatedBytes = this.size - r.end;
     if (truncatedBytes > 0) {
-      await ftruncate(this.fd, r.end);
+      await this.withFd((fd) => ftruncate(fd, r.end));
       this.size = r.end;
       this.writePosition = r.end;
     }
@@ -217,7 +277,7 @@ export class Segment {
     let start = entry.position;
     for (const h of this.hints) if (h.offset <= offset && h.position > start && h.position < limit) start = h.position;
     let found: number | undefined;
-    await walkBatches(this.fd, start, limit, { verify: false }, (h, pos) => {
+    await this.walk(start, limit, { verify: false }, (h, pos) => {
       if (h.baseOffset + h.lastOffsetDelta >= offset) {
         found = pos;
         return false;
@@ -235,11 +295,11 @@ export class Segment {
     const avail = limit - position;
     if (avail <= 0) return { bytes: Buffer.alloc(0), nextOffset: -1 };
     let buf = Buffer.allocUnsafe(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
-    let n = await preadFull(this.fd, buf, position);
+    let n = await this.withFd((fd) => preadFull(fd, buf, position));
     const firstSize = buf.readInt32BE(Off.batchLength) + LOG_OVERHEAD;
     if (firstSize > n) {
       buf = Buffer.allocUnsafe(Math.min(firstSize, avail));
-      n = await preadFull(this.fd, buf, position);
+      n = await this.withFd((fd) => preadFull(fd, buf, position));
     }
     let end = 0;
     let lastHeader: BatchHeader | undefined;
@@ -264,23 +324,25 @@ export class Segment {
   /** Reads the header of the batch at `position`. */
   async headerAt(position: number): Promise<BatchHeader> {
     const b = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-    await preadFull(this.fd, b, position);
+    await this.withFd((fd) => preadFull(fd, b, position));
     return readBatchHeader(b);
   }
 
   /** Reads the whole batch at `position`. */
   async batchAt(position: number): Promise<Buffer> {
-    const h = Buffer.allocUnsafe(LOG_OVERHEAD);
-    await preadFull(this.fd, h, position);
-    const b = Buffer.allocUnsafe(h.readInt32BE(Off.batchLength) + LOG_OVERHEAD);
-    await preadFull(this.fd, b, position);
-    return b;
+    return this.withFd(async (fd) => {
+      const h = Buffer.allocUnsafe(LOG_OVERHEAD);
+      await preadFull(fd, h, position);
+      const b = Buffer.allocUnsafe(h.readInt32BE(Off.batchLength) + LOG_OVERHEAD);
+      await preadFull(fd, b, position);
+      return b;
+    });
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
 
   async flush(): Promise<void> {
-    if (!this.closed) await fdatasync(this.fd);
+    if (!this.retired) await this.withFd((fd) => fdatasync(fd));
   }
 
   /**
@@ -311,7 +373,7 @@ export class Segment {
 
   /** Drops data from `position` on (used when recovery finds later data unusable). */
   async truncateTo(position: number): Promise<void> {
-    await ftruncate(this.fd, position);
+    await this.withFd((fd) => ftruncate(fd, position));
     this.size = Math.min(this.size, position);
     this.writePosition = this.size;
     this.offsetIndex.truncateToPosition(position);
@@ -334,8 +396,10 @@ export class Segment {
   }
 
   private async closeFd(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await closeFd(this.fd);
+    openInactive.delete(this);
+    const fd = this._fd;
+    if (fd === undefined) return;
+    this._fd = undefined;
+    await closeFd(fd);
   }
 }
