@@ -51,6 +51,16 @@ describe('PartitionLog append and read', () => {
     expect(fs.readdirSync(segDir())).toContain('00000000000000000000.log');
   });
 
+  it('serves more segments than it keeps descriptors open for', async () => {
+    const log = await setup({ 'segment.bytes': '100' });
+    for (let i = 0; i < 400; i++) await log.append(makeSizedBatch(1, 60));
+    expect(log.segmentCount).toBe(400);
+    expect((await readAll(log)).map((b) => b.baseOffset)).toEqual(Array.from({ length: 400 }, (_, i) => i));
+    await logDir!.close();
+    logDir = await h.open();
+    expect((await readAll(logDir.partition('t', 0)!)).length).toBe(400);
+  });
+
   it('returns the batch containing the fetch offset, whole batches and at least one', async () => {
     const log = await setup();
     await log.append(makeSizedBatch(10, 100)); // offsets 0-9
