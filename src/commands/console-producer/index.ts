@@ -1,0 +1,53 @@
+/**
+ * mq-console-producer: Kafka's kafka-console-producer flags, reading lines from stdin.
+ * The command body lives in run.ts and is loaded only when the command runs (fast --help).
+ */
+import { Command, Option } from 'commander';
+import { systemIo, type Io } from '../../cli/io.js';
+import { runProgram } from '../../cli/run.js';
+import { collect } from '../shared/options.js';
+import { MQ_VERSION } from '../../version.js';
+import type { ProducerOptions } from './run.js';
+
+export function producerProgram(io: Io): Command {
+  const p = new Command('mq-console-producer')
+    .description('This tool helps to read data from standard input and publish it to Kafka.')
+    .version(MQ_VERSION, '--version', 'Display mq version.')
+    .helpOption('-h, --help', 'Print usage information.')
+    .option('--topic <topic>', 'REQUIRED: The topic id to produce messages to.')
+    .option('--bootstrap-server <servers>', 'The server(s) to connect to, host:port[,host:port] (default: $MQ_BOOTSTRAP_SERVER, or the local mq broker)')
+    .addOption(new Option('--broker-list <servers>', 'DEPRECATED, use --bootstrap-server instead').hideHelp())
+    .option('--data-dir <dir>', 'data directory of the local broker (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)')
+    .option('--sync', 'If set message send requests to the brokers are synchronously, one at a time as they arrive.')
+    .option('--compression-codec [codec]', "The compression codec: either 'none', 'gzip', 'snappy', 'lz4', or 'zstd'. If specified without value, then it defaults to 'gzip'")
+    .option('--batch-size <size>', 'Number of bytes to send in a single batch (default: 16384; 512 KiB when stdin is not a terminal).')
+    .option('--max-partition-memory-bytes <bytes>', 'The buffer size allocated for a partition (batch.size; wins over --batch-size).')
+    .option('--message-send-max-retries <n>', 'Number of retries for retriable errors (default: 3).')
+    .option('--retry-backoff-ms <ms>', 'Wait before retrying (default: 100).')
+    .option('--timeout <ms>', 'linger.ms: how long a batch waits for more records when not full (default: 1000).')
+    .option('--request-required-acks <acks>', 'The required acks of the producer requests: all, -1, 0 or 1 (default: -1).')
+    .option('--request-timeout-ms <ms>', 'The ack timeout of the producer requests (default: 30000 in mq; 1500 in Kafka).')
+    .option('--metadata-expiry-ms <ms>', 'Accepted for compatibility.')
+    .option('--max-block-ms <ms>', 'Accepted for compatibility.')
+    .option('--max-memory-bytes <bytes>', 'Accepted for compatibility.')
+    .option('--socket-buffer-size <bytes>', 'Accepted for compatibility.')
+    .option('--line-reader <class>', 'The class name of the reader (only org.apache.kafka.tools.LineMessageReader).')
+    .option('--property <key=value>', 'Line reader properties: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable).', collect, [])
+    .addOption(new Option('--reader-property <key=value>', 'Alias of --property (KIP-1147).').argParser(collect).default([]))
+    .option('--reader-config <file>', 'Line reader properties file (--property wins).')
+    .option('--producer-property <key=value>', 'Producer properties, e.g. acks=1, compression.type... (repeatable)', collect, [])
+    .addOption(new Option('--command-property <key=value>', 'Alias of --producer-property (KIP-1147).').argParser(collect).default([]))
+    .option('--producer.config <file>', 'Producer config properties file (--producer-property wins).')
+    .addOption(new Option('--command-config <file>', 'Alias of --producer.config (KIP-1147).'))
+    .addOption(new Option('--input-format <format>', "'text' (Kafka's line reader) or 'json' (JSON Lines as written by mq-console-consumer --output json)").choices(['text', 'json']).default('text'))
+    .option('--verbose', 'log client activity to stderr')
+    .action(async (opts: Record<string, unknown>) => {
+      const { run } = await import('./run.js');
+      await run({ ...opts, producerConfig: opts['producer.config'] as string | undefined } as ProducerOptions, io);
+    });
+  return p;
+}
+
+export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
+  return runProgram(producerProgram(io), argv, io);
+}

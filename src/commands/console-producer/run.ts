@@ -1,0 +1,386 @@
+/**
+ * mq-console-producer: lines from stdin -> records -> Produce requests.
+ *
+ * Records are batched per partition (up to batch.size bytes, or linger.ms = --timeout after the
+ * first record), encoded as RecordBatch v2 here and sent with our protocol client, with up to
+ * max.in.flight.requests.per.connection (5) requests outstanding; reading stdin pauses while the
+ * window is full. Piped input without an explicit batch size uses 512 KiB batches. --sync sends
+ * and awaits each record on its own.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Io } from '../../cli/io.js';
+import { CommandError, UsageError } from '../../cli/errors.js';
+import { openSession, type Session } from '../../engine/client/connect.js';
+import { KafkaResponseError, type ProtocolConnection } from '../../engine/client/protocol-client.js';
+import type { Struct } from '../../engine/protocol/codec.js';
+import { errorName } from '../../engine/protocol/error-codes.js';
+import { partitionForKey } from '../../engine/client/partitioner.js';
+import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
+import { LineReader, LineReaderError, lineReaderConfig, type LineRecord } from './line-reader.js';
+import { parseJsonRecord, JsonRecordError } from '../console-consumer/json-record.js';
+import { encodeBatch, type BatchRecord } from './batch.js';
+import { mergedProperties } from './props.js';
+
+export interface ProducerOptions {
+  topic?: string;
+  bootstrapServer?: string;
+  brokerList?: string;
+  dataDir?: string;
+  verbose?: boolean;
+  sync?: boolean;
+  compressionCodec?: string | true;
+  batchSize?: string;
+  maxPartitionMemoryBytes?: string;
+  messageSendMaxRetries?: string;
+  retryBackoffMs?: string;
+  timeout?: string;
+  requestRequiredAcks?: string;
+  requestTimeoutMs?: string;
+  metadataExpiryMs?: string;
+  maxBlockMs?: string;
+  maxMemoryBytes?: string;
+  socketBufferSize?: string;
+  lineReader?: string;
+  property?: string[];
+  readerProperty?: string[];
+  readerConfig?: string;
+  producerProperty?: string[];
+  commandProperty?: string[];
+  producerConfig?: string;
+  commandConfig?: string;
+  inputFormat?: string;
+}
+
+const LINE_READERS = ['org.apache.kafka.tools.LineMessageReader', 'kafka.tools.ConsoleProducer$LineMessageReader', 'kafka.tools.LineMessageReader'];
+const RETRIABLE = new Set([5, 6, 7, 13, 19, 20, 3, 15]);
+const PIPED_BATCH = 512 * 1024;
+const MAX_BATCH = 1_000_000;
+
+function intFlag(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`Invalid value '${v}' for option --${flag}: not an integer`);
+  return Number(v);
+}
+
+export interface ProducerSettings {
+  acks: number;
+  compression: CompressionName;
+  batchSize: number;
+  lingerMs: number;
+  retries: number;
+  retryBackoffMs: number;
+  requestTimeoutMs: number;
+  maxInFlight: number;
+  maxRequestSize: number;
+  clientId: string;
+}
+
+/** Producer properties: file < --producer-property < explicitly given flags (Kafka's maybeMergeOptions). */
+export function producerSettings(o: ProducerOptions, props: Map<string, string>, piped: boolean): ProducerSettings {
+  const pick = (flag: string | undefined, name: string, key: string, dflt: number): number => {
+    const f = intFlag(flag, name);
+    if (f !== undefined) return f;
+    const p = props.get(key);
+    if (p !== undefined) {
+      if (!/^-?\d+$/.test(p.trim())) throw new UsageError(`Invalid value ${p} for configuration ${key}: Not a number of type INT`);
+      return Number(p);
+    }
+    return dflt;
+  };
+  let acksText = o.requestRequiredAcks ?? props.get('acks') ?? '-1';
+  acksText = acksText.trim();
+  if (!['all', '-1', '0', '1'].includes(acksText)) throw new UsageError(`Invalid value ${acksText} for configuration acks: String must be one of: all, -1, 0, 1`);
+  const codec = o.compressionCodec === undefined ? 'none' : o.compressionCodec === true ? 'gzip' : o.compressionCodec.trim().toLowerCase();
+  if (!(codec in COMPRESSION_TYPES)) {
+    throw new UsageError(`Invalid value ${o.compressionCodec} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd`);
+  }
+  const explicitBatch = o.maxPartitionMemoryBytes ?? o.batchSize;
+  const batchSize = pick(explicitBatch, o.maxPartitionMemoryBytes !== undefined ? 'max-partition-memory-bytes' : 'batch-size', 'batch.size', piped ? PIPED_BATCH : 16384);
+  const maxRequestSize = Number(props.get('max.request.size') ?? 1048576);
+  return {
+    acks: acksText === 'all' ? -1 : Number(acksText),
+    compression: codec as CompressionName,
+    batchSize: Math.max(1, Math.min(batchSize, MAX_BATCH)),
+    lingerMs: pick(o.timeout, 'timeout', 'linger.ms', 1000),
+    retries: pick(o.messageSendMaxRetries, 'message-send-max-retries', 'retries', 3),
+    retryBackoffMs: pick(o.retryBackoffMs, 'retry-backoff-ms', 'retry.backoff.ms', 100),
+    // Kafka's console default is 1500 ms with client-side retries; mq waits longer instead.
+    requestTimeoutMs: pick(o.requestTimeoutMs, 'request-timeout-ms', 'request.timeout.ms', 30_000),
+    maxInFlight: Math.max(1, pick(undefined, '', 'max.in.flight.requests.per.connection', 5)),
+    maxRequestSize: Number.isFinite(maxRequestSize) && maxRequestSize > 0 ? maxRequestSize : 1048576,
+    clientId: props.get('client.id') ?? 'console-producer',
+  };
+}
+
+interface Pending extends BatchRecord {
+  size: number;
+}
+
+function recordSize(r: LineRecord): number {
+  let n = 24 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const h of r.headers) n += 8 + h.key.length + (h.value?.length ?? 0);
+  return n;
+}
+
+const describeBytes = (b: Buffer | null) => (b === null ? 'null' : `${b.length} bytes`);
+
+class ProducePipeline {
+  private partitions: Array<{ id: number; leader: number }> = [];
+  private acc = new Map<number, { records: Pending[]; bytes: number }>();
+  private inflight = new Set<Promise<void>>();
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private sticky = -1;
+  private stickyNext = Math.floor(Math.random() * 1e9);
+  failures = 0;
+  private fatal: Error | undefined;
+
+  constructor(
+    private readonly session: Session,
+    private readonly topic: string,
+    private readonly s: ProducerSettings,
+    private readonly io: Io,
+  ) {}
+
+  async init(): Promise<void> {
+    await this.refreshMetadata(true);
+  }
+
+  private async refreshMetadata(first = false): Promise<void> {
+    const cluster = await this.session.cluster();
+    for (let attempt = 0; ; attempt++) {
+      const md = await cluster.metadata([this.topic], { allowAutoTopicCreation: true });
+      const t = (md.topics as Struct[])[0]!;
+      const code = t.errorCode as number;
+      if (code === 0 && (t.partitions as Struct[]).length > 0 && (t.partitions as Struct[]).every((p) => (p.leaderId as number) >= 0)) {
+        this.partitions = (t.partitions as Struct[])
+          .map((p) => ({ id: p.partitionIndex as number, leader: p.leaderId as number }))
+          .sort((a, b) => a.id - b.id);
+        return;
+      }
+      if (code === 17) throw new CommandError(`Invalid topic name '${this.topic}': ${errorName(code)}`);
+      if (attempt >= 20) {
+        if (code === 3) {
+          throw new CommandError(
+            `Topic '${this.topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${this.topic}`,
+          );
+        }
+        throw new CommandError(`Topic ${this.topic} not present in metadata: ${errorName(code)}`);
+      }
+      if (code === 3 && attempt >= 2 && first) {
+        // auto.create.topics.enable=false on the broker: no point waiting.
+        throw new CommandError(
+          `Topic '${this.topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${this.topic}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private choosePartition(r: LineRecord): number {
+    const n = this.partitions.length;
+    if (r.partition !== undefined) {
+      if (r.partition >= n) throw new CommandError(`Invalid partition given with record: ${r.partition} is not in the range [0...${n}).`);
+      return r.partition;
+    }
+    if (r.key !== null) return partitionForKey(r.key, n);
+    if (this.sticky < 0) this.sticky = this.partitions[this.stickyNext++ % n]!.id;
+    return this.sticky;
+  }
+
+  /** Adds a record; resolves when there is room for more (back-pressure). */
+  async add(r: LineRecord): Promise<void> {
+    if (this.fatal) throw this.fatal;
+    const size = recordSize(r);
+    if (size > this.s.maxRequestSize) {
+      this.reportFailure([r], `RecordTooLargeException: The message is ${size} bytes when serialized which is larger than ${this.s.maxRequestSize}, which is the value of the max.request.size configuration.`);
+      return;
+    }
+    const partition = this.choosePartition(r);
+    let a = this.acc.get(partition);
+    if (!a) this.acc.set(partition, (a = { records: [], bytes: 0 }));
+    if (a.bytes + size > this.s.batchSize && a.records.length > 0) await this.flushPartition(partition);
+    a = this.acc.get(partition) ?? { records: [], bytes: 0 };
+    this.acc.set(partition, a);
+    a.records.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp !== undefined ? Number(r.timestamp) : Date.now(), size });
+    a.bytes += size;
+    if (a.bytes >= this.s.batchSize) await this.flushPartition(partition);
+    else if (!this.lingerTimer) this.lingerTimer = setTimeout(() => void this.flushAll().catch((e: Error) => (this.fatal ??= e)), this.s.lingerMs);
+  }
+
+  /** Sends one record and waits for its acknowledgement (--sync). */
+  async sendSync(r: LineRecord): Promise<void> {
+    await this.add(r);
+    await this.flush();
+    if (this.failures > 0) throw new CommandError('', 1);
+  }
+
+  private async flushPartition(partition: number): Promise<void> {
+    const a = this.acc.get(partition);
+    if (!a || a.records.length === 0) return;
+    this.acc.delete(partition);
+    if (partition === this.sticky) this.sticky = -1;
+    while (this.inflight.size >= this.s.maxInFlight) await Promise.race(this.inflight);
+    if (this.fatal) throw this.fatal;
+    const p = this.send(partition, a.records).catch((e: Error) => {
+      this.fatal ??= e;
+    });
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+
+  private async flushAll(): Promise<void> {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    for (const partition of [...this.acc.keys()]) await this.flushPartition(partition);
+  }
+
+  /** Sends everything buffered and waits for every answer. */
+  async flush(): Promise<void> {
+    await this.flushAll();
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+    if (this.fatal) throw this.fatal;
+  }
+
+  close(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+  }
+
+  private async send(partition: number, records: Pending[]): Promise<void> {
+    const batch = await encodeBatch(records, this.s.compression);
+    // acks=0 is sent as acks=1: our client matches answers to requests in order, so it always wants one.
+    const acks = this.s.acks === 0 ? 1 : this.s.acks;
+    for (let attempt = 0; ; attempt++) {
+      const leader = this.partitions.find((p) => p.id === partition)?.leader ?? -1;
+      let code = 0;
+      let message: string | null = null;
+      try {
+        const cluster = await this.session.cluster();
+        const conn: ProtocolConnection = await cluster.forNode(leader);
+        const res = await conn.request(0, {
+          transactionalId: null,
+          acks,
+          timeoutMs: this.s.requestTimeoutMs,
+          topicData: [{ name: this.topic, partitionData: [{ index: partition, records: batch }] }],
+        });
+        const pr = ((res.responses as Struct[])[0]!.partitionResponses as Struct[])[0]!;
+        code = pr.errorCode as number;
+        message = (pr.errorMessage as string | null) ?? null;
+      } catch (err) {
+        if (err instanceof KafkaResponseError) code = err.errorCode;
+        else throw this.session.error(err);
+      }
+      if (code === 0) return;
+      if (RETRIABLE.has(code) && attempt < this.s.retries) {
+        await new Promise((r) => setTimeout(r, this.s.retryBackoffMs));
+        await this.refreshMetadata().catch(() => {});
+        continue;
+      }
+      this.reportFailure(records, `${errorName(code)}${message ? `: ${message}` : ''}`);
+      return;
+    }
+  }
+
+  private reportFailure(records: Array<{ key: Buffer | null; value: Buffer | null }>, error: string): void {
+    this.failures += records.length;
+    const lines = records.map(
+      (r) => `ERROR Error when sending message to topic ${this.topic} with key: ${describeBytes(r.key)}, value: ${describeBytes(r.value)} with error: ${error}\n`,
+    );
+    this.io.stderr.write(lines.join(''));
+  }
+}
+
+/** Splits stdin into lines (\n or \r\n), printing Kafka's ">" prompt when interactive. */
+async function* lines(io: Io, prompt: boolean): AsyncGenerator<Buffer> {
+  let rest: Buffer = Buffer.alloc(0);
+  if (prompt) io.stdout.write('>');
+  for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let data = rest.length ? Buffer.concat([rest, b]) : b;
+    let start = 0;
+    for (;;) {
+      const nl = data.indexOf(10, start);
+      if (nl < 0) break;
+      const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
+      yield data.subarray(start, end);
+      if (prompt) io.stdout.write('>');
+      start = nl + 1;
+    }
+    rest = start < data.length ? Buffer.from(data.subarray(start)) : Buffer.alloc(0);
+    data = Buffer.alloc(0);
+  }
+  if (rest.length) {
+    yield rest;
+    if (prompt) io.stdout.write('>');
+  }
+}
+
+export async function run(o: ProducerOptions, io: Io): Promise<void> {
+  if (!o.topic) throw new UsageError('Missing required argument "[topic]"');
+  if (o.lineReader !== undefined && !LINE_READERS.includes(o.lineReader)) {
+    throw new UsageError(`Unsupported --line-reader '${o.lineReader}': mq has only org.apache.kafka.tools.LineMessageReader (use --input-format json for JSON Lines)`);
+  }
+  const format = o.inputFormat ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`Invalid --input-format '${format}': expected text or json`);
+
+  // Everything that can be wrong with the invocation is checked before connecting.
+  const readerProps = mergedProperties(o.readerConfig, [...(o.property ?? []), ...(o.readerProperty ?? [])], '--property');
+  let reader: LineReader;
+  try {
+    reader = new LineReader(lineReaderConfig(readerProps));
+  } catch (err) {
+    if (err instanceof LineReaderError) throw new CommandError(`org.apache.kafka.common.KafkaException: ${err.message}`);
+    throw err;
+  }
+  const configFile = o.producerConfig ?? o.commandConfig;
+  const producerProps = mergedProperties(configFile, [...(o.producerProperty ?? []), ...(o.commandProperty ?? [])], '--producer-property');
+  const interactive = Boolean(io.stdin.isTTY);
+  const settings = producerSettings(o, producerProps, !interactive);
+
+  const session = await openSession(
+    {
+      bootstrapServer: o.bootstrapServer ?? o.brokerList,
+      dataDir: o.dataDir,
+      configFiles: configFile ? [configFile] : [],
+      properties: producerProps,
+      clientId: settings.clientId,
+      verbose: o.verbose,
+      requestTimeoutMs: settings.requestTimeoutMs + 5000,
+    },
+    io,
+  );
+  const pipeline = new ProducePipeline(session, o.topic, settings, io);
+  try {
+    await pipeline.init();
+    const prompt = Boolean(io.stdin.isTTY && io.stdout.isTTY);
+    let lineNumber = 0;
+    for await (const raw of lines(io, prompt)) {
+      lineNumber++;
+      let record: LineRecord;
+      try {
+        if (format === 'json') {
+          if (raw.length === 0 || /^\s*$/.test(raw.toString('latin1'))) continue;
+          record = parseJsonRecord(raw.toString('utf8'), lineNumber);
+        } else if (!reader.config.parseKey && !reader.config.parseHeaders && reader.config.nullMarker === undefined && isUtf8(raw)) {
+          reader.parse(''); // keeps the line count
+          record = { key: null, value: Buffer.from(raw), headers: [] };
+        } else {
+          record = reader.parse(raw.toString('utf8'));
+        }
+      } catch (err) {
+        if (err instanceof LineReaderError || err instanceof JsonRecordError) {
+          // Like Kafka, what was read before the bad line is still sent.
+          await pipeline.flush();
+          throw new CommandError(`org.apache.kafka.common.KafkaException: ${err.message}`);
+        }
+        throw err;
+      }
+      if (o.sync) await pipeline.sendSync(record);
+      else await pipeline.add(record);
+    }
+    await pipeline.flush();
+    if (pipeline.failures > 0) throw new CommandError(`${pipeline.failures} record(s) could not be sent to topic ${o.topic}`);
+  } finally {
+    pipeline.close();
+    await session.close();
+  }
+}
