@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { createTopics } from '../../helpers/kafkajs.js';
+import { createTopics, topicPartitions } from '../../helpers/kafkajs.js';
 import { randomGroup, randomTopic } from '../../helpers/names.js';
 import { COMPRESSION, readStoredBatches } from '../../helpers/segments.js';
 import { decodeRecords, describeFailure, encodeRecords, haveConfluentKafka, haveKafkaPython, jsonLines, runFixture, type InRecord } from './peers.js';
@@ -122,6 +122,58 @@ describe('confluent-kafka-python 1.7.0 (librdkafka 2.0.2)', () => {
       expectSameRecords(got, records, [0]);
     });
   }
+
+  it('AdminClient: create with configs, describe, add partitions, metadata, delete', async () => {
+    const topic = randomTopic('ck-admin');
+    const admin = (...args: string[]) => runFixture('ck_admin.py', [tb.bootstrap, ...args]);
+
+    const created = await admin('create', topic, '2', 'retention.ms=3600000', 'cleanup.policy=compact');
+    expect(created.code, describeFailure(created)).toBe(0);
+    expect(jsonLines(created.stdout)[0]).toEqual({ errors: { [topic]: null } });
+
+    const again = await admin('create', topic, '2');
+    expect(jsonLines(again.stdout)[0]).toEqual({ errors: { [topic]: 'TOPIC_ALREADY_EXISTS' } });
+
+    const described = await admin('describe', topic);
+    expect(described.code, describeFailure(described)).toBe(0);
+    const configs = jsonLines<{ configs: Record<string, { value: string | null; default: boolean; source: number }> }>(described.stdout)[0]!.configs;
+    expect(configs['retention.ms']).toMatchObject({ value: '3600000', default: false });
+    expect(configs['cleanup.policy']).toMatchObject({ value: 'compact', default: false });
+    expect(configs['segment.bytes']?.default).toBe(true);
+
+    const grown = await admin('partitions', topic, '5');
+    expect(grown.code, describeFailure(grown)).toBe(0);
+    expect(jsonLines(grown.stdout)[0]).toEqual({ errors: { [topic]: null } });
+
+    const md = await admin('metadata', topic);
+    expect(md.code, describeFailure(md)).toBe(0);
+    const m = jsonLines<{ error: string | null; partitions: number[]; brokers: [number, string, number][]; controller: number; cluster_id: string }>(md.stdout)[0]!;
+    expect(m.error).toBeNull();
+    expect(m.partitions).toEqual([0, 1, 2, 3, 4]);
+    expect(m.brokers).toEqual([[1, '127.0.0.1', tb.port]]);
+    expect(m.controller).toBe(1);
+    expect(m.cluster_id).toMatch(/\S+/);
+    expect(await topicPartitions(tb.bootstrap, topic)).toEqual([0, 1, 2, 3, 4]);
+
+    const deleted = await admin('delete', topic);
+    expect(deleted.code, describeFailure(deleted)).toBe(0);
+    expect(jsonLines(deleted.stdout)[0]).toEqual({ errors: { [topic]: null } });
+    const gone = await admin('metadata', topic);
+    expect(jsonLines<{ error: string | null }>(gone.stdout)[0]!.error).toBe('UNKNOWN_TOPIC_OR_PART');
+  });
+
+  it('AdminClient.list_groups (legacy ListGroups/DescribeGroups v0) shows a group after it consumed', async () => {
+    const topic = randomTopic('ck-lg');
+    const group = randomGroup('ck-lg');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+    await produce(topic, sampleRecords(1));
+    await consume(topic, group, 1);
+    const r = await runFixture('ck_admin.py', [tb.bootstrap, 'groups']);
+    expect(r.code, describeFailure(r)).toBe(0);
+    const groups = jsonLines<{ groups: Array<{ id: string; state: string; protocol_type: string; members: string[]; error: string | null }> }>(r.stdout)[0]!.groups;
+    const g = groups.find((x) => x.id === group);
+    expect(g).toMatchObject({ id: group, state: 'Empty', protocol_type: 'consumer', members: [], error: null });
+  });
 
   it.runIf(haveKafkaPython)('reads what kafka-python produced (cross-client)', async () => {
     const topic = randomTopic('ck-cross');

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { createTopics, topicPartitions } from '../../helpers/kafkajs.js';
-import { randomTopic } from '../../helpers/names.js';
+import { randomGroup, randomTopic } from '../../helpers/names.js';
+import { waitFor } from '../../helpers/wait.js';
 import { runOk } from '../../helpers/proc.js';
 import { COMPRESSION, readStoredBatches } from '../../helpers/segments.js';
 import { decodeRecords, describeFailure, encodeRecords, haveKafkaPython, haveKcat, jsonLines, runFixture, type InRecord } from './peers.js';
@@ -118,6 +119,75 @@ describe('kafka-python 2.0.2', () => {
       expect(got.map((r) => r.headers)).toEqual(records.map((r) => r.headers));
     });
   }
+
+  for (const acks of ['0', '1'] as const) {
+    it(`acks=${acks} produce is stored and readable`, async () => {
+      const topic = randomTopic(`kp-acks${acks}`);
+      await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+      const records = sampleRecords(10);
+      const acked = await produce(topic, records, [acks]);
+      // With acks=0 the broker sends no response and kafka-python reports offset -1.
+      expect(acked.map((a) => a.offset)).toEqual(records.map((_, i) => (acks === '0' ? -1 : i)));
+      await waitFor(async () => (await readStoredBatches(tb.dataDir, topic, 0)).reduce((n, b) => n + b.recordCount, 0) === 10, {
+        timeoutMs: 10_000,
+        message: 'all 10 records stored',
+      });
+      const got = await consume(topic, 10);
+      expect(got.map((r) => [r.offset, r.key, r.value])).toEqual(records.map((r, i) => [i, r.key, r.value]));
+    });
+  }
+
+  it('beginning/end offsets and offsets_for_times (ListOffsets v1)', async () => {
+    const topic = randomTopic('kp-offsets');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 2 }]);
+    const records = sampleRecords(6, 2);
+    await produce(topic, records);
+    const got = await consume(topic, 6);
+    const ts1 = got.find((r) => r.partition === 1 && r.offset === 1)!.timestamp;
+
+    const r = await runFixture('kp_offsets.py', [tb.bootstrap, topic, String(ts1)]);
+    expect(r.code, describeFailure(r)).toBe(0);
+    const o = jsonLines<{ beginning: Record<string, number>; end: Record<string, number>; for_time: Record<string, [number, number] | null> }>(r.stdout)[0]!;
+    expect(o.beginning).toEqual({ '0': 0, '1': 0 });
+    expect(o.end).toEqual({ '0': 3, '1': 3 });
+    // The first record of partition 1 whose timestamp is >= ts1 (offset 0 may share the millisecond).
+    const p1 = got.filter((x) => x.partition === 1);
+    const firstAtOrAfter = p1.find((x) => x.timestamp >= ts1)!;
+    expect(o.for_time['1']).toEqual([firstAtOrAfter.offset, firstAtOrAfter.timestamp]);
+
+    const future = await runFixture('kp_offsets.py', [tb.bootstrap, topic, String(Date.now() + 3_600_000)]);
+    expect(future.code, describeFailure(future)).toBe(0);
+    // No record at or after that time: kafka-python maps offset -1 to None.
+    expect(jsonLines<{ for_time: Record<string, unknown> }>(future.stdout)[0]!.for_time).toEqual({ '0': null, '1': null });
+  });
+
+  it('KafkaConsumer in a group (FindCoordinator v0, JoinGroup v2, OffsetCommit v2) commits and resumes', async () => {
+    const topic = randomTopic('kp-group');
+    const group = randomGroup('kp');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 2 }]);
+    const records = sampleRecords(10, 2);
+    await produce(topic, records);
+
+    const first = await runFixture('kp_group.py', [tb.bootstrap, topic, group, '10', '30000']);
+    expect(first.code, describeFailure(first)).toBe(0);
+    const got = decodeRecords(first.stdout);
+    expect(got.map((r) => `${r.partition}:${r.offset}:${r.key}`).sort()).toEqual(
+      records.map((r, i) => `${r.partition}:${Math.floor(i / 2)}:${r.key}`).sort(),
+    );
+    expect(jsonLines<{ committed?: unknown }>(first.stdout).find((l) => l.committed)?.committed).toEqual([
+      [0, 5],
+      [1, 5],
+    ]);
+
+    await produce(topic, [{ key: Buffer.from('next'), value: Buffer.from('n'), partition: 1 }]);
+    const second = await runFixture('kp_group.py', [tb.bootstrap, topic, group, '1', '30000']);
+    expect(second.code, describeFailure(second)).toBe(0);
+    expect(decodeRecords(second.stdout).map((r) => [r.partition, r.offset, r.key?.toString()])).toEqual([[1, 5, 'next']]);
+    expect(jsonLines<{ committed?: unknown }>(second.stdout).find((l) => l.committed)?.committed).toEqual([
+      [0, 5],
+      [1, 6],
+    ]);
+  });
 
   it('KafkaAdminClient.create_topics creates a topic with N partitions', async () => {
     const topic = randomTopic('kp-admin');
