@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { systemClock, type Clock } from '../clock.js';
 import { LogDir } from '../log/log-dir.js';
-import { GroupCoordinator } from '../group/coordinator.js';
+import { FileOffsetStore, GroupCoordinator, type GroupCoordinatorConfig } from '../group/index.js';
 import { BrokerSettings } from './config.js';
 import { DynamicConfigs } from './configs.js';
 import { Dispatcher } from './dispatch.js';
@@ -27,6 +27,18 @@ export interface BrokerOptions {
   versionCaps?: Readonly<Record<number, number>>;
   /** fsync every append before acknowledging (survives power loss, not just a killed process). */
   fsync?: boolean;
+}
+
+/** Kafka's group.* / offsets.* broker properties, as the coordinator's config. */
+function groupConfig(s: BrokerSettings): Partial<GroupCoordinatorConfig> {
+  return {
+    groupMinSessionTimeoutMs: s.number('group.min.session.timeout.ms', 6000),
+    groupMaxSessionTimeoutMs: s.number('group.max.session.timeout.ms', 1_800_000),
+    groupInitialRebalanceDelayMs: s.number('group.initial.rebalance.delay.ms', 0),
+    groupMaxSize: s.number('group.max.size', 2_147_483_647),
+    offsetsRetentionMinutes: s.number('offsets.retention.minutes', 10080),
+    offsetsRetentionCheckIntervalMs: s.number('offsets.retention.check.interval.ms', 600_000),
+  };
 }
 
 export const quietLogger: Logger = { info() {}, warn() {}, debug() {} };
@@ -59,9 +71,11 @@ export class Broker {
     await mkdir(opts.dataDir, { recursive: true });
     const dynamicConfigs = await DynamicConfigs.open(opts.dataDir, settings);
     const log = await LogDir.open(opts.dataDir, { settings: settings.toObject(), clock, logger, fsync: opts.fsync });
-    const groups = await GroupCoordinator.open(opts.dataDir, { settings: settings.toObject(), clock, logger });
+    const store = FileOffsetStore.open(opts.dataDir, { logger: (m) => logger.warn(m), fsync: opts.fsync });
+    const groups = new GroupCoordinator({ clock, store, config: groupConfig(settings), logger: (m) => logger.warn(m) });
     const producerIds = await ProducerIdAllocator.open(opts.dataDir);
     const fetchWaiters = new FetchWaiters();
+    log.onAppend((topic, partition) => fetchWaiters.notify(topic, partition));
     const advertised = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
     let dispatcher!: Dispatcher<BrokerServices>;
     const services: BrokerServices = {
@@ -87,7 +101,7 @@ export class Broker {
     try {
       bound = await server.listen(advertised.host, opts.port ?? 0);
     } catch (err) {
-      await groups.close();
+      groups.close();
       await log.close();
       throw err;
     }
@@ -100,7 +114,7 @@ export class Broker {
   async close(): Promise<void> {
     this.services.fetchWaiters.wakeAll();
     await this.server.close();
-    await this.services.groups.close();
+    this.services.groups.close();
     await this.services.log.close();
   }
 }

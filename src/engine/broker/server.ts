@@ -42,8 +42,10 @@ class Connection {
     this.splitter = new FrameSplitter(opts.maxFrameBytes);
     socket.setNoDelay(true);
     socket.on('data', (d) => this.onData(d));
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    // When the peer goes away, requests that already arrived whole are still carried out (an
+    // acks=0 producer may send and disconnect at once); only their answers are dropped.
+    socket.on('error', () => this.peerGone());
+    socket.on('close', () => this.peerGone());
   }
 
   private onData(data: Buffer): void {
@@ -66,13 +68,14 @@ class Connection {
     this.running = true;
     this.idle = new Promise((res) => (this.resolveIdle = res));
     try {
-      while (!this.closed && this.queue.length > 0) {
+      while (this.queue.length > 0) {
         const frame = this.queue.shift()!;
         if (this.queue.length < MAX_QUEUED / 2 && this.socket.isPaused()) this.socket.resume();
         try {
           const { chunks } = await this.dispatcher.dispatch(frame, this.info);
           if (chunks && !this.closed) this.write(chunks);
         } catch (err) {
+          this.queue.length = 0;
           if (err instanceof CloseConnection || err instanceof DecodeError) {
             this.fail(err.message);
           } else {
@@ -100,13 +103,18 @@ class Connection {
     this.socket.uncork();
   }
 
+  private peerGone(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.running) this.queue.length = 0;
+  }
+
   private fail(reason: string): void {
     this.opts.logger.debug(`closing connection ${this.info.id} from ${this.info.clientHost}: ${reason}`);
     this.close();
   }
 
   close(): void {
-    if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
     this.socket.destroy();

@@ -7,7 +7,7 @@ import type { BrokerSettings } from './config.js';
 import type { ApiVersionRange } from './dispatch.js';
 import type { Logger } from './server.js';
 import type { LogDir } from '../log/log-dir.js';
-import type { GroupCoordinator } from '../group/coordinator.js';
+import type { GroupCoordinator } from '../group/index.js';
 import type { FetchWaiters } from './fetch-waiters.js';
 import type { DynamicConfigs } from './configs.js';
 

@@ -4,13 +4,13 @@
 import type { Struct } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { BrokerServices } from './services.js';
-import type { TopicMeta } from '../log/log-dir.js';
-import { validateTopicName } from '../log/topic-name.js';
+import type { TopicInfo } from '../log/log-dir.js';
+import { topicNameProblem } from '../log/topic-name.js';
 
 /** Every operation on a topic, as Kafka's AclOperation bit set (read, write, create, delete, alter, describe, configs). */
 const ALL_TOPIC_OPERATIONS = 0b1111111111000;
 
-export function topicMetadata(s: BrokerServices, t: TopicMeta, includeOps = false): Struct {
+export function topicMetadata(s: BrokerServices, t: TopicInfo, includeOps = false): Struct {
   const partitions: Struct[] = [];
   for (let p = 0; p < t.partitions; p++) {
     partitions.push({
@@ -34,8 +34,8 @@ export function topicMetadata(s: BrokerServices, t: TopicMeta, includeOps = fals
 }
 
 /** Creates a topic named by a client's Metadata request, or returns the error code to answer. */
-export async function autoCreateTopic(s: BrokerServices, name: string): Promise<TopicMeta | number> {
-  if (validateTopicName(name) !== null) return ErrorCode.INVALID_TOPIC_EXCEPTION;
+export async function autoCreateTopic(s: BrokerServices, name: string): Promise<TopicInfo | number> {
+  if (topicNameProblem(name) !== undefined) return ErrorCode.INVALID_TOPIC_EXCEPTION;
   const existing = s.log.topic(name);
   if (existing) return existing;
   try {

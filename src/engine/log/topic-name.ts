@@ -1,21 +1,26 @@
 /**
- * Topic name rules with Kafka's exact messages (Topic.java in Kafka 3.x), so CreateTopics answers
- * and the tools print what Kafka prints.
+ * Topic name rules (Kafka's Topic.java) with the KRaft controller's messages, so CreateTopics
+ * answers and the tools print what Kafka prints.
  */
 export const MAX_TOPIC_NAME_LENGTH = 249;
 
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 
-/** Returns Kafka's error text for an illegal topic name, or undefined if the name is legal. */
+/**
+ * Returns the reason a topic name is illegal, worded as the KRaft controller answers CreateTopics
+ * (and so as kafka-topics prints it), or undefined if the name is legal.
+ */
 export function topicNameProblem(name: string): string | undefined {
-  if (name.length === 0) return 'Topic name is illegal, it can\'t be empty';
-  if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."';
-  if (name.length > MAX_TOPIC_NAME_LENGTH) {
-    return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, Topic name: ${name}`;
-  }
-  if (!LEGAL.test(name)) {
-    return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
-  }
+  const reason = topicNameReason(name);
+  return reason === undefined ? undefined : `Topic name is invalid: ${reason}`;
+}
+
+function topicNameReason(name: string): string | undefined {
+  if (name.length === 0) return 'the empty string is not allowed';
+  if (name === '.') return "'.' is not allowed";
+  if (name === '..') return "'..' is not allowed";
+  if (name.length > MAX_TOPIC_NAME_LENGTH) return `the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`;
+  if (!LEGAL.test(name)) return `'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
   return undefined;
 }
 

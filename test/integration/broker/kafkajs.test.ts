@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressionTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { randomTopic } from '../../helpers/names.js';
+import { rawRequest } from '../../helpers/raw.js';
 
 let tb: TestBroker;
 let kafka: Kafka;
@@ -64,13 +65,20 @@ describe('topic administration', () => {
 
   it("refuses replication factor above 1 with Kafka's message", async () => {
     const t = randomTopic();
-    await expect(admin.createTopics({ topics: [{ topic: t, numPartitions: 1, replicationFactor: 3 }] })).rejects.toThrow(
-      /replication factor of 3 cannot be reached because only 1 broker\(s\) are registered/,
-    );
+    await expect(admin.createTopics({ topics: [{ topic: t, numPartitions: 1, replicationFactor: 3 }] })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })],
+    });
+    const r = await rawRequest(tb.bootstrap, 19, 5, { topics: [{ name: t, numPartitions: 1, replicationFactor: 3, assignments: [], configs: [] }], timeoutMs: 1000 });
+    expect(r.topics[0].errorMessage).toBe('Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.');
+    expect(await admin.listTopics()).not.toContain(t);
   });
 
   it('refuses illegal topic names', async () => {
-    await expect(admin.createTopics({ topics: [{ topic: 'bad name!' }] })).rejects.toThrow();
+    await expect(admin.createTopics({ topics: [{ topic: 'bad name!' }] })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'INVALID_TOPIC_EXCEPTION' })],
+    });
+    const r = await rawRequest(tb.bootstrap, 19, 5, { topics: [{ name: 'bad name!', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    expect(r.topics[0].errorMessage).toBe("Topic name is invalid: 'bad name!' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'");
   });
 
   it('describes and alters topic configs', async () => {
@@ -91,9 +99,16 @@ describe('topic administration', () => {
     expect(afterBy.get('retention.ms')).toBe('604800000');
   });
 
-  it('rejects unknown config names', async () => {
+  it('rejects unknown config names and bad values', async () => {
     const t = randomTopic();
-    await expect(admin.createTopics({ topics: [{ topic: t, configEntries: [{ name: 'no.such.config', value: '1' }] }] })).rejects.toThrow(/Unknown topic config name: no.such.config/);
+    await expect(admin.createTopics({ topics: [{ topic: t, configEntries: [{ name: 'no.such.config', value: '1' }] }] })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })],
+    });
+    const bad = async (name: string, value: string) =>
+      (await rawRequest(tb.bootstrap, 19, 5, { topics: [{ name: t, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name, value }] }], timeoutMs: 1000 })).topics[0].errorMessage;
+    expect(await bad('no.such.config', '1')).toBe('Unknown topic config name: no.such.config');
+    expect(await bad('retention.ms', 'abc')).toBe('Invalid value abc for configuration retention.ms: Not a number of type LONG');
+    expect(await admin.listTopics()).not.toContain(t);
   });
 });
 
@@ -169,6 +184,8 @@ describe('produce and consume', () => {
     await producer.connect();
     await producer.send({ topic: t, messages: Array.from({ length: 10 }, (_, i) => ({ value: `r${i}` })) });
     await producer.disconnect();
+    // kafkajs looks up the leader in its metadata cache before refreshing it.
+    await admin.fetchTopicMetadata({ topics: [t] });
     await admin.deleteTopicRecords({ topic: t, partitions: [{ partition: 0, offset: '4' }] });
     const [p] = await admin.fetchTopicOffsets(t);
     expect(p!.low).toBe('4');

@@ -54,12 +54,12 @@ describe('topic configs', () => {
 
 describe('topic names', () => {
   it("uses Kafka's texts", () => {
-    expect(topicNameProblem('')).toBe("Topic name is illegal, it can't be empty");
-    expect(topicNameProblem('.')).toBe('Topic name cannot be "." or ".."');
-    expect(topicNameProblem('..')).toBe('Topic name cannot be "." or ".."');
+    expect(topicNameProblem('')).toBe('Topic name is invalid: the empty string is not allowed');
+    expect(topicNameProblem('.')).toBe("Topic name is invalid: '.' is not allowed");
+    expect(topicNameProblem('..')).toBe("Topic name is invalid: '..' is not allowed");
     const long = 'a'.repeat(250);
-    expect(topicNameProblem(long)).toBe(`Topic name is illegal, it can't be longer than 249 characters, Topic name: ${long}`);
-    expect(topicNameProblem('a b')).toBe(`Topic name "a b" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`);
+    expect(topicNameProblem(long)).toBe(`Topic name is invalid: the length of '${long}' is longer than the max allowed length 249`);
+    expect(topicNameProblem('a b')).toBe("Topic name is invalid: 'a b' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'");
     expect(topicNameProblem('a'.repeat(249))).toBeUndefined();
     expect(topicNameProblem('ok.name_x-1')).toBeUndefined();
   });

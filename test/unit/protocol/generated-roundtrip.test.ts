@@ -103,7 +103,8 @@ describe.each(cases)('%s', (_name, s, v, dir) => {
     }
   });
 
-  it.runIf(flexible)('skips unknown tagged fields in every struct', () => {
+  // Tagged fields exist only in flexible versions, so the case is generated only for those.
+  if (flexible) it('skips unknown tagged fields in every struct', () => {
     const value = sample(msg, v);
     const extended = { ...msg, fields: withUnknownTags(msg.fields) };
     const bytes = encode(extended, v, fillUnknownTags(msg.fields, v, value), true).toBuffer();

@@ -2,6 +2,7 @@ import type { Struct } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { Attr, Compression, checkBatch } from '../../protocol/record-batch.js';
 import { CloseConnection } from '../dispatch.js';
+import { LogError } from '../../log/errors.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
 
@@ -45,7 +46,7 @@ async function producePartition(s: BrokerServices, topic: string, index: number,
   const log = s.log.partition(topic, index);
   if (!log) return fail(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!records || records.length === 0) return fail(index, ErrorCode.CORRUPT_MESSAGE, 'no record batch');
-  const maxBytes = Number(s.log.topicConfig(topic, 'max.message.bytes'));
+  const maxBytes = log.logConfig.maxMessageBytes;
   if (records.length > maxBytes) {
     return fail(index, ErrorCode.MESSAGE_TOO_LARGE, `The request included a message larger than the max message size the server will accept (${maxBytes})`);
   }
@@ -62,15 +63,20 @@ async function producePartition(s: BrokerServices, topic: string, index: number,
   if (h.attributes & Attr.control) return fail(index, semantic, 'control batches may only be written by the broker');
   if (h.attributes & Attr.timestampTypeLogAppend) return fail(index, ErrorCode.INVALID_TIMESTAMP);
   if (h.attributes & Attr.transactional) return fail(index, semantic, 'transactions are not supported by the mq broker');
-  const result = await log.append(records);
-  if (result.errorCode !== 0) return fail(index, result.errorCode);
-  if (!result.duplicate) s.fetchWaiters.notify(topic, index);
+  let result;
+  try {
+    result = await log.append(records);
+  } catch (err) {
+    // Sequence and epoch problems of idempotent producers, storage failures: a code, not a crash.
+    if (err instanceof LogError) return fail(index, err.code, err.message);
+    throw err;
+  }
   return {
     index,
     errorCode: 0,
     baseOffset: result.baseOffset,
-    logAppendTimeMs: result.logAppendTime ?? -1,
-    logStartOffset: log.logStartOffset,
+    logAppendTimeMs: result.logAppendTime,
+    logStartOffset: result.logStartOffset,
     recordErrors: [],
     errorMessage: null,
   };

@@ -1,6 +1,7 @@
 import type { Struct } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
+import { LogError } from '../../log/errors.js';
 import type { BrokerServices } from '../services.js';
 
 /**
@@ -62,9 +63,17 @@ async function readOnce(s: BrokerServices, req: Struct): Promise<{ responses: St
       let data: Buffer[] = [];
       if (p.fetchOffset < hwm && (budget > 0 || bytes === 0)) {
         const limit = Math.min(Math.max(p.partitionMaxBytes, 0), budget);
-        // The first data of the whole response may exceed the limits, so a consumer can always progress.
-        const read = await log.read(p.fetchOffset, limit, bytes === 0);
-        data = Array.isArray(read) ? read : [read];
+        // The log always returns the first batch whole, so a consumer can always progress.
+        try {
+          const read = await log.read(p.fetchOffset, limit);
+          if (read.records.length > 0) data = [read.records];
+        } catch (err) {
+          // Retention or DeleteRecords may move the log start between the check and the read.
+          if (!(err instanceof LogError)) throw err;
+          errors = true;
+          partitions.push({ ...common, errorCode: err.code, records: null });
+          continue;
+        }
       }
       const size = data.reduce((n, b) => n + b.length, 0);
       bytes += size;

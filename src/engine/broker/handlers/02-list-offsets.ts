@@ -40,7 +40,7 @@ async function lookup(s: BrokerServices, topic: string, p: Struct): Promise<Stru
       return found(log.logStartOffset);
     case MAX_TIMESTAMP: {
       const m = await log.maxTimestamp();
-      return m ? found(m.offset, m.timestamp) : found(-1);
+      return found(m.offset, m.timestamp);
     }
     default: {
       if (p.timestamp < 0) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, timestamp: -1, offset: -1, leaderEpoch: -1 };

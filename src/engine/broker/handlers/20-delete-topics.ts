@@ -21,7 +21,6 @@ export const deleteTopics: Handler<BrokerServices> = {
         continue;
       }
       await s.log.deleteTopic(topic.name);
-      await s.groups.onTopicDeleted?.(topic.name);
       responses.push({ name: topic.name, topicId: topic.id, errorCode: 0, errorMessage: null });
     }
     return { throttleTimeMs: 0, responses };

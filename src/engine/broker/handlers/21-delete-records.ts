@@ -1,6 +1,7 @@
 import type { Struct } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
+import { LogError } from '../../log/errors.js';
 import type { BrokerServices } from '../services.js';
 
 /** DeleteRecords: moves the log start offset forward (offset -1 means the high watermark). */
@@ -23,7 +24,14 @@ export const deleteRecords: Handler<BrokerServices> = {
           partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE });
           continue;
         }
-        const low = await log.deleteRecordsBefore(target);
+        let low: number;
+        try {
+          low = await log.deleteRecordsBefore(target);
+        } catch (err) {
+          if (!(err instanceof LogError)) throw err;
+          partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: err.code });
+          continue;
+        }
         partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: low, errorCode: 0 });
       }
       topics.push({ name: t.name, partitions });

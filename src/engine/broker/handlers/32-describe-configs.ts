@@ -15,20 +15,22 @@ export const describeConfigs: Handler<BrokerServices> = {
   min: 0,
   max: 4,
   handle(s, req) {
-    const results = (req.resources as Struct[]).map((r) => describeResource(s, r));
+    const flags = { includeSynonyms: Boolean(req.includeSynonyms), includeDocumentation: Boolean(req.includeDocumentation) };
+    const results = (req.resources as Struct[]).map((r) => describeResource(s, r, flags));
     return { throttleTimeMs: 0, results };
   },
 };
 
-function describeResource(s: BrokerServices, r: Struct): Struct {
+/** includeSynonyms / includeDocumentation are request-level fields, not per resource. */
+function describeResource(s: BrokerServices, r: Struct, flags: { includeSynonyms: boolean; includeDocumentation: boolean }): Struct {
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
   const keys = (r.configurationKeys ?? null) as string[] | null;
-  const ok = (configs: ConfigEntry[]) => ({ ...base, errorCode: 0, errorMessage: null, configs: configs.map((c) => ({ ...c, synonyms: r.includeSynonyms ? c.synonyms : [] })) });
+  const ok = (configs: ConfigEntry[]) => ({ ...base, errorCode: 0, errorMessage: null, configs: configs.map((c) => ({ ...c, synonyms: flags.includeSynonyms ? c.synonyms : [] })) });
   switch (r.resourceType) {
     case ResourceType.TOPIC: {
       const topic = s.log.topic(r.resourceName);
       if (!topic) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: UNKNOWN_TOPIC_MESSAGE, configs: [] };
-      return ok(describeTopicConfigs(s, topic.configs, keys, r.includeSynonyms, r.includeDocumentation));
+      return ok(describeTopicConfigs(s, topic.configs, keys, flags.includeSynonyms, flags.includeDocumentation));
     }
     case ResourceType.BROKER: {
       if (r.resourceName !== '' && r.resourceName !== String(s.nodeId)) {
