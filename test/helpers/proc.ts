@@ -74,3 +74,57 @@ export async function runOk(program: string, args: readonly string[], opts: RunO
   }
   return r;
 }
+
+export interface RunningProcess {
+  /** Output so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves when the child exits (or is killed by the timeout). */
+  readonly done: Promise<RunResult>;
+  /** Send a signal (default SIGTERM). */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/**
+ * Start a program and return at once, so a test can watch its output (with waitFor) while it
+ * runs. Same argv-only rules and timeout as `run`.
+ */
+export function start(program: string, args: readonly string[], opts: RunOptions = {}): RunningProcess {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const child = spawn(program, [...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  child.stdin.on('error', () => {});
+  if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+  else child.stdin.end();
+  const done = new Promise<RunResult>((resolve, reject) => {
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, signal, timedOut, stdoutBytes });
+    });
+  });
+  return {
+    get stdout() {
+      return Buffer.concat(out).toString('utf8');
+    },
+    get stderr() {
+      return Buffer.concat(err).toString('utf8');
+    },
+    done,
+    kill(signal: NodeJS.Signals = 'SIGTERM') {
+      child.kill(signal);
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { createTopics } from '../../helpers/kafkajs.js';
 import { randomTopic } from '../../helpers/names.js';
 import { waitFor } from '../../helpers/wait.js';
-import { run, runOk } from '../../helpers/proc.js';
+import { run, runOk, start } from '../../helpers/proc.js';
 import { COMPRESSION, readStoredBatches } from '../../helpers/segments.js';
 import { haveKcat } from './peers.js';
 
@@ -285,6 +285,59 @@ describe('kcat (librdkafka 2.0.2)', () => {
     expect(r.stdout).toBe('late@1\n');
   });
 
+  it('reads from an offset inside a compressed batch (whole batch returned, client skips)', async () => {
+    const topic = randomTopic('kcat-midbatch');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+    const lines = keyedLines(50, 'mid');
+    await produce(topic, lines, ['-X', 'compression.codec=zstd', '-X', 'linger.ms=100']);
+    const batches = await readStoredBatches(tb.dataDir, topic, 0);
+    // The records went out in few batches, so offset 23 is inside one.
+    const holder = batches.find((b) => b.baseOffset <= 23n && b.baseOffset + BigInt(b.lastOffsetDelta) >= 23n)!;
+    expect(holder.baseOffset < 23n).toBe(true);
+    const r = await runOk(KCAT, ['-b', tb.bootstrap, '-C', '-t', topic, '-p', '0', '-o', '23', '-c', '3', '-f', '%o %k\n'], { timeoutMs: 30_000 });
+    expect(r.stdout).toBe('23 k23-mid\n24 k24-mid\n25 k25-mid\n');
+  });
+
+  it('a waiting consumer receives a record produced later (Fetch long-poll wakes up)', async () => {
+    const topic = randomTopic('kcat-longpoll');
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
+    // The consumer's fetch.wait.max.ms is long, so only a wake-up on append delivers quickly.
+    const consumer = start(
+      KCAT,
+      ['-b', tb.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-c', '1', '-X', 'fetch.wait.max.ms=20000', '-f', '%k:%s\n', '-d', 'fetch'],
+      { timeoutMs: 30_000 },
+    );
+    // Wait until kcat has sent a fetch for offset 0 (now parked on the broker), then produce.
+    await waitFor(() => /Fetch topic .* \[0\] at offset 0/.test(consumer.stderr), { timeoutMs: 15_000, message: 'kcat fetching at offset 0' });
+    await produce(topic, [{ key: 'late', value: 'arrival' }]);
+    const producedAt = Date.now();
+    const r = await consumer.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('late:arrival\n');
+    // Delivered well before fetch.wait.max.ms (20 s) would have expired.
+    expect(Date.now() - producedAt).toBeLessThan(5_000);
+  });
+
+  it('kcat -G consumes as a single member of a balanced group and commits', async () => {
+    const topic = randomTopic('kcat-group');
+    const group = `kcat-g-${topic}`;
+    await createTopics(tb.bootstrap, [{ topic, numPartitions: 2 }]);
+    const lines = keyedLines(20, 'grp');
+    await produce(topic, lines);
+    const r = await runOk(
+      KCAT,
+      ['-b', tb.bootstrap, '-G', group, '-o', 'beginning', '-c', '20', '-X', 'auto.offset.reset=earliest', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100', '-f', '%p %o %k\n', topic],
+      { timeoutMs: 40_000 },
+    );
+    const rows = r.stdout.trim().split('\n');
+    expect(rows).toHaveLength(20);
+    expect(new Set(rows.map((l) => l.split(' ')[2]))).toEqual(new Set(lines.map((l) => l.key)));
+    for (const p of ['0', '1']) {
+      const offs = rows.filter((l) => l.startsWith(p + ' ')).map((l) => Number(l.split(' ')[1]));
+      expect(offs).toEqual(offs.map((_, i) => i));
+    }
+  });
+
   it('fails cleanly for a topic that does not exist when auto-creation is off for consumers', async () => {
     const topic = randomTopic('kcat-missing');
     const r = await run(KCAT, ['-b', tb.bootstrap, '-L', '-t', topic, '-J', '-X', 'allow.auto.create.topics=false'], { timeoutMs: 20_000 });
@@ -321,5 +374,30 @@ describe('kcat against a broker capped to old versions (versionCaps)', () => {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as KcatJson);
     expect(got.map((r) => [r.offset, r.key, r.payload, r.headers])).toEqual(lines.map((l, i) => [i, l.key, l.value, ['v', 'old']]));
+  });
+});
+
+describe('kcat across a broker restart', () => {
+  it('keeps produced records and the idempotent producer keeps working after restart', async () => {
+    const rb = await startTestBroker();
+    try {
+      const topic = randomTopic('kcat-restart');
+      await createTopics(rb.bootstrap, [{ topic, numPartitions: 1 }]);
+      const before = keyedLines(10, 'before');
+      const stdin = (ls: typeof before) => ls.map((l) => `${l.key}:${l.value}\n`).join('');
+      await runOk(KCAT, ['-b', rb.bootstrap, '-P', '-t', topic, '-K:', '-X', 'enable.idempotence=true'], { stdin: stdin(before), timeoutMs: 30_000 });
+      await rb.restart();
+      const after = keyedLines(10, 'after');
+      await runOk(KCAT, ['-b', rb.bootstrap, '-P', '-t', topic, '-K:', '-X', 'enable.idempotence=true'], { stdin: stdin(after), timeoutMs: 30_000 });
+      const r = await runOk(KCAT, ['-b', rb.bootstrap, '-C', '-t', topic, '-e', '-o', 'beginning', '-f', '%o %k:%s\n'], { timeoutMs: 30_000 });
+      expect(r.stdout).toBe([...before, ...after].map((l, i) => `${i} ${l.key}:${l.value}\n`).join(''));
+      const batches = await readStoredBatches(rb.dataDir, topic, 0);
+      const pids = [...new Set(batches.map((b) => b.producerId))];
+      // Two producer sessions, two distinct producer ids, both >= 0.
+      expect(pids).toHaveLength(2);
+      expect(pids.every((p) => p >= 0n)).toBe(true);
+    } finally {
+      await rb.stop();
+    }
   });
 });
