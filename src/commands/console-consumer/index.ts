@@ -1,0 +1,68 @@
+/**
+ * mq-console-consumer: Kafka's kafka-console-consumer flags. The body (run.ts) loads lazily.
+ * SIGINT/SIGTERM stop the consumer cleanly: the summary is printed and the exit code is 0.
+ */
+import { Command, Option } from 'commander';
+import { systemIo, type Io } from '../../cli/io.js';
+import { runProgram } from '../../cli/run.js';
+import { collect } from '../shared/options.js';
+import { MQ_VERSION } from '../../version.js';
+import type { ConsumerOptions } from './run.js';
+
+export function consumerProgram(io: Io, signal?: AbortSignal): Command {
+  return new Command('mq-console-consumer')
+    .description('This tool helps to read data from Kafka topics and outputs it to standard output.')
+    .version(MQ_VERSION, '--version', 'Display mq version.')
+    .helpOption('-h, --help', 'Print usage information.')
+    .option('--topic <topic>', 'The topic to consume on.')
+    .option('--include <regex>', 'Regular expression specifying list of topics to include for consumption.')
+    .addOption(new Option('--whitelist <regex>', 'DEPRECATED, use --include instead').hideHelp())
+    .option('--partition <partition>', 'The partition to consume from. Consumption starts from the end of the partition unless --offset is specified.')
+    .option('--offset <offset>', "The offset to start consuming from: a non-negative number, 'earliest' or 'latest' (default: latest).")
+    .option('--from-beginning', 'If the consumer does not already have an established offset to consume from, start with the earliest message present in the log rather than the latest message.')
+    .option('--group <group>', 'The consumer group id of the consumer.')
+    .option('--max-messages <n>', 'The maximum number of messages to consume before exiting. If not set, consumption is continual.')
+    .option('--timeout-ms <ms>', 'If specified, exit if no message is available for consumption for the specified interval.')
+    .option('--skip-message-on-error', 'If there is an error when processing a message, skip it instead of halt.')
+    .option('--isolation-level <level>', 'read_committed or read_uncommitted (default: read_uncommitted).')
+    .option('--formatter <class>', 'The name of a class to use for formatting Kafka messages for display (default: org.apache.kafka.tools.consumer.DefaultMessageFormatter).')
+    .option('--property <key=value>', 'Formatter properties: print.timestamp, print.key, print.offset, print.partition, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal, key.deserializer, value.deserializer (repeatable).', collect, [])
+    .addOption(new Option('--formatter-property <key=value>', 'Alias of --property (KIP-1147).').argParser(collect).default([]))
+    .option('--formatter-config <file>', 'Formatter properties file (--property wins).')
+    .option('--key-deserializer <class>', 'Sets key.deserializer of the formatter.')
+    .option('--value-deserializer <class>', 'Sets value.deserializer of the formatter.')
+    .option('--consumer-property <key=value>', 'Consumer properties (repeatable).', collect, [])
+    .addOption(new Option('--command-property <key=value>', 'Alias of --consumer-property (KIP-1147).').argParser(collect).default([]))
+    .option('--consumer.config <file>', 'Consumer config properties file (--consumer-property wins).')
+    .addOption(new Option('--command-config <file>', 'Alias of --consumer.config (KIP-1147).'))
+    .option('--enable-systest-events', 'Print shutdown_complete at the end.')
+    .option('--bootstrap-server <servers>', 'The server(s) to connect to (default: $MQ_BOOTSTRAP_SERVER, or the local mq broker)')
+    .option('--data-dir <dir>', 'data directory of the local broker (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)')
+    .addOption(new Option('--output <format>', "'text' (Kafka's formatter) or 'json' (JSON Lines: topic, partition, offset, timestamp, key, value, headers)").choices(['text', 'json']).default('text'))
+    .option('--no-color', 'never use colour')
+    .option('--verbose', 'log client activity to stderr')
+    .action(async (opts: Record<string, unknown>) => {
+      const { run } = await import('./run.js');
+      await run({ ...opts, consumerConfig: opts['consumer.config'] as string | undefined, signal } as ConsumerOptions, io);
+    });
+}
+
+export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
+  let controller: AbortController | undefined;
+  let detach = () => {};
+  if (!signal) {
+    controller = new AbortController();
+    const onSignal = () => controller!.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    detach = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+  }
+  try {
+    return await runProgram(consumerProgram(io, signal ?? controller!.signal), argv, io);
+  } finally {
+    detach();
+  }
+}
