@@ -207,9 +207,24 @@ describe('kafka-python 2.0.2', () => {
     expect(list.code, describeFailure(list)).toBe(0);
     expect((jsonLines<{ topics: string[] }>(list.stdout)[0]!).topics).toContain(topic);
 
+    // Add partitions (CreatePartitions v1), describe (DescribeConfigs v2), then delete (DeleteTopics v3).
+    const grown = await runFixture('kp_admin.py', [tb.bootstrap, 'partitions', topic, '6']);
+    expect(grown.code, describeFailure(grown)).toBe(0);
+    expect(await topicPartitions(tb.bootstrap, topic)).toEqual([0, 1, 2, 3, 4, 5]);
+    const described = await runFixture('kp_admin.py', [tb.bootstrap, 'describe', topic]);
+    expect(described.code, describeFailure(described)).toBe(0);
+    const configs = jsonLines<{ configs: Record<string, { value: string | null; source: number }> }>(described.stdout)[0]!.configs;
+    // DEFAULT_CONFIG (5) for a topic created without configs.
+    expect(configs['cleanup.policy']).toEqual({ value: 'delete', source: 5 });
+
     // Creating it again is refused with TOPIC_ALREADY_EXISTS (36).
     const again = await runFixture('kp_admin.py', [tb.bootstrap, 'create', topic, '4']);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/TopicAlreadyExists|36/);
+
+    const deleted = await runFixture('kp_admin.py', [tb.bootstrap, 'delete', topic]);
+    expect(deleted.code, describeFailure(deleted)).toBe(0);
+    const after = await runFixture('kp_admin.py', [tb.bootstrap, 'list']);
+    expect((jsonLines<{ topics: string[] }>(after.stdout)[0]!).topics).not.toContain(topic);
   });
 });
