@@ -6,7 +6,7 @@ import { CommandError, UsageError } from '../../cli/errors.js';
 import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
 import { resolveDataDir, readBrokerInfo, processAlive } from '../../engine/data-dir.js';
-import { parseKeyValue } from '../../engine/config/properties.js';
+import { parseKeyValue, PropertiesError, readPropertiesFile } from '../../engine/config/properties.js';
 import { MQ_VERSION } from '../../version.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -30,6 +30,15 @@ async function start(opts: { dataDir?: string; listen?: string; override: string
       throw new UsageError(`Invalid --override '${o}': expected key=value`);
     }
   });
+  if (opts.config) {
+    // Checked here so a daemon start fails in the terminal, not only in broker.log.
+    try {
+      readPropertiesFile(opts.config);
+    } catch (err) {
+      if (err instanceof PropertiesError) throw new CommandError(`Cannot read broker properties: ${err.message}`);
+      throw err;
+    }
+  }
   if (opts.daemon) {
     const { startDaemon, findRunningBroker } = await import('../../engine/local-broker.js');
     const running = await findRunningBroker(dataDir);
