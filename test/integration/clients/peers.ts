@@ -14,7 +14,7 @@ export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures'
 
 export const haveKcat = existsSync('/usr/bin/kcat');
 
-/** Synchronous probe at collection time, so describe.skipIf can use it. */
+/** Synchronous probe at collection time: a missing peer fails the suite with a pointer to install-deps.sh. */
 function pythonHas(module: string): boolean {
   if (!existsSync(PYTHON)) return false;
   return spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore', timeout: 20_000 }).status === 0;
