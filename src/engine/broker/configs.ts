@@ -34,6 +34,9 @@ export interface ConfigEntry {
   documentation: string | null;
 }
 
+/** Broker properties whose Kafka default is null (a coarser sibling such as .hours supplies it). */
+const PRIMARIES_WITHOUT_DEFAULT: ReadonlySet<string> = new Set(['log.retention.ms', 'log.roll.ms', 'log.roll.jitter.ms', 'log.flush.interval.ms']);
+
 /**
  * Every topic config with its effective value. Only settings the operator set explicitly count
  * as broker-supplied (STATIC_BROKER_CONFIG); mq's own defaults are reported as defaults.
@@ -58,7 +61,10 @@ export function describeTopicConfigs(
       for (const syn of def.brokerSynonyms) {
         if (explicit[syn] !== undefined) synonyms.push({ name: syn, value: String(explicit[syn]), source: ConfigSource.STATIC_BROKER_CONFIG });
       }
-      synonyms.push({ name: def.brokerSynonyms[0] ?? e.name, value: def.default, source: ConfigSource.DEFAULT_CONFIG });
+      // Kafka lists the primary broker property's default, and only when that property has one
+      // (log.retention.ms has none: its default lives in log.retention.hours).
+      const primary = def.brokerSynonyms[0];
+      if (primary && !PRIMARIES_WITHOUT_DEFAULT.has(primary)) synonyms.push({ name: primary, value: def.default, source: ConfigSource.DEFAULT_CONFIG });
     }
     out.push({
       name: e.name,
