@@ -100,7 +100,7 @@ export interface DaemonOptions {
  * Starts `mq-broker start` detached for this data directory and waits until it answers. If
  * another process won the race to start one, that broker is returned instead.
  */
-export async function startDaemon(dataDir: string, opts: DaemonOptions = {}): Promise<BrokerInfo> {
+export async function startDaemon(dataDir: string, opts: DaemonOptions = {}): Promise<BrokerInfo & { startedHere: boolean }> {
   mkdirSync(dataDir, { recursive: true });
   const args = [brokerBin, 'start', '--data-dir', dataDir];
   if (opts.listen) args.push('--listen', opts.listen);
@@ -115,11 +115,11 @@ export async function startDaemon(dataDir: string, opts: DaemonOptions = {}): Pr
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   while (Date.now() < deadline) {
     const info = await findRunningBroker(dataDir);
-    if (info) return info;
+    if (info) return { ...info, startedHere: info.pid === child.pid };
     if (exited !== null) {
       // Lost a start race: the winner may still be coming up.
       const winner = await waitForBroker(dataDir, 3000);
-      if (winner) return winner;
+      if (winner) return { ...winner, startedHere: false };
       throw new Error(`the broker exited with code ${exited}; see ${join(dataDir, BROKER_LOG_FILE)}`);
     }
     await new Promise((r) => setTimeout(r, 25));

@@ -104,15 +104,18 @@ export async function resolveTarget(opts: SessionOptions, io: Io): Promise<Targe
   let broker = await findRunningBroker(dataDir);
   let started = false;
   if (!broker) {
+    let daemon;
     try {
-      broker = await startDaemon(dataDir);
+      daemon = await startDaemon(dataDir);
     } catch (err) {
       throw new CommandError(`Could not start the local mq broker for ${dataDir}: ${(err as Error).message}`);
     }
-    started = true;
+    broker = daemon;
+    // Two commands may race to start it; only the one whose child won says so.
+    started = daemon.startedHere;
     const defaultDir = resolveDataDir(undefined, { ...io.env, MQ_DATA_DIR: undefined });
     const stop = dataDir === defaultDir && !io.env.MQ_DATA_DIR ? 'mq-broker stop' : `mq-broker stop --data-dir ${dataDir}`;
-    io.stderr.write(`Started the local mq broker on ${broker.host}:${broker.port} (data dir ${tildify(dataDir)}); stop it with: ${stop}\n`);
+    if (started) io.stderr.write(`Started the local mq broker on ${broker.host}:${broker.port} (data dir ${tildify(dataDir)}); stop it with: ${stop}\n`);
   }
   return {
     brokers: [`${broker.host}:${broker.port}`],
