@@ -83,6 +83,8 @@ export async function listOffsets(
   return out;
 }
 
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
+
 export interface GroupListing {
   groupId: string;
   protocolType: string;
@@ -99,7 +101,8 @@ export async function listGroups(cluster: Cluster, states: string[] = [], types:
     groupId: g.groupId as string,
     protocolType: g.protocolType as string,
     state: v >= 4 ? (g.groupState as string) : '',
-    type: v >= 5 && g.groupType ? (g.groupType as string) : 'Classic',
+    // The wire says 'classic'/'consumer'; Kafka's tools print GroupType.toString(): 'Classic'.
+    type: v >= 5 && g.groupType ? capitalize(g.groupType as string) : 'Classic',
   }));
 }
 
