@@ -1,0 +1,66 @@
+/**
+ * Summarises a V8 .cpuprofile (as written by `node --cpu-prof`): self time per function and
+ * per source file, so a bench run can say where the time goes without opening DevTools.
+ * Usage as a script: node bench/lib/cpuprofile.mjs <file.cpuprofile> [topN]
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** { totalMs, byFunction: [{ name, where, selfMs, pct }], byFile: [{ file, selfMs, pct }] } */
+export function summarizeProfile(profile, { root } = {}) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < profile.samples.length; i++) {
+    // A sample's duration is the delta to the next sample (V8 records the time since the previous one).
+    const dt = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
+    const id = profile.samples[i];
+    self.set(id, (self.get(id) ?? 0) + dt);
+  }
+  const totalMs = [...self.values()].reduce((a, b) => a + b, 0);
+  const shortUrl = (url) => {
+    if (!url) return '';
+    let u = url.replace(/^file:\/\//, '');
+    if (root && u.startsWith(root)) u = path.relative(root, u);
+    return u.replace(/^.*\/node_modules\//, 'node_modules/');
+  };
+  const fn = new Map();
+  const file = new Map();
+  for (const [id, ms] of self) {
+    const cf = nodes.get(id).callFrame;
+    const name = cf.functionName || (cf.url ? '(anonymous)' : cf.functionName || '(anonymous)');
+    const where = cf.url ? `${shortUrl(cf.url)}:${cf.lineNumber + 1}` : '';
+    const key = `${name}\u0000${where}`;
+    fn.set(key, (fn.get(key) ?? 0) + ms);
+    const f = cf.url ? shortUrl(cf.url) : name.startsWith('(') ? name : '(native/builtin)';
+    file.set(f, (file.get(f) ?? 0) + ms);
+  }
+  const pct = (ms) => (totalMs ? (100 * ms) / totalMs : 0);
+  const byFunction = [...fn]
+    .map(([k, ms]) => {
+      const [name, where] = k.split('\u0000');
+      return { name, where, selfMs: ms, pct: pct(ms) };
+    })
+    .sort((a, b) => b.selfMs - a.selfMs);
+  const byFile = [...file].map(([f, ms]) => ({ file: f, selfMs: ms, pct: pct(ms) })).sort((a, b) => b.selfMs - a.selfMs);
+  return { totalMs, byFunction, byFile };
+}
+
+export function formatSummary(s, topN = 25) {
+  const lines = [`total sampled: ${s.totalMs.toFixed(0)} ms`, '', 'self time by function:'];
+  for (const f of s.byFunction.slice(0, topN)) lines.push(`${f.pct.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.name}  ${f.where}`);
+  lines.push('', 'self time by file:');
+  for (const f of s.byFile.slice(0, topN)) lines.push(`${f.pct.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.file}`);
+  return lines.join('\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [file, top] = process.argv.slice(2);
+  if (!file) {
+    console.error('usage: node bench/lib/cpuprofile.mjs <file.cpuprofile> [topN]');
+    process.exit(2);
+  }
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  console.log(formatSummary(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), { root }), Number(top) || 25));
+}
