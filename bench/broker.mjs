@@ -13,11 +13,13 @@
  *
  * Options: --runs N (throughput runs per cell, default 5), --start-runs N (default 10),
  * --no-pin (no taskset), --no-write (leave BENCHMARKS.md alone), --quick (1 run, small inputs:
- * a smoke test, never written), --profile (afterwards, run the broker under --cpu-prof for one
- * 1 KiB produce and one consume and print self time by function).
+ * a smoke test, never written), --profile (instead of measuring: run the broker under --cpu-prof
+ * for two 1 KiB produce runs, then for three consume runs, and print self time by function, file
+ * and call stack; --profile-dir DIR keeps the .cpuprofile files under DIR/produce and DIR/consume).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,6 +39,7 @@ const { values: opt } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-dir': { type: 'string' },
   },
 });
 
@@ -220,7 +223,7 @@ async function profile(inputs) {
   const dir = makeTempDir('mq-bench-prof-');
   const out = [];
   for (const phase of ['produce', 'consume']) {
-    const profDir = path.join(dir, `prof-${phase}`);
+    const profDir = opt['profile-dir'] ? path.resolve(opt['profile-dir'], phase) : path.join(dir, `prof-${phase}`);
     const broker = await startBroker(path.join(dir, 'data'), { cpus: BROKER_CPU, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
     try {
       if (phase === 'produce') {
@@ -302,6 +305,8 @@ function report(m, startup, tp) {
 
 \`npm run bench:broker\` (bench/broker.mjs), ${date}.
 Machine: ${machineLine(m)}.
+Load average (1/5/15 min) at the start: ${m.loadavg}; at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the
+same 2 cores widens the min–max ranges).
 
 The broker is a separate process, \`node bin/mq-broker.js start --data-dir <tmp> --listen 127.0.0.1:<port>\`,
 with default settings (page-cache mode, no fsync) on a fresh data dir under the temp dir; ${pinText}.
@@ -332,6 +337,11 @@ async function main() {
   const inDir = makeTempDir('mq-bench-input-');
   const inputs = INPUTS.map((i) => ({ ...i, file: writeRecordFile(path.join(inDir, `records-${i.valueBytes}.txt`), i.count, i.valueBytes) }));
   log(`inputs ready in ${num(nowMs() - t0)} ms`);
+  if (opt.profile) {
+    process.stdout.write(`${await profile(inputs)}\n`);
+    removeTempDir(inDir);
+    return;
+  }
 
   log(`startup: ${START_RUNS} runs`);
   const startup = await measureStartup();
@@ -344,7 +354,6 @@ async function main() {
     writeSection('broker', md);
     log('wrote the Broker section of BENCHMARKS.md');
   }
-  if (opt.profile) process.stdout.write(`\n${await profile(inputs)}\n`);
   removeTempDir(inDir);
   log(`done in ${num((nowMs() - t0) / 1000, 1)} s`);
 }

@@ -7,9 +7,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** { totalMs, byFunction: [{ name, where, selfMs, pct }], byFile: [{ file, selfMs, pct }] } */
-export function summarizeProfile(profile, { root } = {}) {
+/**
+ * { totalMs, byFunction: [{ name, where, selfMs, pct }], byFile: [{ file, selfMs, pct }],
+ *   byStack: [{ stack, selfMs, pct }] } — byStack keys self time by the function and its nearest
+ * `depth` callers, which says which call site of a builtin (a copy, a read) costs the time.
+ */
+export function summarizeProfile(profile, { root, depth = 4 } = {}) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map();
   const deltas = profile.timeDeltas ?? [];
   for (let i = 0; i < profile.samples.length; i++) {
@@ -27,7 +33,17 @@ export function summarizeProfile(profile, { root } = {}) {
   };
   const fn = new Map();
   const file = new Map();
+  const stacks = new Map();
+  const label = (cf) => `${cf.functionName || '(anonymous)'}${cf.url ? ` ${shortUrl(cf.url).replace(/^node:internal\//, '')}:${cf.lineNumber + 1}` : ''}`;
   for (const [id, ms] of self) {
+    const chain = [];
+    for (let cur = id; cur !== undefined && chain.length <= depth; cur = parent.get(cur)) {
+      const cf = nodes.get(cur).callFrame;
+      if (cf.functionName === '(root)') break;
+      chain.push(label(cf));
+    }
+    const sk = chain.join(' < ');
+    stacks.set(sk, (stacks.get(sk) ?? 0) + ms);
     const cf = nodes.get(id).callFrame;
     const name = cf.functionName || (cf.url ? '(anonymous)' : cf.functionName || '(anonymous)');
     const where = cf.url ? `${shortUrl(cf.url)}:${cf.lineNumber + 1}` : '';
@@ -44,7 +60,8 @@ export function summarizeProfile(profile, { root } = {}) {
     })
     .sort((a, b) => b.selfMs - a.selfMs);
   const byFile = [...file].map(([f, ms]) => ({ file: f, selfMs: ms, pct: pct(ms) })).sort((a, b) => b.selfMs - a.selfMs);
-  return { totalMs, byFunction, byFile };
+  const byStack = [...stacks].map(([stack, ms]) => ({ stack, selfMs: ms, pct: pct(ms) })).sort((a, b) => b.selfMs - a.selfMs);
+  return { totalMs, byFunction, byFile, byStack };
 }
 
 export function formatSummary(s, topN = 25) {
@@ -52,6 +69,8 @@ export function formatSummary(s, topN = 25) {
   for (const f of s.byFunction.slice(0, topN)) lines.push(`${f.pct.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.name}  ${f.where}`);
   lines.push('', 'self time by file:');
   for (const f of s.byFile.slice(0, topN)) lines.push(`${f.pct.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.file}`);
+  lines.push('', 'self time by call stack (function < caller < ...):');
+  for (const f of s.byStack.slice(0, topN)) lines.push(`${f.pct.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.stack}`);
   return lines.join('\n');
 }
 

@@ -35,7 +35,7 @@ function tryRun(cmd, args) {
   }
 }
 
-/** CPU model, cores, memory, kernel, node and kcat versions, git commit. */
+/** CPU model, cores, memory, kernel, node and kcat versions, git commit, load average now. */
 export function machineInfo() {
   const cpus = os.cpus();
   const kcat = tryRun('kcat', ['-V']);
@@ -51,6 +51,7 @@ export function machineInfo() {
     node: process.version,
     kcat: kcatVersion ? `${kcatVersion} (librdkafka ${librdkafka ?? '?'})` : 'not found',
     commit: commit ? commit + dirty : 'unknown',
+    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
   };
 }
 
