@@ -21,16 +21,29 @@ export function onCleanup(fn: () => Promise<unknown> | unknown): void {
   cleanups.push(fn);
 }
 
+/** A cleanup that has not finished after this long is abandoned (a crashed client may never settle). */
+const CLEANUP_TIMEOUT_MS = 5000;
+
 afterEach(async () => {
   while (cleanups.length) {
     const fn = cleanups.pop()!;
+    let timer: NodeJS.Timeout | undefined;
+    const started = Date.now();
     try {
-      await fn();
+      await Promise.race([
+        Promise.resolve().then(fn),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, CLEANUP_TIMEOUT_MS);
+        }),
+      ]);
     } catch {
       // best effort: a consumer that already crashed may fail to disconnect
+    } finally {
+      clearTimeout(timer);
     }
+    if (process.env.MQ_GROUPS_DEBUG && Date.now() - started > 1000) console.error(`cleanup took ${Date.now() - started} ms: ${fn.toString().slice(0, 120)}`);
   }
-});
+}, 120_000);
 
 // ---------------------------------------------------------------------------------------------
 // Clients
