@@ -1,0 +1,261 @@
+/**
+ * mq-producer-perf-test: Kafka's ProducerPerformance (reference §8.1) on mq's own produce path.
+ *
+ * Sends --num-records records of --record-size random letters (or payloads from --payload-file,
+ * or --payload-monotonic numbers) to --topic, throttled to --throughput records/s like Kafka's
+ * ThroughputThrottler, and prints Kafka's lines on stdout: a window line every 5 s and the final
+ * summary. Latency is per record, from send to acknowledgement.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import type { Io } from '../../cli/io.js';
+import { CommandError, UsageError } from '../../cli/errors.js';
+import { openSession } from '../../engine/client/connect.js';
+import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
+import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
+import { Stats, Throttler } from './stats.js';
+import { PerfSender, type SenderSettings } from './sender.js';
+
+export interface ProducerPerfOptions {
+  topic?: string;
+  numRecords?: string;
+  recordSize?: string;
+  payloadFile?: string;
+  payloadMonotonic?: boolean;
+  payloadDelimiter?: string;
+  throughput?: string;
+  producerProps?: string[];
+  commandProperty?: string[];
+  producerConfig?: string;
+  commandConfig?: string;
+  printMetrics?: boolean;
+  transactionalId?: string;
+  transactionDurationMs?: string;
+  bootstrapServer?: string;
+  dataDir?: string;
+  verbose?: boolean;
+  /** Aborted on SIGINT/SIGTERM: stop sending, wait for answers, print the summary. */
+  signal?: AbortSignal;
+}
+
+export interface ProducerPerfPlan {
+  topic: string;
+  numRecords: number;
+  recordSize: number | null;
+  payloads: Buffer[];
+  monotonic: boolean;
+  throughput: number;
+  props: Map<string, string>;
+  configFile: string | undefined;
+  printMetrics: boolean;
+}
+
+/** argparse4j's messages (prog `producer-performance`), thrown as usage errors. */
+function convert(value: string | undefined, flag: string, type: 'Long' | 'Integer' | 'Double'): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  const ok = type === 'Double' ? /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v) || /^[-+]?(Infinity|NaN)$/.test(v) : /^[-+]?\d+$/.test(v);
+  const n = Number(v);
+  const range = type === 'Integer' ? Math.abs(n) <= 2147483647 : type === 'Long' ? Number.isSafeInteger(n) : true;
+  if (!ok || !range) throw new UsageError(`argument ${flag}: could not convert '${value}' to ${type}`);
+  return n;
+}
+
+/** Kafka's readProps: each --producer-props entry must split on '=' into exactly two parts. */
+export function parseProducerProps(list: readonly string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const p of list) {
+    const pieces = p.split('=');
+    while (pieces.length > 0 && pieces[pieces.length - 1] === '') pieces.pop(); // Java's split drops trailing empties
+    if (pieces.length !== 2) throw new CommandError(`Invalid property: ${p}`);
+    m.set(pieces[0]!, pieces[1]!);
+  }
+  return m;
+}
+
+/** Kafka's readPayloadFile: split on the delimiter (a Java regex), trailing empty payloads dropped. */
+export function readPayloads(file: string, delimiter: string, print: (line: string) => void): Buffer[] {
+  const abs = resolvePath(file);
+  print(`Reading payloads from: ${abs}`);
+  let size = 0;
+  try {
+    size = statSync(abs).size;
+  } catch {
+    size = 0;
+  }
+  if (size === 0) throw new CommandError('File does not exist or empty file provided.');
+  let re: RegExp;
+  try {
+    re = new RegExp(delimiter, 'u');
+  } catch {
+    re = new RegExp(delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'u');
+  }
+  const list = readFileSync(abs, 'utf8').split(re);
+  while (list.length > 1 && list[list.length - 1] === '') list.pop();
+  print(`Number of messages read: ${list.length}`);
+  return list.map((s) => Buffer.from(s, 'utf8'));
+}
+
+export function plan(o: ProducerPerfOptions, print: (line: string) => void): ProducerPerfPlan {
+  if (o.topic === undefined) throw new UsageError('argument --topic is required');
+  if (o.numRecords === undefined) throw new UsageError('argument --num-records is required');
+  if (o.throughput === undefined) throw new UsageError('argument --throughput is required');
+  const given = (['recordSize', 'payloadFile', 'payloadMonotonic'] as const).filter((k) => o[k] !== undefined && o[k] !== false);
+  if (given.length === 0) throw new UsageError('one of the arguments --record-size --payload-file --payload-monotonic is required');
+  if (given.length > 1) {
+    const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+    throw new UsageError(`argument ${flag(given[1]!)}: not allowed with argument ${flag(given[0]!)}`);
+  }
+  const numRecords = convert(o.numRecords, '--num-records', 'Long')!;
+  const recordSize = convert(o.recordSize, '--record-size', 'Integer') ?? null;
+  const throughput = convert(o.throughput, '--throughput', 'Double')!;
+  const durationMs = convert(o.transactionDurationMs, '--transaction-duration-ms', 'Long');
+  if (numRecords <= 0) throw new UsageError('--num-records should be greater than zero');
+  if (recordSize !== null && recordSize <= 0) throw new UsageError('--record-size should be greater than zero');
+  if (durationMs !== undefined && durationMs <= 0) throw new UsageError('--transaction-duration-ms should be greater than zero');
+  // Kafka requires --producer-props or --producer.config; mq has a default target (the local broker).
+  const delimiter = o.payloadDelimiter === undefined || o.payloadDelimiter === '\\n' ? '\n' : o.payloadDelimiter;
+  const payloads = o.payloadFile !== undefined ? readPayloads(o.payloadFile, delimiter, print) : [];
+  const configFile = o.producerConfig ?? o.commandConfig;
+  const props = new Map<string, string>();
+  if (configFile !== undefined) {
+    try {
+      for (const [k, v] of readPropertiesFile(configFile)) props.set(k, v);
+    } catch (err) {
+      if (err instanceof PropertiesError) throw new CommandError(`Could not read properties file: ${err.message}`);
+      throw err;
+    }
+  }
+  for (const [k, v] of parseProducerProps([...(o.producerProps ?? []), ...(o.commandProperty ?? [])])) props.set(k, v);
+  if (o.transactionalId !== undefined || durationMs !== undefined || props.has('transactional.id')) {
+    throw new CommandError(
+      'mq-producer-perf-test: transactions are not supported (mq has no transaction coordinator). Leave out --transactional-id, --transaction-duration-ms and transactional.id.',
+    );
+  }
+  if (!props.has('client.id')) props.set('client.id', 'perf-producer-client');
+  return { topic: o.topic, numRecords, recordSize, payloads, monotonic: Boolean(o.payloadMonotonic), throughput, props, configFile, printMetrics: Boolean(o.printMetrics) };
+}
+
+function intProp(props: Map<string, string>, key: string, dflt: number): number {
+  const v = props.get(key);
+  if (v === undefined) return dflt;
+  if (!/^-?\d+$/.test(v.trim())) throw new CommandError(`Invalid value ${v} for configuration ${key}: Not a number of type ${key.endsWith('memory') ? 'LONG' : 'INT'}`);
+  return Number(v.trim());
+}
+
+/** Producer properties Kafka's client would apply (Kafka 4.0 defaults: acks=all, linger.ms=5). */
+export function senderSettings(props: Map<string, string>): SenderSettings {
+  const acksText = (props.get('acks') ?? 'all').trim();
+  if (!['all', '-1', '0', '1'].includes(acksText)) throw new CommandError(`Invalid value ${acksText} for configuration acks: String must be one of: all, -1, 0, 1`);
+  const codec = (props.get('compression.type') ?? 'none').trim().toLowerCase();
+  if (!(codec in COMPRESSION_TYPES)) {
+    throw new CommandError(`Invalid value ${props.get('compression.type')} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd`);
+  }
+  return {
+    acks: acksText === 'all' ? -1 : Number(acksText),
+    compression: codec as CompressionName,
+    batchSize: Math.max(1, intProp(props, 'batch.size', 16384)),
+    lingerMs: Math.max(0, intProp(props, 'linger.ms', 5)),
+    maxInFlight: Math.max(1, intProp(props, 'max.in.flight.requests.per.connection', 5)),
+    maxRequestSize: Math.max(1, intProp(props, 'max.request.size', 1048576)),
+    bufferMemory: Math.max(1, intProp(props, 'buffer.memory', 33554432)),
+    requestTimeoutMs: intProp(props, 'request.timeout.ms', 30000),
+    retries: Math.min(intProp(props, 'retries', 10), 1000),
+    retryBackoffMs: intProp(props, 'retry.backoff.ms', 100),
+  };
+}
+
+/** A pool of random upper-case letters; record i takes a window at a pseudo-random offset. */
+function letterPool(size: number): Buffer {
+  const b = Buffer.allocUnsafe(size);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b[i] = 65 + ((x >>> 0) % 26);
+  }
+  return b;
+}
+
+export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
+  const print = (line: string) => void io.stdout.write(line + '\n');
+  const p = plan(o, print);
+  const settings = senderSettings(p.props);
+  const session = await openSession(
+    {
+      bootstrapServer: o.bootstrapServer,
+      dataDir: o.dataDir,
+      configFiles: p.configFile ? [p.configFile] : [],
+      properties: p.props,
+      clientId: p.props.get('client.id'),
+      verbose: o.verbose,
+      requestTimeoutMs: settings.requestTimeoutMs + 5000,
+    },
+    io,
+  );
+  let failed = 0;
+  const errorsSeen = new Map<string, number>();
+  try {
+    const stats = new Stats(p.numRecords, 5000, print);
+    const sender = new PerfSender(
+      session,
+      p.topic,
+      settings,
+      (batch, now) => {
+        const { starts, sizes, count } = batch;
+        for (let i = 0; i < count; i++) stats.record(now - starts[i]!, sizes[i]!, now);
+      },
+      (count, error) => {
+        failed += count;
+        const seen = errorsSeen.get(error) ?? 0;
+        errorsSeen.set(error, seen + count);
+        if (seen === 0) io.stderr.write(`org.apache.kafka.common.KafkaException: ${count} record(s) to ${p.topic} failed: ${error}\n`);
+      },
+    );
+    try {
+      await sender.init();
+    } catch (err) {
+      throw err instanceof CommandError ? err : session.error(err);
+    }
+    const startMs = Date.now();
+    const throttler = new Throttler(p.throughput, startMs, o.signal);
+    const size = p.recordSize ?? 0;
+    const POOL = 1 << 20;
+    const pool = size > 0 ? letterPool(POOL + size) : Buffer.alloc(0);
+    let seed = 0x2545f491;
+    let sinceYield = 0;
+    for (let i = 0; i < p.numRecords; i++) {
+      if (o.signal?.aborted) break;
+      let payload: Buffer;
+      if (p.payloads.length > 0) payload = p.payloads[Math.floor(Math.random() * p.payloads.length)]!;
+      else if (size > 0) {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        const off = (seed >>> 0) % POOL;
+        payload = pool.subarray(off, off + size);
+      } else payload = Buffer.from(String(i), 'utf8');
+      const sendStartMs = Date.now();
+      const blocked = sender.append(payload, sendStartMs);
+      if (blocked) {
+        await blocked;
+        sinceYield = 0;
+      }
+      if (throttler.shouldThrottle(i, sendStartMs)) {
+        await throttler.throttle();
+        sinceYield = 0;
+      } else if ((sinceYield += payload.length + 16) >= 65536) {
+        // Let answers in (Kafka's sender is a thread of its own).
+        await new Promise((r) => setImmediate(r));
+        sinceYield = 0;
+      }
+    }
+    await sender.flush();
+    print(stats.totalLine());
+    if (p.printMetrics) io.stderr.write('mq-producer-perf-test: --print-metrics is not supported (mq has no Java client metrics registry); no metrics printed.\n');
+  } finally {
+    await session.close();
+  }
+  if (failed > 0) throw new CommandError(`${failed} record(s) could not be sent to topic ${p.topic}`);
+}
