@@ -20,6 +20,7 @@ export interface BatchRecord {
 }
 
 const HEADER = 61;
+const NO_KEYS: Buffer[] = [];
 
 function uvarintSize(v: number): number {
   let n = 1;
@@ -57,7 +58,7 @@ export function encodeRecords(records: readonly BatchRecord[], baseTimestamp: nu
   let total = 0;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    const keys = r.headers.map((h) => Buffer.from(h.key, 'utf8'));
+    const keys = r.headers.length === 0 ? NO_KEYS : r.headers.map((h) => Buffer.from(h.key, 'utf8'));
     headerKeys[i] = keys;
     let body = 1 + uvarintSize(zigzag(r.timestamp - baseTimestamp)) + uvarintSize(zigzag(i)) + bytesSize(r.key) + bytesSize(r.value) + uvarintSize(zigzag(r.headers.length));
     for (let h = 0; h < r.headers.length; h++) body += uvarintSize(zigzag(keys[h]!.length)) + keys[h]!.length + bytesSize(r.headers[h]!.value);

@@ -103,10 +103,14 @@ export class LineReader {
     this.separatorRe = toRegExp(config.headersSeparator);
   }
 
-  /** Parses the next line (without its line terminator). Line numbers count from 1. */
-  parse(line: string): LineRecord {
+  /**
+   * Parses the next line (without its line terminator). Line numbers count from 1; a caller that
+   * skips lines itself passes the number.
+   */
+  parse(line: string, lineNumber?: number): LineRecord {
     const c = this.config;
-    const n = ++this.lineNumber;
+    const n = lineNumber ?? ++this.lineNumber;
+    this.lineNumber = n;
     const headers = c.parseHeaders ? this.section(line, 0, c.headersDelimiter, 'headers delimiter', n) : null;
     const headerOffset = headers === null ? 0 : headers.length + c.headersDelimiter.length;
     const key = c.parseKey ? this.section(line, headerOffset, c.keySeparator, 'key separator', n) : null;

@@ -54,6 +54,7 @@ export interface ProducerOptions {
 const LINE_READERS = ['org.apache.kafka.tools.LineMessageReader', 'kafka.tools.ConsoleProducer$LineMessageReader', 'kafka.tools.LineMessageReader'];
 const RETRIABLE = new Set([5, 6, 7, 13, 19, 20, 3, 15]);
 const PIPED_BATCH = 512 * 1024;
+const NO_HEADERS: LineRecord['headers'] = [];
 const MAX_BATCH = 1_000_000;
 
 function intFlag(v: string | undefined, flag: string): number | undefined {
@@ -187,45 +188,57 @@ class ProducePipeline {
     return this.sticky;
   }
 
-  /** Adds a record; resolves when there is room for more (back-pressure). */
-  async add(r: LineRecord): Promise<void> {
+  /**
+   * Adds a record. Returns a promise only when the caller must wait (a full batch while the
+   * in-flight window is full), so the common path allocates no promise.
+   */
+  add(r: LineRecord): Promise<void> | undefined {
     if (this.fatal) throw this.fatal;
     const size = recordSize(r);
     if (size > this.s.maxRequestSize) {
       this.reportFailure([r], `RecordTooLargeException: The message is ${size} bytes when serialized which is larger than ${this.s.maxRequestSize}, which is the value of the max.request.size configuration.`);
-      return;
+      return undefined;
     }
     const partition = this.choosePartition(r);
     let a = this.acc.get(partition);
+    if (a && a.bytes + size > this.s.batchSize && a.records.length > 0) {
+      const wait = this.flushPartition(partition);
+      if (wait) return wait.then(() => this.add(r));
+      a = undefined;
+    }
     if (!a) this.acc.set(partition, (a = { records: [], bytes: 0 }));
-    if (a.bytes + size > this.s.batchSize && a.records.length > 0) await this.flushPartition(partition);
-    a = this.acc.get(partition) ?? { records: [], bytes: 0 };
-    this.acc.set(partition, a);
     a.records.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp !== undefined ? Number(r.timestamp) : Date.now(), size });
     a.bytes += size;
-    if (a.bytes >= this.s.batchSize) await this.flushPartition(partition);
-    else if (!this.lingerTimer) this.lingerTimer = setTimeout(() => void this.flushAll().catch((e: Error) => (this.fatal ??= e)), this.s.lingerMs);
+    if (a.bytes >= this.s.batchSize) return this.flushPartition(partition);
+    if (!this.lingerTimer) this.lingerTimer = setTimeout(() => void this.flushAll().catch((e: Error) => (this.fatal ??= e)), this.s.lingerMs);
+    return undefined;
   }
 
   /** Sends one record and waits for its acknowledgement (--sync). */
   async sendSync(r: LineRecord): Promise<void> {
-    await this.add(r);
+    const wait = this.add(r);
+    if (wait) await wait;
     await this.flush();
     if (this.failures > 0) throw new CommandError('', 1);
   }
 
-  private async flushPartition(partition: number): Promise<void> {
+  /** Starts sending a partition's batch; returns a promise only when the window is full. */
+  private flushPartition(partition: number): Promise<void> | undefined {
+    if (this.inflight.size >= this.s.maxInFlight) {
+      return Promise.race(this.inflight).then(() => this.flushPartition(partition));
+    }
     const a = this.acc.get(partition);
-    if (!a || a.records.length === 0) return;
+    if (!a || a.records.length === 0) return undefined;
     this.acc.delete(partition);
     if (partition === this.sticky) this.sticky = -1;
-    while (this.inflight.size >= this.s.maxInFlight) await Promise.race(this.inflight);
     if (this.fatal) throw this.fatal;
-    const p = this.send(partition, a.records).catch((e: Error) => {
-      this.fatal ??= e;
-    });
+    const p: Promise<void> = this.send(partition, a.records)
+      .catch((e: Error) => {
+        this.fatal ??= e;
+      })
+      .finally(() => this.inflight.delete(p));
     this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p));
+    return undefined;
   }
 
   private async flushAll(): Promise<void> {
@@ -289,27 +302,37 @@ class ProducePipeline {
   }
 }
 
-/** Splits stdin into lines (\n or \r\n), printing Kafka's ">" prompt when interactive. */
-async function* lines(io: Io, prompt: boolean): AsyncGenerator<Buffer> {
+/**
+ * Splits stdin into lines (\n or \r\n), a chunk's worth at a time, printing Kafka's ">" prompt
+ * before every line read when interactive. Lines are views into the chunk (no copy).
+ */
+async function* lines(io: Io, prompt: boolean): AsyncGenerator<Buffer[]> {
   let rest: Buffer = Buffer.alloc(0);
   if (prompt) io.stdout.write('>');
   for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
     const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    let data = rest.length ? Buffer.concat([rest, b]) : b;
+    const data = rest.length ? Buffer.concat([rest, b]) : b;
+    const out: Buffer[] = [];
     let start = 0;
     for (;;) {
       const nl = data.indexOf(10, start);
       if (nl < 0) break;
       const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
-      yield data.subarray(start, end);
-      if (prompt) io.stdout.write('>');
+      out.push(data.subarray(start, end));
       start = nl + 1;
     }
-    rest = start < data.length ? Buffer.from(data.subarray(start)) : Buffer.alloc(0);
-    data = Buffer.alloc(0);
+    rest = start < data.length ? data.subarray(start) : Buffer.alloc(0);
+    if (out.length) {
+      if (prompt) {
+        for (const line of out) {
+          yield [line];
+          io.stdout.write('>');
+        }
+      } else yield out;
+    }
   }
   if (rest.length) {
-    yield rest;
+    yield [rest];
     if (prompt) io.stdout.write('>');
   }
 }
@@ -353,29 +376,34 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
     await pipeline.init();
     const prompt = Boolean(io.stdin.isTTY && io.stdout.isTTY);
     let lineNumber = 0;
-    for await (const raw of lines(io, prompt)) {
-      lineNumber++;
-      let record: LineRecord;
-      try {
-        if (format === 'json') {
-          if (raw.length === 0 || /^\s*$/.test(raw.toString('latin1'))) continue;
-          record = parseJsonRecord(raw.toString('utf8'), lineNumber);
-        } else if (!reader.config.parseKey && !reader.config.parseHeaders && reader.config.nullMarker === undefined && isUtf8(raw)) {
-          reader.parse(''); // keeps the line count
-          record = { key: null, value: Buffer.from(raw), headers: [] };
-        } else {
-          record = reader.parse(raw.toString('utf8'));
+    const fast = format === 'text' && !reader.config.parseKey && !reader.config.parseHeaders && reader.config.nullMarker === undefined;
+    for await (const chunk of lines(io, prompt)) {
+      for (const raw of chunk) {
+        lineNumber++;
+        let record: LineRecord;
+        try {
+          if (fast && isUtf8(raw)) {
+            record = { key: null, value: raw, headers: NO_HEADERS };
+          } else if (format === 'json') {
+            if (raw.length === 0 || /^\s*$/.test(raw.toString('latin1'))) continue;
+            record = parseJsonRecord(raw.toString('utf8'), lineNumber);
+          } else {
+            record = reader.parse(raw.toString('utf8'), lineNumber);
+          }
+        } catch (err) {
+          if (err instanceof LineReaderError || err instanceof JsonRecordError) {
+            // Like Kafka, what was read before the bad line is still sent.
+            await pipeline.flush();
+            throw new CommandError(`org.apache.kafka.common.KafkaException: ${err.message}`);
+          }
+          throw err;
         }
-      } catch (err) {
-        if (err instanceof LineReaderError || err instanceof JsonRecordError) {
-          // Like Kafka, what was read before the bad line is still sent.
-          await pipeline.flush();
-          throw new CommandError(`org.apache.kafka.common.KafkaException: ${err.message}`);
+        if (o.sync) await pipeline.sendSync(record);
+        else {
+          const wait = pipeline.add(record);
+          if (wait) await wait;
         }
-        throw err;
       }
-      if (o.sync) await pipeline.sendSync(record);
-      else await pipeline.add(record);
     }
     await pipeline.flush();
     if (pipeline.failures > 0) throw new CommandError(`${pipeline.failures} record(s) could not be sent to topic ${o.topic}`);
