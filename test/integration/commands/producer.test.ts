@@ -84,4 +84,28 @@ describe('mq-console-producer', () => {
     expect(p1[0]!.headers).toEqual([{ key: 'h', value: null }]);
     expect((await storedRecords(b.dataDir, topic, 0)).map((r) => r.value!.toString())).toEqual(['plain']);
   });
+
+  it('prints the ">" prompt only when stdin and stdout are terminals (before every read, EOF included)', async () => {
+    const topic = randomTopic();
+    await createTopics(b.bootstrap, [{ topic }]);
+    const tty = testIo('a\nb\n');
+    (tty.stdin as { isTTY?: boolean }).isTTY = true;
+    (tty.stdout as { isTTY?: boolean }).isTTY = true;
+    expect(await main(['--bootstrap-server', b.bootstrap, '--topic', topic, '--timeout', '10'], tty)).toBe(0);
+    expect(tty.out()).toBe('>>>');
+    const piped = testIo('c\n');
+    (piped.stdout as { isTTY?: boolean }).isTTY = true;
+    expect(await main(['--bootstrap-server', b.bootstrap, '--topic', topic], piped)).toBe(0);
+    expect(piped.out()).toBe('');
+    expect((await storedRecords(b.dataDir, topic, 0)).map((r) => r.value!.toString())).toEqual(['a', 'b', 'c']);
+  });
+
+  it('--help lists Kafka\'s flags on stdout and exits 0', async () => {
+    const io = testIo();
+    expect(await main(['--help'], io)).toBe(0);
+    for (const flag of ['--topic', '--bootstrap-server', '--sync', '--compression-codec', '--batch-size', '--timeout', '--request-required-acks', '--property', '--reader-config', '--producer-property', '--producer.config', '--input-format']) {
+      expect(io.out()).toContain(flag);
+    }
+    expect(io.out()).toContain('This tool helps to read data from standard input and publish it to Kafka.');
+  });
 });
