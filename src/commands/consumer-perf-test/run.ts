@@ -1,0 +1,393 @@
+/**
+ * mq-consumer-perf-test: Kafka's ConsumerPerformance (reference §8.2) on our protocol client.
+ *
+ * Joins --group (default perf-consumer-<0..99999>) with the range assignor, starts from the
+ * committed offsets (else earliest, or latest with --from-latest), and fetches with one request
+ * per leader always in flight (the next fetch goes out before the current answer is counted).
+ * Messages and bytes (key + value lengths) are counted from the batches without building record
+ * objects. Prints Kafka's header and result line on stdout; offsets are committed on close unless
+ * enable.auto.commit=false, as the Java consumer does.
+ */
+import { randomInt } from 'node:crypto';
+import type { Io } from '../../cli/io.js';
+import { CommandError, UsageError } from '../../cli/errors.js';
+import { openSession } from '../../engine/client/connect.js';
+import type { Cluster, ProtocolConnection } from '../../engine/client/protocol-client.js';
+import type { Struct } from '../../engine/protocol/codec.js';
+import { errorName } from '../../engine/protocol/error-codes.js';
+import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
+import { listOffsets, describeTopics, EARLIEST, LATEST, type TopicInfo } from '../consumer-groups/kafka-api.js';
+import { javaFixed, simpleDateFormat, DateFormatError } from '../producer-perf-test/format.js';
+import { countRecords } from './count.js';
+import { GroupMember } from './group.js';
+
+export interface ConsumerPerfOptions {
+  topic?: string;
+  messages?: string;
+  numRecords?: string;
+  bootstrapServer?: string;
+  brokerList?: string;
+  group?: string;
+  fetchSize?: string;
+  socketBufferSize?: string;
+  fromLatest?: boolean;
+  consumerConfig?: string;
+  commandConfig?: string;
+  printMetrics?: boolean;
+  showDetailedStats?: boolean;
+  timeout?: string | true;
+  reportingInterval?: string;
+  dateFormat?: string;
+  hideHeader?: boolean;
+  threads?: string;
+  numFetchThreads?: string;
+  dataDir?: string;
+  verbose?: boolean;
+  signal?: AbortSignal;
+}
+
+const MB = 1024 * 1024;
+
+function longValue(v: string, flag: string): number {
+  if (!/^[-+]?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new UsageError(`Cannot parse argument '${v}' of option ${flag}`);
+  return Number(v);
+}
+
+export interface ConsumerPerfPlan {
+  topic: string;
+  numMessages: number;
+  groupId: string;
+  fetchSize: number;
+  reset: 'earliest' | 'latest';
+  timeoutMs: number;
+  reportingIntervalMs: number;
+  showDetailedStats: boolean;
+  hideHeader: boolean;
+  formatDate: (ms: number) => string;
+  props: Map<string, string>;
+  configFile: string | undefined;
+  autoCommit: boolean;
+}
+
+/** ConsumerPerfOptions' checks with Kafka's messages (jopt-simple). */
+export function plan(o: ConsumerPerfOptions): ConsumerPerfPlan {
+  if (o.topic === undefined) throw new UsageError('Missing required argument "[topic]"');
+  const messages = o.messages ?? o.numRecords;
+  if (messages === undefined) throw new UsageError('Missing required argument "[messages]"');
+  const numMessages = longValue(messages, o.messages !== undefined ? 'messages' : 'num-records');
+  const fetchSize = o.fetchSize !== undefined ? longValue(o.fetchSize, 'fetch-size') : 1048576;
+  if (o.socketBufferSize !== undefined) longValue(o.socketBufferSize, 'socket-buffer-size');
+  const timeoutMs = o.timeout === undefined || o.timeout === true ? 10000 : longValue(o.timeout, 'timeout');
+  let reportingIntervalMs = 5000;
+  if (o.reportingInterval !== undefined) {
+    if (!/^\d+$/.test(o.reportingInterval)) throw new UsageError(`Value [${o.reportingInterval}] did not match regex [^\\d+$]`);
+    reportingIntervalMs = Number(o.reportingInterval);
+  }
+  let formatDate: (ms: number) => string;
+  try {
+    formatDate = simpleDateFormat(o.dateFormat ?? 'yyyy-MM-dd HH:mm:ss:SSS');
+  } catch (err) {
+    if (err instanceof DateFormatError) throw new CommandError(err.message);
+    throw err;
+  }
+  if (reportingIntervalMs <= 0) throw new CommandError('Reporting interval must be greater than 0.');
+  const configFile = o.consumerConfig ?? o.commandConfig;
+  const props = new Map<string, string>();
+  if (configFile !== undefined) {
+    try {
+      for (const [k, v] of readPropertiesFile(configFile)) props.set(k, v);
+    } catch (err) {
+      if (err instanceof PropertiesError) throw new CommandError(err.message);
+      throw err;
+    }
+  }
+  const groupId = o.group ?? `perf-consumer-${randomInt(100000)}`;
+  if (!props.has('client.id')) props.set('client.id', 'perf-consumer-client');
+  return {
+    topic: o.topic,
+    numMessages,
+    groupId,
+    fetchSize,
+    reset: o.fromLatest ? 'latest' : 'earliest',
+    timeoutMs,
+    reportingIntervalMs,
+    showDetailedStats: Boolean(o.showDetailedStats),
+    hideHeader: Boolean(o.hideHeader),
+    formatDate,
+    props,
+    configFile,
+    autoCommit: (props.get('enable.auto.commit') ?? 'true').trim().toLowerCase() !== 'false',
+  };
+}
+
+const HEADER_TAIL = ', rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
+
+export function headerLine(detailed: boolean): string {
+  return detailed
+    ? `time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec${HEADER_TAIL}`
+    : `start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec${HEADER_TAIL}`;
+}
+
+/** The final row (`%s, %s, %.4f, %.4f, %d, %.4f, %d, %d, %.4f, %.4f`). */
+export function resultLine(fmt: (ms: number) => string, startMs: number, endMs: number, bytes: number, messages: number, joinMs: number): string {
+  const elapsedSec = (endMs - startMs) / 1000;
+  const fetchMs = endMs - startMs - joinMs;
+  const mb = bytes / MB;
+  return [
+    fmt(startMs),
+    fmt(endMs),
+    javaFixed(mb, 4),
+    javaFixed(mb / elapsedSec, 4),
+    String(messages),
+    javaFixed(messages / elapsedSec, 4),
+    String(joinMs),
+    String(fetchMs),
+    javaFixed(mb / (fetchMs / 1000), 4),
+    javaFixed(messages / (fetchMs / 1000), 4),
+  ].join(', ');
+}
+
+/** An interval row of --show-detailed-stats. */
+export function progressLine(fmt: (ms: number) => string, bytes: number, lastBytes: number, messages: number, lastMessages: number, startMs: number, endMs: number, joinMs: number): string {
+  const elapsedMs = endMs - startMs;
+  const intervalMb = (bytes - lastBytes) / MB;
+  const fetchMs = endMs - startMs - joinMs;
+  return [
+    fmt(endMs),
+    '0',
+    javaFixed(bytes / MB, 4),
+    javaFixed((1000 * intervalMb) / elapsedMs, 4),
+    String(messages),
+    javaFixed(((messages - lastMessages) / elapsedMs) * 1000, 4),
+    String(joinMs),
+    String(fetchMs),
+    javaFixed(fetchMs <= 0 ? 0 : (1000 * intervalMb) / fetchMs, 4),
+    javaFixed(fetchMs <= 0 ? 0 : (1000 * (messages - lastMessages)) / fetchMs, 4),
+  ].join(', ');
+}
+
+interface FetchAnswer {
+  leader: number;
+  partitions: Struct[];
+}
+
+export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
+  const p = plan(o);
+  const print = (line: string) => void io.stdout.write(line + '\n');
+  if (o.threads !== undefined || o.numFetchThreads !== undefined) {
+    io.stderr.write('WARNING: option [threads] and [num-fetch-threads] have been deprecated and will be ignored by the test\n');
+  }
+  if (!p.hideHeader) print(headerLine(p.showDetailedStats));
+  const session = await openSession(
+    {
+      bootstrapServer: o.bootstrapServer ?? o.brokerList,
+      dataDir: o.dataDir,
+      configFiles: p.configFile ? [p.configFile] : [],
+      properties: p.props,
+      clientId: p.props.get('client.id'),
+      verbose: o.verbose,
+    },
+    io,
+  );
+  const num = (k: string, d: number) => (p.props.get(k) !== undefined && /^\d+$/.test(p.props.get(k)!.trim()) ? Number(p.props.get(k)) : d);
+  let member: GroupMember | undefined;
+  try {
+    const cluster = await session.cluster().catch((err) => {
+      throw session.error(err);
+    });
+    const startMs = Date.now();
+    let joinStartMs = startMs;
+    let joinMs = 0;
+    let joinMsInRound = 0;
+    member = new GroupMember(cluster, p.groupId, p.topic, {
+      sessionTimeoutMs: num('session.timeout.ms', 45000),
+      rebalanceTimeoutMs: num('max.poll.interval.ms', 300000),
+      heartbeatIntervalMs: num('heartbeat.interval.ms', 3000),
+    });
+    // Java's consumer asks for metadata with auto-creation allowed; the broker decides.
+    await cluster.metadata([p.topic], { allowAutoTopicCreation: true }).catch(() => {});
+
+    let info: TopicInfo | undefined;
+    const positions = new Map<number, number>(); // next fetch offset (from batch headers)
+    const consumed = new Map<number, number>(); // after the last counted record (committed at the end)
+    let assigned: number[] = [];
+
+    const resolveOffsets = async (parts: number[], which: 'earliest' | 'latest') => {
+      const ans = await listOffsets(cluster, new Map([[p.topic, info!]]), parts.map((partition) => ({ topic: p.topic, partition })), which === 'earliest' ? EARLIEST : LATEST);
+      for (const part of parts) {
+        const a = ans.get(`${p.topic}:${part}`)!;
+        if (a.errorCode !== 0) throw new CommandError(`ListOffsets for ${p.topic}-${part} failed: ${errorName(a.errorCode)}`);
+        positions.set(part, a.offset);
+      }
+    };
+    const join = async () => {
+      if (assigned.length && p.autoCommit) await member!.commit(consumed).catch(() => {});
+      assigned = await member!.join();
+      const elapsed = Date.now() - joinStartMs;
+      joinMs += elapsed;
+      joinMsInRound += elapsed;
+      info = (await describeTopics(cluster, [p.topic])).get(p.topic);
+      positions.clear();
+      consumed.clear();
+      if (assigned.length === 0 || !info || info.errorCode !== 0) return;
+      const committed = await member!.committed(assigned);
+      const missing: number[] = [];
+      for (const part of assigned) {
+        const c = committed.get(part);
+        if (c === undefined) missing.push(part);
+        else positions.set(part, c);
+      }
+      if (missing.length) await resolveOffsets(missing, p.reset);
+      for (const [k, v] of positions) consumed.set(k, v);
+    };
+    await join();
+
+    const fetchOnce = async (deadlineWaitMs: number): Promise<FetchAnswer[]> => {
+      const byLeader = new Map<number, number[]>();
+      for (const part of assigned) {
+        const leader = info?.partitions.find((x) => x.id === part)?.leader ?? -1;
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), part]);
+      }
+      return Promise.all(
+        [...byLeader].map(async ([leader, parts]) => {
+          const conn: ProtocolConnection = await cluster.forNode(leader);
+          const res = await conn.request(1, {
+            replicaId: -1,
+            maxWaitMs: deadlineWaitMs,
+            minBytes: 1,
+            maxBytes: 52428800,
+            isolationLevel: 0,
+            sessionId: 0,
+            sessionEpoch: -1,
+            topics: [{ topic: p.topic, partitions: parts.map((partition) => ({ partition, currentLeaderEpoch: -1, fetchOffset: positions.get(partition)!, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: p.fetchSize })) }],
+            forgottenTopicsData: [],
+            rackId: '',
+          });
+          return { leader, partitions: ((res.responses as Struct[])[0]?.partitions as Struct[]) ?? [] };
+        }),
+      );
+    };
+    /** Next fetch offsets from the batch headers, so the next request can go out before counting. */
+    const advance = (answers: FetchAnswer[]) => {
+      for (const a of answers) {
+        for (const pr of a.partitions) {
+          const data = pr.records as Buffer | null;
+          if ((pr.errorCode as number) !== 0 || !data) continue;
+          const part = pr.partitionIndex as number;
+          let pos = 0;
+          let next = positions.get(part)!;
+          while (pos + 61 <= data.length) {
+            const size = data.readInt32BE(pos + 8) + 12;
+            if (pos + size > data.length) break;
+            next = Math.max(next, Number(data.readBigInt64BE(pos)) + data.readInt32BE(pos + 23) + 1);
+            pos += size;
+          }
+          positions.set(part, next);
+        }
+      }
+    };
+
+    let messagesRead = 0;
+    let bytesRead = 0;
+    let lastMessages = 0;
+    let lastBytes = 0;
+    let now = Date.now();
+    let lastReportMs = now;
+    let lastConsumedMs = now;
+    const waitMs = () => Math.max(0, Math.min(num('fetch.max.wait.ms', 500), p.timeoutMs - (Date.now() - lastConsumedMs)));
+    const aborted = new Promise<'stop'>((resolve) => {
+      if (o.signal?.aborted) resolve('stop');
+      o.signal?.addEventListener('abort', () => resolve('stop'), { once: true });
+    });
+    let pending: Promise<FetchAnswer[]> | null = null;
+    let lastMetadataCheck = now;
+    while (messagesRead < p.numMessages && now - lastConsumedMs <= p.timeoutMs) {
+      if (member.needsRejoin) {
+        pending = null;
+        joinStartMs = Date.now();
+        await join();
+      }
+      if (assigned.length === 0) {
+        // Nothing assigned (no such topic yet, or more members than partitions): poll like the Java loop.
+        const r = await Promise.race([new Promise((res) => setTimeout(res, 100)), aborted]);
+        now = Date.now();
+        if (r === 'stop') break;
+        if (now - lastMetadataCheck >= 1000) {
+          lastMetadataCheck = now;
+          const t = (await describeTopics(cluster, [p.topic])).get(p.topic);
+          if (t && t.errorCode === 0 && t.partitions.length > 0 && (!info || info.errorCode !== 0 || info.partitions.length === 0)) {
+            joinStartMs = Date.now();
+            member.needsRejoin = true;
+          }
+        }
+        continue;
+      }
+      const before = new Map(positions);
+      const answers = await Promise.race([pending ?? fetchOnce(waitMs()), aborted]);
+      pending = null;
+      now = Date.now();
+      if (answers === 'stop') break;
+      let refresh = false;
+      for (const a of answers) {
+        for (const pr of a.partitions) {
+          const code = pr.errorCode as number;
+          const part = pr.partitionIndex as number;
+          if (code === 1 /* OFFSET_OUT_OF_RANGE */) await resolveOffsets([part], p.reset);
+          else if (code === 3 || code === 6 || code === 74 || code === 5) refresh = true;
+          else if (code !== 0) throw new CommandError(`Fetch from ${p.topic}-${part} failed: ${errorName(code)}`);
+        }
+      }
+      if (refresh) {
+        await new Promise((r) => setTimeout(r, 100));
+        info = (await describeTopics(cluster, [p.topic])).get(p.topic) ?? info;
+        continue;
+      }
+      advance(answers);
+      if (!member.needsRejoin) pending = fetchOnce(waitMs());
+      pending?.catch(() => {});
+      let got = 0;
+      for (const a of answers) {
+        for (const pr of a.partitions) {
+          const data = pr.records as Buffer | null;
+          if ((pr.errorCode as number) !== 0 || !data || data.length === 0) continue;
+          const part = pr.partitionIndex as number;
+          const c = await countRecords(data, before.get(part) ?? 0, p.numMessages - messagesRead);
+          messagesRead += c.messages;
+          bytesRead += c.bytes;
+          got += c.messages;
+          consumed.set(part, c.nextOffset);
+        }
+      }
+      if (got > 0) {
+        lastConsumedMs = now;
+        if (now - lastReportMs >= p.reportingIntervalMs) {
+          if (p.showDetailedStats) print(progressLine(p.formatDate, bytesRead, lastBytes, messagesRead, lastMessages, lastReportMs, now, joinMsInRound));
+          joinMsInRound = 0;
+          lastReportMs = now;
+          lastMessages = messagesRead;
+          lastBytes = bytesRead;
+        }
+      }
+    }
+    if (messagesRead < p.numMessages && !o.signal?.aborted) {
+      print(`WARNING: Exiting before consuming the expected number of messages: timeout (${p.timeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`);
+    }
+    const endMs = Date.now();
+    try {
+      if (p.autoCommit) await member.commit(consumed);
+      await member.leave();
+    } catch {
+      /* closing: Kafka logs and moves on */
+    }
+    if (!p.showDetailedStats) print(resultLine(p.formatDate, startMs, endMs, bytesRead, messagesRead, joinMs));
+    if (o.printMetrics) io.stderr.write('mq-consumer-perf-test: --print-metrics is not supported (mq has no Java client metrics registry); no metrics printed.\n');
+  } catch (err) {
+    if (err instanceof CommandError || err instanceof UsageError) throw err;
+    throw session.error(err);
+  } finally {
+    member?.stopHeartbeats();
+    await session.close();
+  }
+}
+
+export type { Cluster };
