@@ -354,8 +354,25 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
     ...(props.get('group.instance.id') ? {} : {}),
   });
   let topics: Array<string | RegExp>;
-  if (p.topics) topics = p.topics;
-  else {
+  if (p.topics) {
+    topics = p.topics;
+    // Like the Java consumer (allow.auto.create.topics=true), ask the broker to create a missing
+    // topic when it allows that; otherwise fail with one clear line instead of waiting forever.
+    const cluster = await session.cluster();
+    for (let attempt = 0; ; attempt++) {
+      const md = await cluster.metadata(p.topics, { allowAutoTopicCreation: true });
+      const missing = (md.topics as Struct[]).find((t) => (t.errorCode as number) !== 0);
+      if (!missing) break;
+      const code = missing.errorCode as number;
+      if (code !== 5 && code !== 3) throw new CommandError(`Could not subscribe to topic '${missing.name}': ${errorName(code)}`);
+      if (attempt >= 10) {
+        throw new CommandError(
+          code === 3 ? `Topic '${missing.name}' does not exist and the broker does not create topics automatically.` : `Topic '${missing.name}' has no leader yet: ${errorName(code)}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } else {
     const cluster = await session.cluster();
     const all = await describeTopics(cluster, null);
     topics = [...all.keys()].filter((t) => p.pattern!.test(t));

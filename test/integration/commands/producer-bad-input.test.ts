@@ -80,6 +80,7 @@ add('mq-console-consumer', consume, ['--topic', 'T', '--from-beginning', '--cons
 add('mq-console-consumer', consume, ['--topic', 'T', '--group', 'a', '--consumer-property', 'group.id=b'], "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: 'a', 'b'");
 add('mq-console-consumer', consume, ['--topic', 'T', '--partition', '9'], /Partition 9 does not exist in topic '.*' \(it has 1\)\./);
 add('mq-console-consumer', consume, ['--topic', 'no-such-topic', '--partition', '0'], "Topic 'no-such-topic' does not exist.");
+add('mq-console-consumer', consume, ['--topic', 'no-such-topic', '--group', 'G'], "Topic 'no-such-topic' does not exist and the broker does not create topics automatically.");
 add('mq-console-consumer', consume, ['--topic', 'T', '--property', 'value.deserializer=com.example.Nope'], /Unsupported deserializer 'com.example.Nope'/);
 // mq-consumer-groups
 add('mq-consumer-groups', groups, ['--group', 'G'], 'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets');
