@@ -9,6 +9,10 @@
 # Maven at all and prints nothing. A stale classpath is rebuilt offline first (mvn -o) and only
 # goes to the network when the local repository lacks something.
 #
+# It also builds a class-data-sharing archive per version (.tmp/reference/kafka-<version>.jsa) from
+# the classes a few short tool runs load; test/reference/kafka.ts passes it to every JVM, which
+# roughly halves a console tool's start time. MQ_REFERENCE_NO_CDS=1 skips it.
+#
 # Usage: scripts/reference/fetch-kafka.sh [3.9|4 ...]     (default: all versions)
 #        scripts/reference/fetch-kafka.sh --latest        (print the newest 3.9.x / 4.x on Central)
 set -euo pipefail
@@ -38,6 +42,47 @@ if [[ "${1:-}" == "--latest" ]]; then
   exit 0
 fi
 
+# Class-data-sharing archive: collect the classes loaded by short runs that need no broker
+# (bootstrap 127.0.0.1:1 never answers; short timeouts end them), then dump them statically.
+build_cds() {
+  local v="$1" cp_file="$2" jsa="$out/kafka-$v.jsa"
+  [[ "${MQ_REFERENCE_NO_CDS:-}" == 1 ]] && return 0
+  [[ -s "$jsa" && "$jsa" -nt "$cp_file" ]] && return 0
+  local cp work log producer_main
+  cp="$(cat "$cp_file")"
+  work="$(mktemp -d)"
+  log="$out/cds-$v.log"
+  producer_main=org.apache.kafka.tools.ConsoleProducer
+  [[ "$v" == 3.9 ]] && producer_main=kafka.tools.ConsoleProducer
+  local jvm=(java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m
+    "-Dlog4j.configuration=file:$root/test/reference/log4j/tools-log4j.properties"
+    "-Dlog4j2.configurationFile=$root/test/reference/log4j/tools-log4j2.properties")
+  printf 'default.api.timeout.ms=1500\nrequest.timeout.ms=1000\n' >"$work/client.properties"
+  printf 'process.roles=broker,controller\nnode.id=1\ncontroller.quorum.voters=1@127.0.0.1:1\nlisteners=PLAINTEXT://127.0.0.1:2,CONTROLLER://127.0.0.1:1\ncontroller.listener.names=CONTROLLER\nlog.dirs=%s/data\n' \
+    "$work" >"$work/server.properties"
+  local n=0
+  run_list() { # <main class> <args...>
+    n=$((n + 1))
+    timeout 30 "${jvm[@]}" -XX:DumpLoadedClassList="$work/$n.lst" -cp "$cp" "$@" </dev/null >>"$log" 2>&1 || true
+  }
+  : >"$log"
+  run_list org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:1 --command-config "$work/client.properties" --list
+  run_list "$producer_main" --bootstrap-server 127.0.0.1:1 --topic t
+  run_list org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:1 --topic t --timeout-ms 1000
+  run_list kafka.tools.StorageTool format -t AAAAAAAAAAAAAAAAAAAAAA -c "$work/server.properties"
+  cat "$work"/*.lst | sort -u >"$work/all.lst"
+  if "${jvm[@]}" -Xshare:dump -XX:SharedClassListFile="$work/all.lst" -XX:SharedArchiveFile="$jsa.tmp" -cp "$cp" \
+    >>"$log" 2>&1; then
+    mv "$jsa.tmp" "$jsa"
+    rm -f "$log"
+  else
+    # Not fatal: the harness simply runs without the archive.
+    rm -f "$jsa.tmp" "$jsa"
+    echo "fetch-kafka: class-data-sharing archive for Kafka $v failed (see $log); continuing without it" >&2
+  fi
+  rm -rf "$work"
+}
+
 versions=("$@")
 [[ ${#versions[@]} -gt 0 ]] || versions=(3.9 4)
 
@@ -56,7 +101,10 @@ for v in "${versions[@]}"; do
     for j in "${jars[@]}"; do
       [[ -f "$j" ]] || { ok=0; break; }
     done
-    [[ $ok == 1 ]] && continue
+    if [[ $ok == 1 ]]; then
+      build_cds "$v" "$cp_file"
+      continue
+    fi
   fi
 
   tmp_cp="$cp_file.tmp.$$"
@@ -81,4 +129,5 @@ for v in "${versions[@]}"; do
   done
   mv "$tmp_cp" "$cp_file"
   rm -f "$log"
+  build_cds "$v" "$cp_file"
 done

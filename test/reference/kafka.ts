@@ -5,7 +5,7 @@
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,22 +71,36 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of liveGroups) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
+  process.on('exit', killEverything);
+  // A signal (Ctrl-C, the runner killing its worker) skips 'exit' handlers: clean up, then let the
+  // signal do what it would have done without us.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killEverything();
+      process.off(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+function killEverything(): void {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
     }
-    for (const dir of tempDirs) {
-      try {
-        rmSync(dir, { recursive: true, force: true });
-      } catch {
-        /* best effort */
-      }
+  }
+  liveGroups.clear();
+  for (const dir of tempDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* best effort */
     }
-  });
+  }
+  tempDirs.clear();
 }
 
 function spawnGroup(cmd: string, args: string[], opts: { cwd?: string; stdio: ('ignore' | 'pipe')[] }): ChildProcess {
@@ -159,6 +173,32 @@ export function kafkaRelease(version: KafkaVersion): string {
 
 const FAST_JVM = ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Djava.awt.headless=true'];
 
+const cdsCache = new Map<KafkaVersion, string[]>();
+
+/**
+ * The class-data-sharing archive built by fetch-kafka.sh (about halves a tool's JVM start), when it
+ * is newer than the classpath it was made from. A stale or missing archive means plain -Xshare:auto.
+ */
+function cdsArgs(version: KafkaVersion): string[] {
+  const cached = cdsCache.get(version);
+  if (cached) return cached;
+  let args: string[] = [];
+  const jsa = join(REFERENCE_DIR, `kafka-${version}.jsa`);
+  try {
+    if (statSync(jsa).mtimeMs >= statSync(join(REFERENCE_DIR, `kafka-${version}.classpath`)).mtimeMs) {
+      args = [`-XX:SharedArchiveFile=${jsa}`];
+    }
+  } catch {
+    /* no archive */
+  }
+  cdsCache.set(version, args);
+  return args;
+}
+
+function jvmBase(version: KafkaVersion, heapMb: number): string[] {
+  return [...FAST_JVM, ...cdsArgs(version), `-Xmx${heapMb}m`];
+}
+
 /** Tools log like Kafka's config/tools-log4j(2) files: WARN and above to stderr. */
 function toolLogArgs(): string[] {
   return [
@@ -205,7 +245,7 @@ export async function runKafkaTool(
   opts: ToolOptions = {},
 ): Promise<ToolResult> {
   const mainClass = TOOL_MAIN_CLASSES[version][tool];
-  const jvm = [...FAST_JVM, `-Xmx${opts.heapMb ?? 256}m`, ...toolLogArgs(), '-cp', kafkaClasspath(version), mainClass];
+  const jvm = [...jvmBase(version, opts.heapMb ?? 256), ...toolLogArgs(), '-cp', kafkaClasspath(version), mainClass];
   return runJava(jvm, args, opts);
 }
 
@@ -561,7 +601,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaCluster>
     await Promise.all(
       plans.map(async (plan) => {
         const r = await runJava(
-          [...FAST_JVM, '-Xmx256m', ...brokerLogArgs(plan.dir), '-cp', classpath, TOOL_MAIN_CLASSES[version]['kafka-storage']],
+          [...jvmBase(version, 256), ...brokerLogArgs(plan.dir), '-cp', classpath, TOOL_MAIN_CLASSES[version]['kafka-storage']],
           ['format', '-t', clusterId, '-c', join(plan.dir, 'server.properties'), ...scramArgs],
           { timeoutMs: 60_000 },
         );
@@ -710,8 +750,7 @@ class NodeImpl implements KafkaNode {
     if (this.running) return;
     this.exited = false;
     const jvm = [
-      ...FAST_JVM,
-      `-Xmx${this.heapMb}m`,
+      ...jvmBase(this.version, this.heapMb),
       '-Xms64m',
       ...brokerLogArgs(this.dir),
       '-cp',
