@@ -39,8 +39,17 @@ const lines = (p: RunningProcess): Line[] =>
     .map((l) => JSON.parse(l) as Line);
 
 const cases = [
-  { lib: 'confluent-kafka-python', module: 'confluent_kafka', script: 'ck_member.py', protocols: ['range', 'roundrobin'] },
-  { lib: 'kafka-python', module: 'kafka', script: 'kp_member.py', protocols: ['range', 'roundrobin'] },
+  { lib: 'confluent-kafka-python', module: 'confluent_kafka', script: 'ck_member.py', extra: [], protocols: ['range', 'roundrobin'] },
+  // Incremental (KIP-429) rebalancing: the second member's arrival takes two rebalances, the
+  // first revoking partitions from the first member, the second handing them over.
+  {
+    lib: 'confluent-kafka-python (cooperative-sticky)',
+    module: 'confluent_kafka',
+    script: 'ck_member.py',
+    extra: ['cooperative-sticky'],
+    protocols: ['cooperative-sticky'],
+  },
+  { lib: 'kafka-python', module: 'kafka', script: 'kp_member.py', extra: [], protocols: ['range', 'roundrobin'] },
 ];
 
 describe('third-party consumer groups', () => {
@@ -54,7 +63,7 @@ describe('third-party consumer groups', () => {
       await produce(tb.bootstrap, topic, spread('r', 40, 4)); // 10 per partition
 
       const member = (name: string) => {
-        const p = start(PYTHON, [join(FIXTURES, c.script), tb.bootstrap, topic, groupId, name, '2', '45000'], {
+        const p = start(PYTHON, [join(FIXTURES, c.script), tb.bootstrap, topic, groupId, name, '2', '45000', ...c.extra], {
           timeoutMs: 60_000,
           env: { PYTHONPATH: undefined, PYTHONHOME: undefined, PYTHONDONTWRITEBYTECODE: '1' },
         });
@@ -64,7 +73,13 @@ describe('third-party consumer groups', () => {
         });
         return p;
       };
+      // b joins a group in which a already holds everything: a real rebalance of a live member.
       const a = member('py-a');
+      const owned = (p: RunningProcess) => lines(p).filter((l) => l.event === 'owned').map((l) => l.partitions!);
+      await waitFor(() => JSON.stringify(owned(a).at(-1)) === JSON.stringify(range(4)), {
+        timeoutMs: 30_000,
+        message: `a holds all four partitions\n${a.stdout.slice(-2000)}${a.stderr.slice(-2000)}`,
+      });
       const b = member('py-b');
       const done = (p: RunningProcess) => lines(p).find((l) => l.event === 'done');
       await waitFor(() => done(a) && done(b), {
@@ -85,6 +100,13 @@ describe('third-party consumer groups', () => {
           const offs = new Set(lines(d.p).filter((l) => l.event === 'record' && l.partition === part).map((l) => l.offset));
           expect([...offs].sort((x, y) => x! - y!)).toEqual(range(10));
         }
+      }
+      if (c.protocols.includes('cooperative-sticky')) {
+        // Incremental: a gave up exactly two partitions and kept the other two throughout.
+        const revoked = lines(a).filter((l) => l.event === 'revoke').flatMap((l) => l.partitions!);
+        expect(revoked.sort()).toEqual(db.partitions);
+        const afterFull = owned(a).slice(owned(a).findIndex((o) => o.length === 4));
+        for (const o of afterFull) expect(o).toEqual(expect.arrayContaining(da.partitions!));
       }
       // The commits as each client read them back ...
       expect([...da.committed!, ...db.committed!].sort((x, y) => x[0] - y[0])).toEqual(range(4).map((p) => [p, 10]));
