@@ -201,7 +201,9 @@ export async function run(o: GroupsOptions, io: Io): Promise<void> {
 }
 
 async function list(ctx: Ctx, o: GroupsOptions, states: string[], types: string[]): Promise<void> {
-  let groups = await api.listGroups(ctx.cluster, states, types);
+  // Like Admin.listConsumerGroups: consumer groups only (protocol type "consumer", or "" for a
+  // group that only ever committed offsets), not Connect or other group users.
+  let groups = (await api.listGroups(ctx.cluster, states, types)).filter((g) => g.protocolType === 'consumer' || g.protocolType === '');
   // Brokers without the filters (ListGroups < v4/v5) answer with everything: filter here.
   if (states.length) groups = groups.filter((g) => states.includes(g.state));
   if (types.length) groups = groups.filter((g) => types.some((t) => t.toLowerCase() === g.type.toLowerCase()));
