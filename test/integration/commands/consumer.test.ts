@@ -121,4 +121,29 @@ describe('mq-console-consumer', () => {
     const r = await run(kcat!, ['-C', '-b', b.bootstrap, '-t', topic, '-e', '-q', '-f', '%s\n']);
     expect(r.stdout).toBe('a\nb\n');
   });
+
+  it('every formatter field, and --output json shows the same records', async () => {
+    const topic = randomTopic();
+    await seed(topic, 'h1:a,h2:b\tk\tv\nNO\tk2\tNO\n', ['--property', 'parse.key=true', '--property', 'parse.headers=true', '--property', 'null.marker=NO'], 1);
+    const args = ['--bootstrap-server', b.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', '2'];
+    const text = testIo();
+    expect(
+      await consume(
+        [...args, '--property', 'print.timestamp=true', '--property', 'print.partition=true', '--property', 'print.offset=true', '--property', 'print.headers=true', '--property', 'print.key=true',
+          '--property', 'key.separator= | ', '--property', 'line.separator=;\n', '--property', 'headers.separator=&', '--property', 'null.literal=<null>'],
+        text,
+        never,
+      ),
+    ).toBe(0);
+    const json = testIo();
+    expect(await consume([...args, '--output', 'json'], json, never)).toBe(0);
+    const recs = json.out().trim().split('\n').map((l) => JSON.parse(l));
+    expect(recs.map((r) => ({ ...r, timestamp: 0 }))).toEqual([
+      { topic, partition: 0, offset: 0, timestamp: 0, key: 'k', value: 'v', headers: [{ key: 'h1', value: 'a' }, { key: 'h2', value: 'b' }] },
+      { topic, partition: 0, offset: 1, timestamp: 0, key: 'k2', value: null, headers: [] },
+    ]);
+    expect(text.out()).toBe(
+      `CreateTime:${recs[0].timestamp} | Partition:0 | Offset:0 | h1:a&h2:b | k | v;\n` + `CreateTime:${recs[1].timestamp} | Partition:0 | Offset:1 | NO_HEADERS | k2 | <null>;\n`,
+    );
+  });
 });

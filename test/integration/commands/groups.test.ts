@@ -119,6 +119,25 @@ describe('mq-consumer-groups --describe', () => {
       expect(rows[2]!.indexOf(cells[0]![7]!)).toBe(rows[1]!.indexOf('HOST'));
       expect(rows[1]!.indexOf('HOST') - rows[1]!.indexOf('CONSUMER-ID')).toBe(idWidth + 1);
 
+      // Byte for byte: the text table rebuilt from the JSON document of the same group.
+      const doc = JSON.parse((await cg(['--describe', '--group', g, '--output', 'json'])).out).groups[0];
+      const G0 = Math.max(15, g.length);
+      const T0 = Math.max(15, topic.length);
+      const C0 = Math.max(15, ...doc.offsets.map((o: { consumerId: string }) => o.consumerId.length));
+      const H0 = Math.max(15, ...doc.offsets.map((o: { host: string }) => o.host.length));
+      const fmt = (c: string[]) => `${c[0]!.padEnd(G0)} ${c[1]!.padEnd(T0)} ${c[2]!.padEnd(10)} ${c[3]!.padEnd(15)} ${c[4]!.padEnd(15)} ${c[5]!.padEnd(15)} ${c[6]!.padEnd(C0)} ${c[7]!.padEnd(H0)} ${c[8]}\n`;
+      const again = await cg(['--describe', '--group', g]);
+      expect(again.out).toBe(
+        '\n' +
+          fmt(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID']) +
+          doc.offsets
+            .map((o: { partition: number; currentOffset: number | null; logEndOffset: number; lag: number | null; consumerId: string; host: string; clientId: string }) =>
+              fmt([g, topic, String(o.partition), String(o.currentOffset ?? '-'), String(o.logEndOffset), String(o.lag ?? '-'), o.consumerId, o.host, o.clientId]),
+            )
+            .join(''),
+      );
+      expect(doc.members).toEqual([{ consumerId: doc.offsets[0].consumerId, groupInstanceId: null, host: doc.offsets[0].host, clientId: 'active-client', assignment: [{ topic, partitions: [0, 1, 2] }] }]);
+
       const m = await cg(['--describe', '--group', g, '--members', '--verbose']);
       const host = cells[0]![7]!;
       const G = Math.max(15, g.length);
