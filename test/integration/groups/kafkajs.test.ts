@@ -140,7 +140,6 @@ describe('kafkajs consumer group', () => {
     const topic = randomTopic('g1');
     const groupId = randomGroup();
     await createTopic(tb.bootstrap, topic, 1);
-    await produce(tb.bootstrap, topic, spread('a', 30, 1));
 
     const seen: Seen[] = [];
     const consumers: { name: string; consumer: Consumer; joins: JoinState }[] = [];
@@ -168,6 +167,15 @@ describe('kafkajs consumer group', () => {
       },
       { timeoutMs: 30_000, message: 'one consumer holding the partition' },
     );
+    const admin = client(tb.bootstrap).admin();
+    await admin.connect();
+    onCleanup(() => admin.disconnect());
+    await waitFor(async () => {
+      const g = await describeGroup(admin, groupId);
+      return g.state === 'Stable' && g.members.length === 3;
+    });
+    // Records arrive once the group has settled, so a rebalance cannot move them around.
+    await produce(tb.bootstrap, topic, spread('a', 30, 1));
     await waitFor(() => seen.length >= 30, { timeoutMs: 20_000 });
     const owners = new Set(seen.map((s) => s.consumer));
     expect(owners.size).toBe(1);
@@ -175,9 +183,6 @@ describe('kafkajs consumer group', () => {
     expect(active.joins.latest).toEqual([0]);
     for (const c of consumers.filter((x) => x !== active)) expect(c.joins.latest).toEqual([]);
 
-    const admin = client(tb.bootstrap).admin();
-    await admin.connect();
-    onCleanup(() => admin.disconnect());
     const d = await describeGroup(admin, groupId);
     expect(d.state).toBe('Stable');
     expect(d.members.filter((m) => (m.assignment[topic] ?? []).length > 0).map((m) => m.clientId)).toEqual([active.name]);

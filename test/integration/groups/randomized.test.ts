@@ -29,7 +29,7 @@ import {
 } from './common.js';
 
 const PARTITIONS = 4;
-const ACTIONS = 12;
+const ACTIONS = Number(process.env.MQ_GROUP_ACTIONS ?? 12);
 const MAX_MEMBERS = 4;
 
 interface Slot {
