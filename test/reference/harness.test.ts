@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   rssMb,
   runKafkaTool,
+  spawnKafkaTool,
   startKafka,
   type KafkaCluster,
   type KafkaTool,
@@ -143,6 +144,21 @@ describe.skipIf(!process.env.MQ_REFERENCE)('reference harness (real Apache Kafka
           : '';
       expect(consumed.stdout).toBe(`${deprecation}Partition:0\tk1\tone\nPartition:0\tk2\ttwo\nPartition:0\tk3\tthree\n`);
       expect(consumed.stderr).toContain('Processed a total of 3 messages');
+    });
+
+    it('a long-running console consumer is a live member in kafka-consumer-groups --describe', async () => {
+      const bs = ['--bootstrap-server', kafka.bootstrap];
+      const consumer = spawnKafkaTool(version, 'kafka-console-consumer', [...bs, '--topic', 'rt', '--group', 'live', '--from-beginning']);
+      try {
+        await consumer.waitFor(/three\n/);
+        const d = await tool(version, 'kafka-consumer-groups', [...bs, '--describe', '--group', 'live']);
+        expect(d.code).toBe(0);
+        expect(d.stdout).toMatch(/^GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID/m);
+        expect(d.stdout).toMatch(/^live\s+rt\s+0\s+\S+\s+3\s+\S+\s+\S+\s+\/127\.0\.0\.1\s+\S+/m);
+      } finally {
+        const r = await consumer.stop();
+        expect(r.stderr).toContain('Processed a total of 3 messages');
+      }
     });
 
     it('the other tools run against it', async () => {

@@ -249,6 +249,103 @@ export async function runKafkaTool(
   return runJava(jvm, args, opts);
 }
 
+export interface RunningTool {
+  readonly pid: number | undefined;
+  /** output so far */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** writes to the tool's stdin (e.g. one producer line at a time) */
+  write(text: string): void;
+  /** closes stdin (a console producer then flushes and exits) */
+  end(): void;
+  /** resolves once stdout+stderr match `pattern`; rejects on timeout or if the tool exits first */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** resolves when the tool exits on its own */
+  exited(): Promise<ToolResult>;
+  /** SIGTERM (Kafka's tools close cleanly on it), SIGKILL after `graceMs` (default 10 s) */
+  stop(graceMs?: number): Promise<ToolResult>;
+}
+
+/**
+ * Starts a long-running tool (a console consumer that stays in its group, a producer fed line by
+ * line) and hands back control at once. Always stop() it (or let it exit) before the test ends.
+ */
+export function spawnKafkaTool(
+  version: KafkaVersion,
+  tool: KafkaTool,
+  args: string[],
+  opts: { cwd?: string; heapMb?: number } = {},
+): RunningTool {
+  const mainClass = TOOL_MAIN_CLASSES[version][tool];
+  const jvm = [...jvmBase(version, opts.heapMb ?? 256), ...toolLogArgs(), '-cp', kafkaClasspath(version), mainClass];
+  const started = Date.now();
+  const child = spawnGroup('java', [...jvm, ...args], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  const notify = (): void => listeners.forEach((l) => l());
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+    out += s;
+    notify();
+  });
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+    err += s;
+    notify();
+  });
+  child.stdin?.on('error', () => undefined);
+  const done = new Promise<ToolResult>((resolve) => {
+    child.once('close', (code) => {
+      notify();
+      resolve({ stdout: out, stderr: err, code, timedOut: false, durationMs: Date.now() - started });
+    });
+  });
+  const isExited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  return {
+    get pid() {
+      return child.pid;
+    },
+    get stdout() {
+      return out;
+    },
+    get stderr() {
+      return err;
+    },
+    write: (text) => {
+      child.stdin?.write(text);
+    },
+    end: () => {
+      child.stdin?.end();
+    },
+    waitFor: (pattern, timeoutMs = 60_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (pattern.test(out + err)) {
+            cleanup();
+            resolve();
+          } else if (isExited()) {
+            cleanup();
+            reject(new Error(`${tool} exited before ${pattern}:\n${out}\n${err}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`${tool}: no ${pattern} within ${timeoutMs} ms:\n${out}\n${err}`));
+        }, timeoutMs);
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      }),
+    exited: () => done,
+    stop: async (graceMs = 10_000) => {
+      await terminate(child, graceMs);
+      return done;
+    },
+  };
+}
+
 async function runJava(jvmArgs: string[], args: string[], opts: ToolOptions): Promise<ToolResult> {
   const started = Date.now();
   const child = spawnGroup('java', [...jvmArgs, ...args], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
