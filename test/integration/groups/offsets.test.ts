@@ -114,6 +114,44 @@ describe('committed offsets and lag', () => {
     await waitFor(async () => Object.values(await lagOf(admin, groupId, topic)).every((l) => l.lag === 0));
   });
 
+  it('a live group re-forms after a clean restart and continues from its commits', async () => {
+    const tb = await startTestBroker();
+    onCleanup(() => tb.stop());
+    const topic = randomTopic('live');
+    const groupId = randomGroup();
+    await createTopic(tb.bootstrap, topic, 2);
+    await produce(tb.bootstrap, topic, spread('a', 20, 2));
+    const one = await consumeSome(tb.bootstrap, groupId, topic, () => Infinity);
+    const two = await consumeSome(tb.bootstrap, groupId, topic, () => Infinity);
+    const admin = client(tb.bootstrap).admin();
+    await admin.connect();
+    await waitFor(async () => Object.values(await lagOf(admin, groupId, topic)).every((l) => l.lag === 0), { timeoutMs: 20_000 });
+    await waitFor(async () => (await describeGroup(admin, groupId)).members.length === 2);
+    await admin.disconnect();
+    const before = one.seen.length + two.seen.length;
+
+    await tb.restart();
+    const admin2 = client(tb.bootstrap).admin();
+    await admin2.connect();
+    onCleanup(() => admin2.disconnect());
+    expect(Object.values(await lagOf(admin2, groupId, topic)).map((l) => l.committed)).toEqual([10, 10]);
+    // Both members come back (their old ids are unknown to the new coordinator) and split the topic again.
+    const g = await waitFor(async () => {
+      const d = await describeGroup(admin2, groupId);
+      return d.state === 'Stable' && d.members.length === 2 && d.members.every((m) => (m.assignment[topic] ?? []).length === 1) ? d : false;
+    }, { timeoutMs: 30_000, message: 'the group re-formed with both members' });
+    expect(g.members.map((m) => m.clientId)).toEqual(['lagger', 'lagger']);
+    await produce(tb.bootstrap, topic, spread('b', 10, 2));
+    await waitFor(async () => Object.values(await lagOf(admin2, groupId, topic)).every((l) => l.committed === 15 && l.lag === 0), {
+      timeoutMs: 20_000,
+      message: 'the new records consumed and committed',
+    });
+    // Nothing before the restart is read again: the members resumed from the commits.
+    const all = [...one.seen, ...two.seen];
+    expect(all.length - before).toBe(10);
+    expect(all.slice(before).every((r) => r.offset >= 10)).toBe(true);
+  });
+
   it('survive kill -9 of a broker process (data dir reused)', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mq-groups-kill-'));
     onCleanup(() => rm(dataDir, { recursive: true, force: true }));
