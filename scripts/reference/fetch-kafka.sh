@@ -31,8 +31,11 @@ if [[ "${1:-}" == "--latest" ]]; then
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
   for a in kafka_2.13 kafka-tools; do
-    mvn "${mvn_flags[@]}" -U "$dep_plugin:get" -Dartifact="org.apache.kafka:$a:LATEST" -Dtransitive=false \
-      -Dmaven.repo.local="$tmp/repo" >/dev/null
+    if ! mvn "${mvn_flags[@]}" -U "$dep_plugin:get" -Dartifact="org.apache.kafka:$a:LATEST" -Dtransitive=false \
+      -Dmaven.repo.local="$tmp/repo" >"$tmp/mvn.log" 2>&1; then
+      cat "$tmp/mvn.log" >&2
+      exit 1
+    fi
     grep -o '<version>[^<]*' "$tmp/repo/org/apache/kafka/$a/maven-metadata-central.xml" | sed 's/<version>//' |
       sort -u >"$tmp/$a.txt"
   done
