@@ -23,7 +23,7 @@ function pythonHas(module: string): boolean {
 }
 
 interface Line {
-  event: 'assign' | 'record' | 'done';
+  event: 'assign' | 'revoke' | 'owned' | 'record' | 'done';
   name: string;
   partitions?: number[];
   committed?: [number, number][];
