@@ -14,8 +14,9 @@
  * Options: --runs N (throughput runs per cell, default 5), --start-runs N (default 10),
  * --no-pin (no taskset), --no-write (leave BENCHMARKS.md alone), --quick (1 run, small inputs:
  * a smoke test, never written), --profile (instead of measuring: run the broker under --cpu-prof
- * for two 1 KiB produce runs, then for three consume runs, and print self time by function, file
- * and call stack; --profile-dir DIR keeps the .cpuprofile files under DIR/produce and DIR/consume).
+ * for one start, two 1 KiB produce runs and three consume runs, and print self time by function,
+ * file and call stack; --profile-dir DIR keeps the .cpuprofile files under DIR/start, DIR/produce
+ * and DIR/consume).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -29,7 +30,7 @@ import { readRss, readCpuSeconds, sampleRss, fmtMiB, MB } from './lib/rss.mjs';
 import { median, summary, num, nowMs } from './lib/stats.mjs';
 import { mdTable, machineInfo, machineLine, writeSection } from './lib/report.mjs';
 import { writeRecordFile } from './lib/inputs.mjs';
-import { summarizeProfile, formatSummary } from './lib/cpuprofile.mjs';
+import { summarizeProfile, formatSummary, startupSplit } from './lib/cpuprofile.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -223,13 +224,40 @@ async function measureThroughput(inputs) {
   }
 }
 
-/** --profile: one produce and one consume of 1 KiB records on 1 partition under --cpu-prof. */
+/**
+ * --profile: the broker under --cpu-prof for a start on an empty data dir (until the first
+ * ApiVersions answer), then for two 1 KiB produce runs, then for three consume runs.
+ */
 async function profile(inputs) {
   const input = inputs[0];
   const dir = makeTempDir('mq-bench-prof-');
   const out = [];
+  const summarize = (profDir, title, split = false) => {
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) return `${title}: no profile written`;
+    const prof = JSON.parse(readFileSync(path.join(profDir, file), 'utf8'));
+    let head = '';
+    if (split) {
+      const { total, split: parts } = startupSplit(prof);
+      head = `${parts.map((p) => `${num(p.ms).padStart(6)} ms  ${p.category}`).join('\n')}\n(of ${num(total)} ms sampled after V8 started)\n\n`;
+    }
+    return `=== broker CPU profile, ${title} ===\n${head}${formatSummary(summarizeProfile(prof, { root: REPO_ROOT }), 30)}`;
+  };
+  const profDirOf = (phase) => (opt['profile-dir'] ? path.resolve(opt['profile-dir'], phase) : path.join(dir, `prof-${phase}`));
+  {
+    const profDir = profDirOf('start');
+    const port = await freePort();
+    const b = spawnBroker(path.join(dir, 'empty'), { port, cpus: BROKER_CPU, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '200'] });
+    try {
+      const at = await waitForApiVersions('127.0.0.1', port, 15_000, b.isDead);
+      out.push(`start on an empty data dir: ${num(at - b.spawnedAt)} ms to the first ApiVersions answer (with the profiler on)`);
+    } finally {
+      await b.stop();
+    }
+    out.push(summarize(profDir, 'start on an empty data dir (spawn to ApiVersions, then SIGTERM)', true));
+  }
   for (const phase of ['produce', 'consume']) {
-    const profDir = opt['profile-dir'] ? path.resolve(opt['profile-dir'], phase) : path.join(dir, `prof-${phase}`);
+    const profDir = profDirOf(phase);
     const broker = await startBroker(path.join(dir, 'data'), { cpus: BROKER_CPU, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
     try {
       if (phase === 'produce') {
@@ -241,13 +269,7 @@ async function profile(inputs) {
     } finally {
       await broker.stop();
     }
-    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) {
-      out.push(`${phase}: no profile written`);
-      continue;
-    }
-    const s = summarizeProfile(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')), { root: REPO_ROOT });
-    out.push(`=== broker CPU profile, ${phase} 1 KiB records, 1 partition ===\n${formatSummary(s, 30)}`);
+    out.push(summarize(profDir, `${phase} 1 KiB records, 1 partition`));
   }
   removeTempDir(dir);
   return out.join('\n\n');

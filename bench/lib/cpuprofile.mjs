@@ -83,3 +83,36 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   console.log(formatSummary(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), { root }), Number(top) || 25));
 }
+
+/**
+ * Self time split into: module loading (any sample under Node's ESM/CJS loader: resolve, read,
+ * compile, link and top-level evaluation), idle, GC, and the rest. Says how much of a start is
+ * spent importing code. Returns [{ category, ms }] largest first, and the total.
+ */
+export function startupSplit(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const cat = new Map();
+  let total = 0;
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = (deltas[i + 1] ?? 0) / 1000;
+    total += dt;
+    const id = profile.samples[i];
+    const top = nodes.get(id).callFrame.functionName;
+    let c = 'other (broker code, event loop, I/O)';
+    if (['(idle)', '(program)', '(garbage collector)'].includes(top)) c = top;
+    else {
+      for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+        const cf = nodes.get(cur).callFrame;
+        if (/node:internal\/modules\/(esm|cjs)\//.test(cf.url) || /^(compileForInternalLoader|requireBuiltin)$/.test(cf.functionName)) {
+          c = 'module loading (resolve, read, compile, link, evaluate)';
+          break;
+        }
+      }
+    }
+    cat.set(c, (cat.get(c) ?? 0) + dt);
+  }
+  return { total, split: [...cat].map(([category, ms]) => ({ category, ms })).sort((a, b) => b.ms - a.ms) };
+}
