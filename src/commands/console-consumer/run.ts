@@ -155,6 +155,8 @@ export function plan(o: ConsumerOptions): Plan {
 class Sink {
   count = 0;
   closed = false;
+  /** Called once when stdout's reader goes away, so the consumer stops without another record. */
+  onClosed: () => void = () => {};
   private pending: Array<Buffer | string> = [];
   constructor(
     private readonly io: Io,
@@ -162,7 +164,12 @@ class Sink {
     private readonly skipOnError: boolean,
   ) {
     io.stdout.on?.('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.closed = true;
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+        if (!this.closed) {
+          this.closed = true;
+          this.onClosed();
+        }
+      }
     });
   }
 
@@ -250,8 +257,12 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
   );
   let failure: unknown;
   try {
-    if (p.partition !== null) await manualAssignment(session, p, sink, o.signal, io);
-    else await groupConsumer(session, p, sink, o.signal, io);
+    const stop = new AbortController();
+    if (o.signal?.aborted) stop.abort();
+    o.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+    sink.onClosed = () => stop.abort();
+    if (p.partition !== null) await manualAssignment(session, p, sink, stop.signal, io);
+    else await groupConsumer(session, p, sink, stop.signal, io);
   } catch (err) {
     failure = err;
   } finally {

@@ -117,4 +117,17 @@ describe('quickstart', () => {
     const stopped = await runOk(node, [bin('mq-broker'), 'stop', '--data-dir', dataDir], { env });
     expect(stopped.stderr).toMatch(/Stopped mq broker/);
   }, 180_000);
+
+  it('a closed stdout pipe stops the consumer quietly at its next write (exit 0, summary on stderr)', async () => {
+    const topic = 'pipe-events';
+    await runOk(node, [bin('mq-console-producer'), '--topic', topic], { env, stdin: Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n') });
+    const c = startConsumer(['--topic', topic, '--from-beginning']);
+    await waitFor(() => c.state.out.length > 0, { timeoutMs: 30000 });
+    c.child.stdout!.destroy();
+    // Like `| head`: the consumer notices on its next write.
+    await runOk(node, [bin('mq-console-producer'), '--topic', topic], { env, stdin: 'more\n' });
+    const code = await Promise.race([c.state.exited, new Promise((r) => setTimeout(() => r('hung'), 20000))]);
+    expect(code).toBe(0);
+    expect(c.state.err).toMatch(/Unable to write to standard out, closing consumer\.\nProcessed a total of \d+ messages\n$/);
+  }, 60_000);
 });
