@@ -146,4 +146,21 @@ describe('mq-console-consumer', () => {
       `CreateTime:${recs[0].timestamp} | Partition:0 | Offset:0 | h1:a&h2:b | k | v;\n` + `CreateTime:${recs[1].timestamp} | Partition:0 | Offset:1 | NO_HEADERS | k2 | <null>;\n`,
     );
   });
+
+  it('without --group: a console-consumer-<n> group that commits nothing', async () => {
+    const topic = randomTopic();
+    await seed(topic, 'a\nb\n');
+    const io = testIo();
+    expect(await consume(['--bootstrap-server', b.bootstrap, '--topic', topic, '--from-beginning', '--max-messages', '2'], io, never)).toBe(0);
+    const { main: groups } = await import('../../../src/commands/consumer-groups/index.js');
+    const list = testIo();
+    expect(await groups(['--bootstrap-server', b.bootstrap, '--list', '--output', 'json'], list)).toBe(0);
+    const names: string[] = JSON.parse(list.out()).groups.map((g: { group: string }) => g.group).filter((g: string) => /^console-consumer-\d{1,5}$/.test(g));
+    for (const g of names) {
+      const d = testIo();
+      await groups(['--bootstrap-server', b.bootstrap, '--describe', '--group', g, '--output', 'json'], d);
+      const doc = JSON.parse(d.out()).groups[0];
+      expect((doc.offsets ?? []).filter((o: { topic: string }) => o.topic === topic)).toEqual([]);
+    }
+  });
 });
