@@ -194,7 +194,11 @@ describe.skipIf(!process.env.MQ_REFERENCE)('reference harness (real Apache Kafka
 
     beforeAll(async () => {
       const t0 = Date.now();
-      kafka = await startKafka({ version, nodes: 1, listeners: { saslPlaintext: true, ssl: true, saslSsl: true } });
+      kafka = await startKafka({
+        version,
+        nodes: 1,
+        listeners: { saslPlaintext: true, ssl: { clientAuth: 'required' }, saslSsl: true },
+      });
       note(`${version} single node with SASL/SSL listeners start-to-ready: ${Date.now() - t0} ms`);
     });
 
@@ -226,12 +230,27 @@ describe.skipIf(!process.env.MQ_REFERENCE)('reference harness (real Apache Kafka
       expect(r.stdout + r.stderr).toMatch(/Authentication failed/);
     });
 
-    it('serves the harness CA-signed certificate for 127.0.0.1 to Node TLS clients', async () => {
+    it('SSL listener with ssl.client.auth=required refuses a client without certificate', async () => {
+      const config = kafka.clientConfig('SSL', { clientCert: false });
+      const r = await runKafkaTool(version, 'kafka-topics', [
+        '--bootstrap-server', kafka.bootstraps.SSL ?? '', '--command-config', config, '--list',
+      ], { timeoutMs: 60_000 });
+      expect(r.code).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/SslAuthenticationException|SSL handshake failed/);
+    });
+
+    it('serves the harness CA-signed certificate for 127.0.0.1 to Node TLS clients (PEM files)', async () => {
       const ssl = kafka.ssl;
       if (!ssl) throw new Error('no SSL material');
       const port = kafka.nodes[0]?.ports.SSL ?? 0;
       const authorized = await new Promise<boolean>((resolve, reject) => {
-        const sock = tls.connect({ host: '127.0.0.1', port, ca: readFileSync(ssl.caPem) }, () => {
+        const sock = tls.connect({
+          host: '127.0.0.1',
+          port,
+          ca: readFileSync(ssl.caPem),
+          cert: readFileSync(ssl.clientCertPem),
+          key: readFileSync(ssl.clientKeyPem),
+        }, () => {
           resolve(sock.authorized);
           sock.destroy();
         });

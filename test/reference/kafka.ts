@@ -461,7 +461,17 @@ export interface KafkaCluster {
    * Writes a client properties file for Java tools (--command-config / --producer.config /
    * --consumer.config) and returns its path.
    */
-  clientConfig(protocol: SecurityProtocol, opts?: { mechanism?: SaslMechanism; user?: string }): string;
+  clientConfig(
+    protocol: SecurityProtocol,
+    opts?: {
+      mechanism?: SaslMechanism;
+      user?: string;
+      /** SSL: present the harness client certificate (default true) */
+      clientCert?: boolean;
+      /** more client properties */
+      extra?: Record<string, string>;
+    },
+  ): string;
   /** waits until exactly the running nodes are visible as brokers in Metadata */
   waitForBrokers(count?: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -760,7 +770,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaCluster>
           props['ssl.truststore.location'] = ssl.truststoreP12;
           props['ssl.truststore.type'] = 'PKCS12';
           props['ssl.truststore.password'] = ssl.password;
-          if (protocol === 'SSL') {
+          if (protocol === 'SSL' && o.clientCert !== false) {
             props['ssl.keystore.location'] = ssl.clientKeystoreP12;
             props['ssl.keystore.type'] = 'PKCS12';
             props['ssl.keystore.password'] = ssl.password;
@@ -778,6 +788,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaCluster>
           props['sasl.mechanism'] = mechanism;
           props['sasl.jaas.config'] = `${module} required username="${jaasEscape(user)}" password="${jaasEscape(pw)}";`;
         }
+        Object.assign(props, o.extra ?? {});
         const file = join(dir, `client-${protocol.toLowerCase()}-${++configCounter.n}.properties`);
         writeFileSync(file, propsText(props));
         return file;
