@@ -296,7 +296,7 @@ async function describe(ctx: Ctx, o: GroupsOptions): Promise<void> {
       });
       continue;
     }
-    if (view !== 'state') {
+    {
       if (d.state === 'Empty') ctx.io.stderr.write(`\nConsumer group '${g}' has no active members.\n`);
       else if (d.state !== 'Stable') ctx.io.stderr.write(`\nWarning: Consumer group '${g}' is rebalancing.\n`);
     }
@@ -490,7 +490,7 @@ async function deleteOffsets(ctx: Ctx, o: GroupsOptions): Promise<void> {
     case 0:
       text = partitionErrors
         ? '\nError: Encounter some partition level error, see the follow-up details:\n'
-        : `Request succeed for deleting offsets with topic ${args.map((a) => a.topic).join(', ')} group ${g}\n`;
+        : `Request succeed for deleting offsets with topic ${(o.topic ?? []).join(', ')} group ${g}\n`;
       break;
     case 69:
       text = `\nError: '${g}' does not exist.\n`;
