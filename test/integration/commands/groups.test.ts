@@ -263,7 +263,7 @@ describe('mq-consumer-groups --delete and --delete-offsets', () => {
     await committedGroup(g, [[0, 1], [1, 1]]);
     const d = await cg(['--delete-offsets', '--group', g, '--topic', `${topic}:0`]);
     expect(d.code).toBe(0);
-    expect(d.out).toBe(`Request succeed for deleting offsets with topic ${topic} group ${g}\n\n${'TOPIC'.padEnd(30)} ${'PARTITION'.padEnd(15)} ${'STATUS'.padEnd(15)}\n${topic.padEnd(30)} ${'0'.padEnd(15)} ${'Successful'.padEnd(15)}\n`);
+    expect(d.out).toBe(`Request succeed for deleting offsets with topic ${topic}:0 group ${g}\n\n${'TOPIC'.padEnd(30)} ${'PARTITION'.padEnd(15)} ${'STATUS'.padEnd(15)}\n${topic.padEnd(30)} ${'0'.padEnd(15)} ${'Successful'.padEnd(15)}\n`);
     const left = JSON.parse((await cg(['--describe', '--group', g, '--output', 'json'])).out).groups[0].offsets;
     expect(left.map((o: { partition: number }) => o.partition)).toEqual([1]);
     const del = await cg(['--delete', '--group', g]);
