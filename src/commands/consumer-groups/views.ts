@@ -43,10 +43,10 @@ export function lag(r: Pick<OffsetRow, 'currentOffset' | 'logEndOffset'>): numbe
 }
 
 /** --describe [--offsets]: one group's table ("" when it has no rows). */
-export function renderOffsets(group: string, rows: readonly OffsetRow[]): string {
+export function renderOffsets(_group: string, rows: readonly OffsetRow[]): string {
   if (rows.length === 0) return '';
   const cols = [
-    { header: 'GROUP', minWidth: Math.max(15, group.length) },
+    { header: 'GROUP', minWidth: 15 },
     { header: 'TOPIC', minWidth: 15 },
     { header: 'PARTITION', width: 10 },
     { header: 'CURRENT-OFFSET', width: 15 },
@@ -82,10 +82,11 @@ export function assignmentString(a: MemberRow['assignment']): string {
 const partitionCount = (m: MemberRow) => m.assignment.reduce((n, t) => n + t.partitions.length, 0);
 
 /** --describe --members [--verbose]. */
-export function renderMembers(group: string, members: readonly MemberRow[], verbose: boolean): string {
+export function renderMembers(_group: string, members: readonly MemberRow[], verbose: boolean): string {
   const withInstance = members.some((m) => m.groupInstanceId !== null);
   const cols = [
-    { header: 'GROUP', minWidth: Math.max(15, group.length) },
+    // Widths come from the rows only: an Empty group's header keeps GROUP at 15 (Kafka does too).
+    { header: 'GROUP', minWidth: 15 },
     { header: 'CONSUMER-ID', minWidth: 15 },
     ...(withInstance ? [{ header: 'GROUP-INSTANCE-ID', minWidth: 17 }] : []),
     { header: 'HOST', minWidth: 15 },
