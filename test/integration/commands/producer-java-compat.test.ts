@@ -71,4 +71,22 @@ describe.skipIf(!process.env.MQ_REFERENCE)('Java client compatibility (reference
       }
     }
   });
+
+  it.each(['3.9', '4'] as const)('console consumer: every DefaultMessageFormatter field matches Kafka %s byte for byte', async (version) => {
+    const { runKafkaTool } = await import('../../reference/kafka.js');
+    const topic = randomTopic('fmt');
+    await createTopics(b.bootstrap, [{ topic, numPartitions: 1 }]);
+    const seed = testIo('h1:a,h2:b\tk1\tv1\nNIL\tk2\tNIL\nh:NIL\tNIL\tv3\n');
+    expect(await produce(['--bootstrap-server', b.bootstrap, '--topic', topic, '--property', 'parse.key=true', '--property', 'parse.headers=true', '--property', 'null.marker=NIL'], seed)).toBe(0);
+    const props = ['print.timestamp=true', 'print.partition=true', 'print.offset=true', 'print.headers=true', 'print.key=true', 'key.separator= | ', 'headers.separator=;', 'null.literal=<null>'];
+    // Kafka 4.2+ deprecates --property (KIP-1147) with a notice on stdout; both accept --formatter-property.
+    const pargs = props.flatMap((p) => [version === '4' ? '--formatter-property' : '--property', p]);
+    const k = await runKafkaTool(version, 'kafka-console-consumer', ['--bootstrap-server', b.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', '3', ...pargs]);
+    const io = testIo();
+    expect(await consume(['--bootstrap-server', b.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', '3', ...pargs], io, new AbortController().signal)).toBe(0);
+    // Kafka 4 adds nothing here (print.epoch is off by default).
+    expect(io.out()).toBe(k.stdout);
+    expect(io.err()).toBe('Processed a total of 3 messages\n');
+    expect(k.stderr).toContain('Processed a total of 3 messages');
+  });
 });
