@@ -86,24 +86,66 @@ export async function waitForApiVersions(host, port, timeoutMs = 15000, isDead =
   }
 }
 
-/** CreateTopics v0 for one topic (replication factor 1); throws unless error code 0. */
-export async function createTopic(host, port, name, partitions, timeoutMs = 10000) {
-  const body = Buffer.concat([i32(1), str(name), i32(partitions), i16(1), i32(0), i32(0), i32(timeoutMs)]);
-  const res = await roundTrip(host, port, requestFrame(19, 0, 11, body), 11, timeoutMs + 1000);
+/**
+ * CreateTopics for one topic (replication factor 1); throws unless error code 0. version 0 (the
+ * default) or 2 (same body plus validate_only; Kafka 4 dropped v0 and v1, KIP-896).
+ */
+export async function createTopic(host, port, name, partitions, timeoutMs = 10000, version = 0) {
+  const tail = version >= 1 ? [Buffer.from([0])] : [];
+  const body = Buffer.concat([i32(1), str(name), i32(partitions), i16(1), i32(0), i32(0), i32(timeoutMs), ...tail]);
+  const res = await roundTrip(host, port, requestFrame(19, version, 11, body), 11, timeoutMs + 1000);
   if (!res) throw new Error(`CreateTopics ${name}: no answer`);
-  // topics[1] { name: string, error_code: int16 }
-  const nameLen = res.readInt16BE(4);
-  const err = res.readInt16BE(6 + nameLen);
+  // [throttle_time_ms: int32 (v2+)] topics[1] { name: string, error_code: int16, [error_message (v1+)] }
+  const at = version >= 2 ? 4 : 0;
+  const nameLen = res.readInt16BE(at + 4);
+  const err = res.readInt16BE(at + 6 + nameLen);
   if (err !== 0) throw new Error(`CreateTopics ${name}: error code ${err}`);
 }
 
-/** DeleteTopics v0 for one topic; throws unless error code 0. Frees a run's data early. */
-export async function deleteTopic(host, port, name, timeoutMs = 10000) {
+/**
+ * DeleteTopics for one topic; throws unless error code 0. Frees a run's data early. version 0
+ * (the default) or 1 (same body, throttle time first in the answer; Kafka 4 has no v0).
+ */
+export async function deleteTopic(host, port, name, timeoutMs = 10000, version = 0) {
   const body = Buffer.concat([i32(1), str(name), i32(timeoutMs)]);
-  const res = await roundTrip(host, port, requestFrame(20, 0, 13, body), 13, timeoutMs + 1000);
+  const res = await roundTrip(host, port, requestFrame(20, version, 13, body), 13, timeoutMs + 1000);
   if (!res) throw new Error(`DeleteTopics ${name}: no answer`);
-  // responses[1] { name: string, error_code: int16 }
-  const nameLen = res.readInt16BE(4);
-  const err = res.readInt16BE(6 + nameLen);
+  // [throttle_time_ms: int32 (v1+)] responses[1] { name: string, error_code: int16 }
+  const at = version >= 1 ? 4 : 0;
+  const nameLen = res.readInt16BE(at + 4);
+  const err = res.readInt16BE(at + 6 + nameLen);
   if (err !== 0) throw new Error(`DeleteTopics ${name}: error code ${err}`);
+}
+
+function i64(v) {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(BigInt(v), 0);
+  return b;
+}
+
+/**
+ * ListOffsets v1 (latest) for partitions 0..partitions-1 of one topic; resolves the sum of the
+ * log end offsets, i.e. how many records a fresh topic holds. Throws on an error code. Used to
+ * check that a produce run really wrote every record.
+ */
+export async function endOffsetSum(host, port, topic, partitions, timeoutMs = 10000) {
+  const parts = [];
+  for (let p = 0; p < partitions; p++) parts.push(i32(p), i64(-1));
+  const body = Buffer.concat([i32(-1), i32(1), str(topic), i32(partitions), ...parts]);
+  const res = await roundTrip(host, port, requestFrame(2, 1, 17, body), 17, timeoutMs);
+  if (!res) throw new Error(`ListOffsets ${topic}: no answer`);
+  // topics[] { name: string, partitions[] { partition: int32, error_code: int16, timestamp: int64, offset: int64 } }
+  let at = 4;
+  const nameLen = res.readInt16BE(at);
+  at += 2 + nameLen;
+  const n = res.readInt32BE(at);
+  at += 4;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const err = res.readInt16BE(at + 4);
+    if (err !== 0) throw new Error(`ListOffsets ${topic} [${res.readInt32BE(at)}]: error code ${err}`);
+    sum += Number(res.readBigInt64BE(at + 14));
+    at += 22;
+  }
+  return sum;
 }

@@ -42,7 +42,8 @@ function hookExit() {
   }
 }
 
-function track(child) {
+/** Registers a child spawned elsewhere so that cleanupAll() (exit, Ctrl-C) kills it too. */
+export function track(child) {
   hookExit();
   children.add(child);
   child.once('exit', () => children.delete(child));
