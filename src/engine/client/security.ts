@@ -9,7 +9,7 @@
  *
  * Supported: security.protocol PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL; sasl.mechanism
  * PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512 with credentials from sasl.jaas.config; ssl.truststore.*
- * and ssl.keystore.* as PEM or PKCS12 files or inline PEM; ssl.key.password;
+ * and ssl.keystore.* as PEM or PKCS12 files (a PKCS12 trust store is read by pkcs12.ts) or inline PEM; ssl.key.password;
  * ssl.endpoint.identification.algorithm (empty = no hostname check). JKS stores fail with a
  * message that says how to convert them. Unknown keys are ignored, as Kafka does.
  * Every problem is a SecurityConfigError with a one-line message.
@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { PropertiesError, readPropertiesFile } from '../config/properties.js';
+import { Pkcs12Error, pkcs12Certificates } from './pkcs12.js';
 
 export class SecurityConfigError extends Error {
   constructor(message: string) {
@@ -170,9 +171,15 @@ function tlsOptions(props: Map<string, string>): ConnectionOptions {
     if (type === 'PEM') {
       ssl.ca = readFileProp(props, 'ssl.truststore.location').toString('utf8');
     } else if (type === 'PKCS12') {
-      // Node takes trusted CAs from a PKCS12 bundle only through pfx; a trust-only .p12 works
-      // when it carries the CA certificates.
-      ssl.pfx = [{ buf: readFileProp(props, 'ssl.truststore.location'), passphrase: props.get('ssl.truststore.password') ?? '' }];
+      // Not through Node's pfx: that needs a private key, and a trust store (keytool
+      // -importcert) has certificates only ("Unable to load private key from PFX data").
+      try {
+        ssl.ca = pkcs12Certificates(readFileProp(props, 'ssl.truststore.location'), props.get('ssl.truststore.password') ?? '');
+      } catch (err) {
+        if (!(err instanceof Pkcs12Error)) throw err;
+        throw new SecurityConfigError(`Cannot read ssl.truststore.location ${loc}: ${err.message}`);
+      }
+      if (ssl.ca.length === 0) throw new SecurityConfigError(`ssl.truststore.location ${loc} holds no certificates`);
     } else {
       throw new SecurityConfigError(`Unsupported ssl.truststore.type ${type}: use PEM or PKCS12`);
     }
@@ -200,9 +207,7 @@ function tlsOptions(props: Map<string, string>): ConnectionOptions {
       const pass = keyPassword ?? props.get('ssl.keystore.password');
       if (pass) ssl.passphrase = pass;
     } else if (type === 'PKCS12') {
-      const pfx = Array.isArray(ssl.pfx) ? ssl.pfx : [];
-      pfx.push({ buf: readFileProp(props, 'ssl.keystore.location'), passphrase: props.get('ssl.keystore.password') ?? keyPassword ?? '' });
-      ssl.pfx = pfx;
+      ssl.pfx = [{ buf: readFileProp(props, 'ssl.keystore.location'), passphrase: props.get('ssl.keystore.password') ?? keyPassword ?? '' }];
     } else {
       throw new SecurityConfigError(`Unsupported ssl.keystore.type ${type}: use PEM or PKCS12`);
     }

@@ -65,22 +65,20 @@ describe('translateSecurity', () => {
     expect(() => translateSecurity(props({ 'security.protocol': 'SSL', 'ssl.keystore.key': 'k' }))).toThrow(/must be given together/);
   });
 
-  it('PKCS12 stores become pfx with their passwords', () => {
-    const ts = file('trust.p12', Buffer.from([1, 2, 3]));
+  it('a PKCS12 key store becomes pfx with its password; a PKCS12 trust store must be a real PKCS#12 file', () => {
     const ks = file('client.p12', Buffer.from([4, 5, 6]));
     const s = translateSecurity(props({
       'security.protocol': 'SSL',
-      'ssl.truststore.type': 'PKCS12',
-      'ssl.truststore.location': ts,
-      'ssl.truststore.password': 'tp',
       'ssl.keystore.type': 'PKCS12',
       'ssl.keystore.location': ks,
       'ssl.keystore.password': 'kp',
     }));
-    expect(s.ssl!.pfx).toEqual([
-      { buf: Buffer.from([1, 2, 3]), passphrase: 'tp' },
-      { buf: Buffer.from([4, 5, 6]), passphrase: 'kp' },
-    ]);
+    expect(s.ssl!.pfx).toEqual([{ buf: Buffer.from([4, 5, 6]), passphrase: 'kp' }]);
+    // Trust stores are read by pkcs12.ts (test/unit/client/pkcs12.test.ts), not handed to pfx.
+    const ts = file('trust.p12', Buffer.from([1, 2, 3]));
+    expect(() => translateSecurity(props({
+      'security.protocol': 'SSL', 'ssl.truststore.type': 'PKCS12', 'ssl.truststore.location': ts, 'ssl.truststore.password': 'tp',
+    }))).toThrow(`Cannot read ssl.truststore.location ${ts}: not a PKCS#12 file`);
   });
 
   it('JKS stores fail with the keytool conversion command', () => {
