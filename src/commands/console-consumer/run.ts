@@ -17,9 +17,11 @@ import type { Struct } from '../../engine/protocol/codec.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
 import { formatRecord, formatterConfig, FormatterError, type ConsumedRecord, type FormatterConfig } from './formatter.js';
 import { jsonLine } from './json-record.js';
+import type { OrderedRecordFields } from './kafkajs-records.js';
 import { mergedProperties } from '../console-producer/props.js';
 import { decodeBatches } from '../console-producer/batch.js';
 import { describeTopics, listOffsets, EARLIEST, LATEST } from '../consumer-groups/kafka-api.js';
+import { rangeAssigner } from './range-assigner.js';
 
 export interface ConsumerOptions {
   topic?: string;
@@ -366,6 +368,8 @@ function timeoutNotice(io: Io): void {
 }
 
 async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: AbortSignal | undefined, io: Io): Promise<void> {
+  const { installOrderedHeaders } = await import('./kafkajs-records.js');
+  installOrderedHeaders();
   const kafkajs = (await import('kafkajs')).default;
   const { registerCodecs } = await import('../../engine/client/compression.js');
   registerCodecs(kafkajs as never);
@@ -380,6 +384,7 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
     maxWaitTimeInMs: num('fetch.max.wait.ms', 500),
     readUncommitted: p.isolationLevel === 0,
     allowAutoTopicCreation: false,
+    partitionAssigners: [rangeAssigner],
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     ...(props.get('group.instance.id') ? {} : {}),
   });
@@ -447,9 +452,14 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
         for (const m of batch.messages) {
           if (done || !isRunning() || isStale() || sink.count >= p.maxMessages) break;
           lastRecordAt = Date.now();
-          const headers: ConsumedRecord['headers'] = [];
-          for (const [k, v] of Object.entries(m.headers ?? {})) {
-            for (const x of Array.isArray(v) ? v : [v]) headers.push({ key: k, value: x === undefined || x === null ? null : Buffer.isBuffer(x) ? x : Buffer.from(String(x)) });
+          const ordered = m as OrderedRecordFields;
+          let headers: ConsumedRecord['headers'];
+          if (ordered.headerList) headers = ordered.headerList;
+          else {
+            headers = [];
+            for (const [k, v] of Object.entries(m.headers ?? {})) {
+              for (const x of Array.isArray(v) ? v : [v]) headers.push({ key: k, value: x === undefined || x === null ? null : Buffer.isBuffer(x) ? x : Buffer.from(String(x)) });
+            }
           }
           let ok: boolean;
           try {
@@ -458,7 +468,7 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
               partition: batch.partition,
               offset: m.offset,
               timestamp: m.timestamp,
-              timestampType: 'CreateTime',
+              timestampType: ordered.timestampType === 1 ? 'LogAppendTime' : 'CreateTime',
               key: m.key ?? null,
               value: m.value ?? null,
               headers,
