@@ -823,7 +823,10 @@ export class GroupCoordinator {
     }));
     if (!this.persist(entries)) return top(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     for (const d of deletions) g.deleteOffset(d.topic, d.partition);
-    this.maybeDropGroup(g);
+    // Kafka 4.x (the group coordinator of KIP-848) keeps an Empty group whose last offsets were
+    // deleted: it can still be described and deleted, and the periodic cleanup (expireOffsets
+    // here) removes it later. Dropping it at once (the pre-4.0 coordinator) made
+    // `kafka-consumer-groups --delete-offsets` followed by `--delete` fail with GROUP_ID_NOT_FOUND.
     return { errorCode: ErrorCode.NONE, topics };
   }
 

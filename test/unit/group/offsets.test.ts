@@ -181,10 +181,15 @@ describe('DeleteGroups and OffsetDelete', () => {
     expect(h.coord.deleteOffsets({ groupId: 'conn', topics: [] }).errorCode).toBe(ErrorCode.NON_EMPTY_GROUP);
   });
 
-  it('OffsetDelete of the last offset of an Empty group removes the group', () => {
+  it('OffsetDelete of the last offset of an Empty group keeps the group (Kafka 4.x) until the next cleanup run', () => {
     const h = harness();
     h.coord.commitOffsets(commit('g', { 't:0': 1 }), V(2));
     expect(codes(h.coord.deleteOffsets({ groupId: 'g', topics: [{ name: 't', partitions: [{ partitionIndex: 0 }] }] }))).toEqual([0]);
+    expect(h.coord.listGroups().groups.map((g) => g.groupId)).toEqual(['g']);
+    expect(h.coord.deleteGroups({ groupsNames: ['g'] }).results[0]!.errorCode).toBe(0);
+    h.coord.commitOffsets(commit('g2', { 't:0': 1 }), V(2));
+    h.coord.deleteOffsets({ groupId: 'g2', topics: [{ name: 't', partitions: [{ partitionIndex: 0 }] }] });
+    h.coord.expireOffsets();
     expect(h.coord.listGroups().groups).toEqual([]);
   });
 });
