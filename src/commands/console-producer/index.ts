@@ -9,7 +9,7 @@ import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ProducerOptions } from './run.js';
 
-export function producerProgram(io: Io): Command {
+export function producerProgram(io: Io, signal?: AbortSignal): Command {
   const p = new Command('mq-console-producer')
     .description('This tool helps to read data from standard input and publish it to Kafka.')
     .version(MQ_VERSION, '--version', 'Display mq version.')
@@ -43,11 +43,31 @@ export function producerProgram(io: Io): Command {
     .option('--verbose', 'log client activity to stderr')
     .action(async (opts: Record<string, unknown>) => {
       const { run } = await import('./run.js');
-      await run({ ...opts, producerConfig: opts['producer.config'] as string | undefined } as ProducerOptions, io);
+      await run({ ...opts, producerConfig: opts['producer.config'] as string | undefined, signal } as ProducerOptions, io);
     });
   return p;
 }
 
-export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
-  return runProgram(producerProgram(io), argv, io);
+/**
+ * SIGINT/SIGTERM stop reading stdin; what was read is still sent (as Kafka's shutdown hook
+ * flushes the producer), then the exit code is 130.
+ */
+export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
+  let controller: AbortController | undefined;
+  let detach = () => {};
+  if (!signal) {
+    controller = new AbortController();
+    const onSignal = () => controller!.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    detach = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+  }
+  try {
+    return await runProgram(producerProgram(io, signal ?? controller!.signal), argv, io);
+  } finally {
+    detach();
+  }
 }

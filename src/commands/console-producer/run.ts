@@ -49,6 +49,8 @@ export interface ProducerOptions {
   producerConfig?: string;
   commandConfig?: string;
   inputFormat?: string;
+  /** Aborted on SIGINT/SIGTERM (set by main): stop reading, send what was read, exit 130. */
+  signal?: AbortSignal;
 }
 
 const LINE_READERS = ['org.apache.kafka.tools.LineMessageReader', 'kafka.tools.ConsoleProducer$LineMessageReader', 'kafka.tools.LineMessageReader'];
@@ -377,7 +379,22 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
     const prompt = Boolean(io.stdin.isTTY && io.stdout.isTTY);
     let lineNumber = 0;
     const fast = format === 'text' && !reader.config.parseKey && !reader.config.parseHeaders && reader.config.nullMarker === undefined;
-    for await (const chunk of lines(io, prompt)) {
+    // Ctrl-C: stop reading and send what was read (Kafka's shutdown hook closes, and so flushes,
+    // the producer). Destroying stdin ends the loop below.
+    const onAbort = () => (io.stdin as { destroy?: () => void }).destroy?.();
+    if (o.signal?.aborted) onAbort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const input = (async function* () {
+      try {
+        yield* lines(io, prompt);
+      } catch (err) {
+        if (!o.signal?.aborted) throw err; // premature close after our destroy() is the end of input
+      } finally {
+        o.signal?.removeEventListener('abort', onAbort);
+      }
+    })();
+    for await (const chunk of input) {
+      if (o.signal?.aborted) break;
       for (const raw of chunk) {
         lineNumber++;
         let record: LineRecord;
@@ -407,6 +424,10 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
     }
     await pipeline.flush();
     if (pipeline.failures > 0) throw new CommandError(`${pipeline.failures} record(s) could not be sent to topic ${o.topic}`);
+    if (o.signal?.aborted) {
+      if (prompt) io.stdout.write('\n');
+      throw new CommandError('', 130);
+    }
   } finally {
     pipeline.close();
     await session.close();

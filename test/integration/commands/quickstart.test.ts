@@ -150,4 +150,21 @@ describe('quickstart', () => {
     await runOk(node, [bin('mq-console-producer'), '--topic', 'json-copy', '--input-format', 'json'], { env, stdin: dump });
     expect((await read('json-copy')).map((r) => ({ ...r, topic: 'json-src' }))).toEqual(src);
   }, 60_000);
+
+  it('Ctrl-C on the producer sends what was read (buffered within linger.ms), then exits 130', async () => {
+    await runOk(node, [bin('mq-topics'), '--create', '--topic', 'sigint-events'], { env });
+    const child = spawn(node, [bin('mq-console-producer'), '--topic', 'sigint-events', '--timeout', '60000'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    child.stdin!.write('first\nsecond\n');
+    // Give it time to connect and read both lines; the 60 s linger keeps them buffered.
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(err).toBe('');
+    const r = await runOk(node, [bin('mq-console-consumer'), '--topic', 'sigint-events', '--from-beginning', '--max-messages', '2'], { env, timeoutMs: 30000 });
+    expect(r.stdout).toBe('first\nsecond\n');
+  }, 60_000);
 });
