@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
@@ -241,6 +241,7 @@ describe('mq-consumer-groups --reset-offsets', () => {
     const exp = await cg(['--reset-offsets', '--group', g, '--all-topics', '--to-earliest', '--export', '--dry-run']);
     expect(exp.out).toBe(`${topic},0,0\n${topic},2,0\n\n`);
     const dir = mkdtempSync(join(tmpdir(), 'mq-reset-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'plan.csv');
     writeFileSync(file, `${topic},0,3\n${topic},1,2\n`);
     const fresh = randomGroup('fresh');
