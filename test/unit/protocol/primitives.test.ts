@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError, Reader } from '../../../src/engine/protocol/reader.js';
 import { Writer } from '../../../src/engine/protocol/writer.js';
 import { decode } from '../../../src/engine/protocol/codec.js';
-import { Metadata } from '../../../src/engine/protocol/messages/index.js';
+import { Metadata } from '../../../src/engine/protocol/messages/03-metadata.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;

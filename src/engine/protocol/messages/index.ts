@@ -70,33 +70,3 @@ export function schemaFor(apiKey: number): ApiSchema | undefined {
   return byKey.get(apiKey);
 }
 
-export {
-  Produce,
-  Fetch,
-  ListOffsets,
-  Metadata,
-  OffsetCommit,
-  OffsetFetch,
-  FindCoordinator,
-  JoinGroup,
-  Heartbeat,
-  LeaveGroup,
-  SyncGroup,
-  DescribeGroups,
-  ListGroups,
-  SaslHandshake,
-  ApiVersions,
-  CreateTopics,
-  DeleteTopics,
-  DeleteRecords,
-  InitProducerId,
-  OffsetForLeaderEpoch,
-  DescribeConfigs,
-  AlterConfigs,
-  SaslAuthenticate,
-  CreatePartitions,
-  DeleteGroups,
-  IncrementalAlterConfigs,
-  OffsetDelete,
-  DescribeCluster,
-};
