@@ -32,12 +32,25 @@ export const BROKER_DEFAULTS: Readonly<Record<string, string>> = {
   'group.max.size': '2147483647',
 };
 
+/**
+ * Kafka keeps two sets of dynamic broker configs: per broker (`kafka-configs --broker 1`, source
+ * DYNAMIC_BROKER_CONFIG) and cluster-wide defaults (`--broker-defaults`, resource name "", source
+ * DYNAMIC_DEFAULT_BROKER_CONFIG). A per-broker value wins over a default one, and both win over
+ * the static (file/--override) settings.
+ */
+export type DynamicScope = 'broker' | 'default';
+
+/** Where a broker setting's current value comes from, strongest first. */
+export type SettingSource = 'dynamic-broker' | 'dynamic-default' | 'static' | 'default';
+
 export class BrokerSettings {
   private readonly values: Map<string, string>;
   /** Keys set by the operator (file or --override); the rest are mq's defaults. */
   private readonly statics = new Map<string, string>();
-  /** Keys changed at runtime through AlterConfigs; they win over static settings. */
-  private readonly dynamics = new Map<string, string>();
+  /** Keys changed at runtime through AlterConfigs for this broker (resource name = node id). */
+  private readonly dynamicBroker = new Map<string, string>();
+  /** Keys changed at runtime through AlterConfigs for the cluster default (resource name ""). */
+  private readonly dynamicDefault = new Map<string, string>();
 
   constructor(overrides: Iterable<[string, string]> = []) {
     this.values = new Map(Object.entries(BROKER_DEFAULTS));
@@ -47,9 +60,9 @@ export class BrokerSettings {
     }
   }
 
-  /** Settings that did not come from mq's defaults (what Kafka calls static/dynamic broker config). */
+  /** Settings that did not come from mq's defaults (what Kafka calls static/dynamic broker config), strongest value per key. */
   explicit(): Record<string, string> {
-    return Object.fromEntries([...this.statics, ...this.dynamics]);
+    return Object.fromEntries([...this.statics, ...this.dynamicDefault, ...this.dynamicBroker]);
   }
 
   isStatic(key: string): boolean {
@@ -57,19 +70,30 @@ export class BrokerSettings {
   }
 
   isDynamic(key: string): boolean {
-    return this.dynamics.has(key);
+    return this.dynamicBroker.has(key) || this.dynamicDefault.has(key);
   }
 
-  setDynamic(key: string, value: string | undefined): void {
-    if (value === undefined) {
-      this.dynamics.delete(key);
-      const fallback = this.statics.get(key) ?? BROKER_DEFAULTS[key];
-      if (fallback === undefined) this.values.delete(key);
-      else this.values.set(key, fallback);
-    } else {
-      this.dynamics.set(key, value);
-      this.values.set(key, value);
-    }
+  /** The value `key` has in one layer (undefined when that layer does not set it). */
+  layerValue(key: string, layer: Exclude<SettingSource, 'default'>): string | undefined {
+    if (layer === 'dynamic-broker') return this.dynamicBroker.get(key);
+    if (layer === 'dynamic-default') return this.dynamicDefault.get(key);
+    return this.statics.get(key);
+  }
+
+  sourceOf(key: string): SettingSource {
+    if (this.dynamicBroker.has(key)) return 'dynamic-broker';
+    if (this.dynamicDefault.has(key)) return 'dynamic-default';
+    if (this.statics.has(key)) return 'static';
+    return 'default';
+  }
+
+  setDynamic(key: string, value: string | undefined, scope: DynamicScope = 'broker'): void {
+    const layer = scope === 'broker' ? this.dynamicBroker : this.dynamicDefault;
+    if (value === undefined) layer.delete(key);
+    else layer.set(key, value);
+    const effective = this.dynamicBroker.get(key) ?? this.dynamicDefault.get(key) ?? this.statics.get(key) ?? BROKER_DEFAULTS[key];
+    if (effective === undefined) this.values.delete(key);
+    else this.values.set(key, effective);
   }
 
   static fromSources(propertiesFile: string | undefined, overrides: Iterable<[string, string]>): BrokerSettings {

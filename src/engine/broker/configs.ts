@@ -4,10 +4,10 @@
  * configs (persisted in meta/dynamic-configs.json).
  */
 import { join } from 'node:path';
-import { effectiveConfig, TOPIC_CONFIG_BY_NAME, type ConfigType } from '../log/topic-config.js';
+import { effectiveConfig, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type ConfigType } from '../log/topic-config.js';
 import { readJsonIfExists, writeJsonAtomic } from '../log/atomic-file.js';
 import type { BrokerServices } from './services.js';
-import type { BrokerSettings } from './config.js';
+import { BROKER_DEFAULTS, type BrokerSettings, type DynamicScope } from './config.js';
 
 export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, GROUP: 32 } as const;
 
@@ -35,11 +35,62 @@ export interface ConfigEntry {
 }
 
 /** Broker properties whose Kafka default is null (a coarser sibling such as .hours supplies it). */
-const PRIMARIES_WITHOUT_DEFAULT: ReadonlySet<string> = new Set(['log.retention.ms', 'log.roll.ms', 'log.roll.jitter.ms', 'log.flush.interval.ms']);
+const PRIMARIES_WITHOUT_DEFAULT: ReadonlySet<string> = new Set(['log.retention.ms', 'log.retention.minutes', 'log.roll.ms', 'log.roll.jitter.ms', 'log.flush.interval.ms']);
+
+/** Kafka's defaults of the coarser synonyms (they are not topic configs' primaries). */
+const SECONDARY_DEFAULTS: Readonly<Record<string, string>> = {
+  'log.retention.hours': '168',
+  'log.roll.hours': '168',
+  'log.roll.jitter.hours': '0',
+};
+
+/** The Kafka default (DEFAULT_CONFIG synonym) of a broker property, undefined when Kafka has none. */
+function kafkaBrokerDefault(name: string): string | undefined {
+  if (PRIMARIES_WITHOUT_DEFAULT.has(name)) return undefined;
+  const secondary = SECONDARY_DEFAULTS[name];
+  if (secondary !== undefined) return secondary;
+  const topicDef = TOPIC_CONFIGS.find((d) => d.brokerSynonyms[0] === name);
+  return topicDef ? topicDef.default : BROKER_DEFAULTS[name];
+}
+
+/** Kafka's brokerConfigSynonyms: log.retention.{ms,minutes,hours} and the like form one family. */
+function brokerSynonymFamily(name: string): readonly string[] {
+  return TOPIC_CONFIGS.find((d) => d.brokerSynonyms.includes(name))?.brokerSynonyms ?? [name];
+}
+
+type Synonym = ConfigEntry['synonyms'][number];
 
 /**
- * Every topic config with its effective value. Only settings the operator set explicitly count
- * as broker-supplied (STATIC_BROKER_CONFIG); mq's own defaults are reported as defaults.
+ * Kafka's ConfigHelper.configSynonyms: every value any synonym has, by source (per-broker dynamic,
+ * cluster-default dynamic, static, Kafka default), then everything before the first entry named
+ * `name` is dropped. So log.retention.hours=168 alone does not show under retention.ms, but a
+ * dynamic log.retention.ms lists the .hours values after it.
+ */
+function configSynonyms(s: BrokerServices, name: string, family: readonly string[], perBroker: boolean): Synonym[] {
+  const all: Synonym[] = [];
+  const layers = [
+    ...(perBroker ? [['dynamic-broker', ConfigSource.DYNAMIC_BROKER_CONFIG] as const] : []),
+    ['dynamic-default', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG] as const,
+    ['static', ConfigSource.STATIC_BROKER_CONFIG] as const,
+  ];
+  for (const [layer, source] of layers) {
+    for (const n of family) {
+      const value = s.settings.layerValue(n, layer);
+      if (value !== undefined) all.push({ name: n, value, source });
+    }
+  }
+  for (const n of family) {
+    const value = kafkaBrokerDefault(n);
+    if (value !== undefined) all.push({ name: n, value, source: ConfigSource.DEFAULT_CONFIG });
+  }
+  const first = all.findIndex((syn) => syn.name === name);
+  return first < 0 ? [] : all.slice(first);
+}
+
+/**
+ * Every topic config with its effective value. Only settings the operator set explicitly (or
+ * changed at runtime) count as broker-supplied; mq's own defaults are reported as defaults. The
+ * source is Kafka's: the topic override, else the first synonym's source, else DEFAULT_CONFIG.
  */
 export function describeTopicConfigs(
   s: BrokerServices,
@@ -54,30 +105,13 @@ export function describeTopicConfigs(
   for (const e of effective.values()) {
     if (keys && !keys.includes(e.name)) continue;
     const def = TOPIC_CONFIG_BY_NAME.get(e.name)!;
-    // Kafka (ConfigHelper.configSynonyms) collects the broker synonyms in order and then drops
-    // everything before the first entry named like the primary one (log.retention.ms for
-    // retention.ms): a coarser sibling such as log.retention.hours in server.properties still sets
-    // the value, but is neither listed nor makes the source STATIC_BROKER_CONFIG unless the
-    // primary property is set too.
     const primary = def.brokerSynonyms[0];
-    const primaryExplicit = primary !== undefined && explicit[primary] !== undefined;
-    const source =
-      e.source === 'topic'
-        ? ConfigSource.DYNAMIC_TOPIC_CONFIG
-        : e.source === 'broker' && primaryExplicit
-          ? ConfigSource.STATIC_BROKER_CONFIG
-          : ConfigSource.DEFAULT_CONFIG;
-    const synonyms: ConfigEntry['synonyms'] = [];
+    const brokerSyns = primary ? configSynonyms(s, primary, def.brokerSynonyms, true) : [];
+    const source = e.source === 'topic' ? ConfigSource.DYNAMIC_TOPIC_CONFIG : (brokerSyns[0]?.source ?? ConfigSource.DEFAULT_CONFIG);
+    const synonyms: Synonym[] = [];
     if (includeSynonyms) {
       if (e.source === 'topic') synonyms.push({ name: e.name, value: e.value, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
-      if (primaryExplicit) {
-        for (const syn of def.brokerSynonyms) {
-          if (explicit[syn] !== undefined) synonyms.push({ name: syn, value: String(explicit[syn]), source: ConfigSource.STATIC_BROKER_CONFIG });
-        }
-      }
-      // Kafka lists the primary broker property's default, and only when that property has one
-      // (log.retention.ms has none: its default lives in log.retention.hours).
-      if (primary && !PRIMARIES_WITHOUT_DEFAULT.has(primary)) synonyms.push({ name: primary, value: def.default, source: ConfigSource.DEFAULT_CONFIG });
+      synonyms.push(...brokerSyns);
     }
     out.push({
       name: e.name,
@@ -88,6 +122,37 @@ export function describeTopicConfigs(
       isSensitive: false,
       synonyms,
       configType: CONFIG_TYPE[e.type] ?? 0,
+      documentation: null,
+    });
+  }
+  return out;
+}
+
+/**
+ * The broker resource: `perBroker` (resource name = node id) lists every setting, the cluster
+ * default entity (resource name "") only its dynamic defaults, as Kafka's ConfigHelper does.
+ */
+export function describeBrokerConfigs(s: BrokerServices, keys: readonly string[] | null, perBroker: boolean): ConfigEntry[] {
+  const names = perBroker ? new Set([...Object.keys(BROKER_DEFAULTS), ...Object.keys(s.settings.explicit())]) : new Set(Object.keys(s.dynamicConfigs.broker('default')));
+  const out: ConfigEntry[] = [];
+  for (const name of [...names].sort()) {
+    if (keys && !keys.includes(name)) continue;
+    // The default entity lists only its own layer (checked against Kafka 4.3: no DEFAULT_CONFIG
+    // synonym there, unlike the same key described on the broker itself).
+    const all = configSynonyms(s, name, brokerSynonymFamily(name), perBroker);
+    const synonyms = perBroker ? all : all.filter((syn) => syn.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+    const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
+    const value = perBroker ? (s.settings.get(name) ?? null) : (s.dynamicConfigs.broker('default')[name] ?? null);
+    const sensitive = /password|secret|jaas/i.test(name);
+    out.push({
+      name,
+      value: sensitive ? null : value,
+      readOnly: false,
+      isDefault: source === ConfigSource.DEFAULT_CONFIG,
+      configSource: source,
+      isSensitive: sensitive,
+      synonyms: sensitive ? synonyms.map((syn) => ({ ...syn, value: null })) : synonyms,
+      configType: 2,
       documentation: null,
     });
   }
@@ -123,36 +188,45 @@ export const GROUP_CONFIGS: Readonly<Record<string, { default: string; type: num
 
 interface DynamicConfigFile {
   version: 1;
+  /** This broker's own dynamic configs (resource name = node id). */
   broker: Record<string, string>;
+  /** Cluster-wide dynamic defaults (resource name ""); absent in files written before it existed. */
+  brokerDefault?: Record<string, string>;
   groups: Record<string, Record<string, string>>;
 }
 
 /** Dynamic broker and group configs, kept in memory and written atomically on change. */
 export class DynamicConfigs {
-  private data: DynamicConfigFile = { version: 1, broker: {}, groups: {} };
+  private data: DynamicConfigFile = { version: 1, broker: {}, brokerDefault: {}, groups: {} };
 
   private constructor(private readonly file: string) {}
 
   static async open(dataDir: string, settings: BrokerSettings): Promise<DynamicConfigs> {
     const d = new DynamicConfigs(join(dataDir, 'meta', 'dynamic-configs.json'));
     const loaded = await readJsonIfExists<DynamicConfigFile>(d.file);
-    if (loaded && loaded.version === 1) d.data = { version: 1, broker: loaded.broker ?? {}, groups: loaded.groups ?? {} };
-    for (const [k, v] of Object.entries(d.data.broker)) settings.setDynamic(k, v);
+    if (loaded && loaded.version === 1) {
+      d.data = { version: 1, broker: loaded.broker ?? {}, brokerDefault: loaded.brokerDefault ?? {}, groups: loaded.groups ?? {} };
+    }
+    for (const [k, v] of Object.entries(d.data.broker)) settings.setDynamic(k, v, 'broker');
+    for (const [k, v] of Object.entries(d.data.brokerDefault ?? {})) settings.setDynamic(k, v, 'default');
     return d;
   }
 
-  broker(): Readonly<Record<string, string>> {
-    return this.data.broker;
+  /** The dynamic configs of this broker ('broker') or of the cluster default entity ('default'). */
+  broker(scope: DynamicScope): Readonly<Record<string, string>> {
+    return (scope === 'broker' ? this.data.broker : this.data.brokerDefault) ?? {};
   }
 
   group(name: string): Readonly<Record<string, string>> {
     return this.data.groups[name] ?? {};
   }
 
-  async setBroker(values: Record<string, string>, settings: BrokerSettings): Promise<void> {
-    for (const k of Object.keys(this.data.broker)) if (!(k in values)) settings.setDynamic(k, undefined);
-    this.data.broker = { ...values };
-    for (const [k, v] of Object.entries(values)) settings.setDynamic(k, v);
+  /** Replaces one scope's dynamic set; the other scope is left alone. */
+  async setBroker(scope: DynamicScope, values: Record<string, string>, settings: BrokerSettings): Promise<void> {
+    for (const k of Object.keys(this.broker(scope))) if (!(k in values)) settings.setDynamic(k, undefined, scope);
+    if (scope === 'broker') this.data.broker = { ...values };
+    else this.data.brokerDefault = { ...values };
+    for (const [k, v] of Object.entries(values)) settings.setDynamic(k, v, scope);
     await writeJsonAtomic(this.file, this.data);
   }
 

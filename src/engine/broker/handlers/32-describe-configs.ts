@@ -2,8 +2,7 @@ import type { Struct } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
-import { BROKER_DEFAULTS } from '../config.js';
-import { ConfigSource, describeTopicConfigs, GROUP_CONFIGS, ResourceType, type ConfigEntry } from '../configs.js';
+import { ConfigSource, describeBrokerConfigs, describeTopicConfigs, GROUP_CONFIGS, ResourceType, type ConfigEntry } from '../configs.js';
 import { UNKNOWN_TOPIC_MESSAGE } from '../topics.js';
 
 /**
@@ -36,7 +35,7 @@ function describeResource(s: BrokerServices, r: Struct, flags: { includeSynonyms
       if (r.resourceName !== '' && r.resourceName !== String(s.nodeId)) {
         return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${s.nodeId} or empty string, but received ${r.resourceName}`, configs: [] };
       }
-      return ok(brokerConfigs(s, keys));
+      return ok(describeBrokerConfigs(s, keys, r.resourceName !== ''));
     }
     case ResourceType.GROUP: {
       const values = s.dynamicConfigs.group(r.resourceName);
@@ -62,17 +61,4 @@ function entry(name: string, value: string, configSource: number, configType = 2
     configType,
     documentation: null,
   };
-}
-
-function brokerConfigs(s: BrokerServices, keys: string[] | null): ConfigEntry[] {
-  const names = new Set([...Object.keys(BROKER_DEFAULTS), ...Object.keys(s.settings.explicit())]);
-  const out: ConfigEntry[] = [];
-  for (const name of [...names].sort()) {
-    if (keys && !keys.includes(name)) continue;
-    const source = s.settings.isDynamic(name) ? ConfigSource.DYNAMIC_BROKER_CONFIG : s.settings.isStatic(name) ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-    const value = s.settings.get(name) ?? null;
-    const sensitive = /password|secret|jaas/i.test(name);
-    out.push({ ...entry(name, value ?? '', source), value: sensitive ? null : value, isSensitive: sensitive });
-  }
-  return out;
 }

@@ -41,13 +41,15 @@ export async function applyConfigs(
       if (r.resourceName !== '' && r.resourceName !== String(s.nodeId)) {
         return fail(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${s.nodeId} or empty string, but received ${r.resourceName}`);
       }
-      const next = compute(s.dynamicConfigs.broker());
+      // "" is the cluster-wide default entity (--broker-defaults), the node id this broker only.
+      const scope = r.resourceName === '' ? 'default' : 'broker';
+      const next = compute(s.dynamicConfigs.broker(scope));
       if (typeof next === 'string') return fail(ErrorCode.INVALID_CONFIG, next);
       for (const [k, v] of Object.entries(next)) {
         if (!DYNAMIC_BROKER_CONFIGS.has(k)) return fail(ErrorCode.INVALID_CONFIG, `Cannot update these configs dynamically: Set(${k})`);
         if (!/^-?\d+$/.test(v) && !/cleanup|type|enable/.test(k)) return fail(ErrorCode.INVALID_CONFIG, `Invalid value ${v} for configuration ${k}: Not a number of type LONG`);
       }
-      if (!validateOnly) await s.dynamicConfigs.setBroker(next, s.settings);
+      if (!validateOnly) await s.dynamicConfigs.setBroker(scope, next, s.settings);
       return { ...base, errorCode: 0, errorMessage: null };
     }
     case ResourceType.GROUP: {
