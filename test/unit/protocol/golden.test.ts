@@ -11,7 +11,10 @@ import {
 } from '../../../src/engine/protocol/header.js';
 import { Reader } from '../../../src/engine/protocol/reader.js';
 import { Writer } from '../../../src/engine/protocol/writer.js';
-import { ApiVersions, Fetch, Metadata, schemaFor } from '../../../src/engine/protocol/messages/index.js';
+import { schemaFor } from '../../../src/engine/protocol/messages/index.js';
+import { ApiVersions } from '../../../src/engine/protocol/messages/18-api-versions.js';
+import { Fetch } from '../../../src/engine/protocol/messages/01-fetch.js';
+import { Metadata } from '../../../src/engine/protocol/messages/03-metadata.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const ascii = (s: string) => Buffer.from(s, 'latin1').toString('hex');
