@@ -70,3 +70,27 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
     return 1;
   }
 }
+
+/**
+ * Runs a long-running tool (consumers, producers, perf tests) whose program takes an abort signal:
+ * SIGINT and SIGTERM abort it so it can finish cleanly (flush, print its summary) instead of
+ * dying mid-write. Tests pass their own signal and no process handlers are installed.
+ */
+export async function runInterruptible(
+  build: (signal: AbortSignal) => Command,
+  argv: string[],
+  io: Io,
+  signal?: AbortSignal,
+): Promise<number> {
+  if (signal) return runProgram(build(signal), argv, io);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runProgram(build(controller.signal), argv, io);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { systemIo, type Io } from '../../cli/io.js';
-import { runProgram } from '../../cli/run.js';
+import { runInterruptible } from '../../cli/run.js';
 import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ConsumerOptions } from './run.js';
@@ -48,21 +48,5 @@ export function consumerProgram(io: Io, signal?: AbortSignal): Command {
 }
 
 export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
-  let controller: AbortController | undefined;
-  let detach = () => {};
-  if (!signal) {
-    controller = new AbortController();
-    const onSignal = () => controller!.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    detach = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    };
-  }
-  try {
-    return await runProgram(consumerProgram(io, signal ?? controller!.signal), argv, io);
-  } finally {
-    detach();
-  }
+  return runInterruptible((sig) => consumerProgram(io, sig), argv, io, signal);
 }

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { systemIo, type Io } from '../../cli/io.js';
-import { runProgram } from '../../cli/run.js';
+import { runInterruptible } from '../../cli/run.js';
 import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ProducerOptions } from './run.js';
@@ -53,21 +53,5 @@ export function producerProgram(io: Io, signal?: AbortSignal): Command {
  * flushes the producer), then the exit code is 130.
  */
 export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
-  let controller: AbortController | undefined;
-  let detach = () => {};
-  if (!signal) {
-    controller = new AbortController();
-    const onSignal = () => controller!.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    detach = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    };
-  }
-  try {
-    return await runProgram(producerProgram(io, signal ?? controller!.signal), argv, io);
-  } finally {
-    detach();
-  }
+  return runInterruptible((sig) => producerProgram(io, sig), argv, io, signal);
 }

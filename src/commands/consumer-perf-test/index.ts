@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { systemIo, type Io } from '../../cli/io.js';
-import { runProgram } from '../../cli/run.js';
+import { runInterruptible } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ConsumerPerfOptions } from './run.js';
 
@@ -42,21 +42,5 @@ export function consumerPerfProgram(io: Io, signal?: AbortSignal): Command {
 }
 
 export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
-  let controller: AbortController | undefined;
-  let detach = () => {};
-  if (!signal) {
-    controller = new AbortController();
-    const onSignal = () => controller!.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    detach = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    };
-  }
-  try {
-    return await runProgram(consumerPerfProgram(io, signal ?? controller!.signal), argv, io);
-  } finally {
-    detach();
-  }
+  return runInterruptible((sig) => consumerPerfProgram(io, sig), argv, io, signal);
 }

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { systemIo, type Io } from '../../cli/io.js';
-import { runProgram } from '../../cli/run.js';
+import { runInterruptible } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ProducerPerfOptions } from './run.js';
 
@@ -40,21 +40,5 @@ export function producerPerfProgram(io: Io, signal?: AbortSignal): Command {
 }
 
 export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
-  let controller: AbortController | undefined;
-  let detach = () => {};
-  if (!signal) {
-    controller = new AbortController();
-    const onSignal = () => controller!.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    detach = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    };
-  }
-  try {
-    return await runProgram(producerPerfProgram(io, signal ?? controller!.signal), argv.length === 0 ? ['--help'] : argv, io);
-  } finally {
-    detach();
-  }
+  return runInterruptible((sig) => producerPerfProgram(io, sig), argv.length === 0 ? ['--help'] : argv, io, signal);
 }
