@@ -6,13 +6,13 @@
  * adds the final newline 3.8/3.9 drop and sorts rows).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { createTopics } from '../../helpers/kafkajs.js';
-import { randomGroup, randomTopic } from '../../helpers/names.js';
-import { testIo } from './producer-helpers.js';
-import { main as produce } from '../../../src/commands/console-producer/index.js';
-import { main as consume } from '../../../src/commands/console-consumer/index.js';
-import { main as groups } from '../../../src/commands/consumer-groups/index.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { createTopics } from '../helpers/kafkajs.js';
+import { randomGroup, randomTopic } from '../helpers/names.js';
+import { testIo } from '../integration/commands/producer-helpers.js';
+import { main as produce } from '../../src/commands/console-producer/index.js';
+import { main as consume } from '../../src/commands/console-consumer/index.js';
+import { main as groups } from '../../src/commands/consumer-groups/index.js';
 
 describe.skipIf(!process.env.MQ_REFERENCE)('Java client compatibility (reference Kafka tools)', () => {
   let b: TestBroker;
@@ -28,7 +28,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('Java client compatibility (reference
   };
 
   it.each(['3.9', '4'] as const)('keyed records: Kafka %s console producer and mq agree partition by partition', async (version) => {
-    const { runKafkaTool } = await import('../../reference/kafka.js');
+    const { runKafkaTool } = await import('./kafka.js');
     const java = randomTopic('java');
     const mq = randomTopic('mq');
     await createTopics(b.bootstrap, [{ topic: java, numPartitions: 7 }, { topic: mq, numPartitions: 7 }]);
@@ -47,7 +47,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('Java client compatibility (reference
   });
 
   it('consumer-groups tables match Kafka 3.9 for an Empty group (offsets, members, state, list)', async () => {
-    const { runKafkaTool } = await import('../../reference/kafka.js');
+    const { runKafkaTool } = await import('./kafka.js');
     const topic = randomTopic('cmp');
     const g = randomGroup('cmp');
     await createTopics(b.bootstrap, [{ topic, numPartitions: 2 }]);
@@ -73,7 +73,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('Java client compatibility (reference
   });
 
   it.each(['3.9', '4'] as const)('console consumer: every DefaultMessageFormatter field matches Kafka %s byte for byte', async (version) => {
-    const { runKafkaTool } = await import('../../reference/kafka.js');
+    const { runKafkaTool } = await import('./kafka.js');
     const topic = randomTopic('fmt');
     await createTopics(b.bootstrap, [{ topic, numPartitions: 1 }]);
     const seed = testIo('h1:a,h2:b\tk1\tv1\nNIL\tk2\tNIL\nh:NIL\tNIL\tv3\n');
