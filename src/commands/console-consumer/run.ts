@@ -449,9 +449,14 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         let last: string | undefined;
+        if (!isRunning() || isStale()) return;
+        if (batch.messages.length > 0) lastRecordAt = Date.now();
+        let seen = 0;
         for (const m of batch.messages) {
-          if (done || !isRunning() || isStale() || sink.count >= p.maxMessages) break;
-          lastRecordAt = Date.now();
+          if (done || sink.count >= p.maxMessages) break;
+          // kafkajs's isStale() and resolveOffset() cost more than printing a record: check the
+          // group state every 1024 records and resolve the batch once, after the loop.
+          if ((++seen & 1023) === 0 && (!isRunning() || isStale())) break;
           const ordered = m as OrderedRecordFields;
           let headers: ConsumedRecord['headers'];
           if (ordered.headerList) headers = ordered.headerList;
@@ -475,19 +480,21 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
             });
           } catch (err) {
             failure = err;
+            if (last !== undefined) resolveOffset(last);
             end();
             await sink.flush();
             return;
           }
           if (!ok) {
+            if (last !== undefined) resolveOffset(last);
             await sink.flush();
             end();
             return;
           }
-          resolveOffset(m.offset);
           last = m.offset;
           if (sink.count >= p.maxMessages) break;
         }
+        if (last !== undefined) resolveOffset(last);
         if (last !== undefined) printed.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
         await sink.flush();
         if (sink.count >= p.maxMessages) {
