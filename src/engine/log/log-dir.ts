@@ -81,7 +81,7 @@ export class LogDir {
   readonly nodeId: number;
   readonly defaults: BrokerLogDefaults;
   readonly wasCleanShutdown: boolean;
-  private readonly settings: BrokerSettings;
+  private settings: BrokerSettings;
   private readonly clock: Clock;
   private readonly logger: LogLogger;
   private readonly fsync: boolean;
@@ -282,6 +282,18 @@ export class LogDir {
       await this.saveCatalogue();
       return { ...t, configs: { ...t.configs } };
     });
+  }
+
+  /**
+   * Takes new broker settings (a dynamic broker config changed, e.g. log.retention.ms) and
+   * re-derives every topic's effective config from them, so the change applies at once.
+   */
+  applyBrokerSettings(settings: BrokerSettings): void {
+    this.settings = settings;
+    for (const t of this.catalogue.values()) {
+      const cfg = this.configFor(t);
+      for (const log of this.logs.get(t.name) ?? []) log.setConfig(cfg);
+    }
   }
 
   /** Replaces the topic's override set (AlterConfigs semantics) and applies it to open logs. */

@@ -198,3 +198,17 @@ describe('cluster, producers, partitions, groups', () => {
     expect(r.topics[0].partitions[0]).toMatchObject({ errorCode: 0, leaderEpoch: 0, endOffset: 2 });
   });
 });
+
+describe('dynamic broker configs reach the logs', () => {
+  it('a topic without an override follows a changed log.retention.ms at once', async () => {
+    const t = randomTopic();
+    await createTopic(t);
+    const log = () => tb.broker.services.log.partition(t, 0)!;
+    expect(log().logConfig.retentionMs).toBe(604_800_000);
+    const set = await req(44, 1, { resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 0, value: '60000' }] }], validateOnly: false });
+    expect(set.responses[0].errorCode).toBe(0);
+    expect(log().logConfig.retentionMs).toBe(60_000);
+    await req(44, 1, { resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 1, value: null }] }], validateOnly: false });
+    expect(log().logConfig.retentionMs).toBe(604_800_000);
+  });
+});

@@ -49,7 +49,11 @@ export async function applyConfigs(
         if (!DYNAMIC_BROKER_CONFIGS.has(k)) return fail(ErrorCode.INVALID_CONFIG, `Cannot update these configs dynamically: Set(${k})`);
         if (!/^-?\d+$/.test(v) && !/cleanup|type|enable/.test(k)) return fail(ErrorCode.INVALID_CONFIG, `Invalid value ${v} for configuration ${k}: Not a number of type LONG`);
       }
-      if (!validateOnly) await s.dynamicConfigs.setBroker(scope, next, s.settings);
+      if (!validateOnly) {
+        await s.dynamicConfigs.setBroker(scope, next, s.settings);
+        // Topic configs inherit from broker settings: recompute them so the change applies now.
+        s.log.applyBrokerSettings(s.settings.toObject());
+      }
       return { ...base, errorCode: 0, errorMessage: null };
     }
     case ResourceType.GROUP: {
