@@ -413,6 +413,14 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
     topics = [...all.keys()].filter((t) => p.pattern!.test(t));
     if (topics.length === 0) topics = [p.pattern!];
   }
+  // A fresh Kafka cluster has no __consumer_offsets yet: FindCoordinator answers
+  // COORDINATOR_NOT_AVAILABLE until it is created, which can outlast kafkajs' few retries
+  // ("Failed to find group coordinator"). Wait for the coordinator here, as the Java consumer does.
+  try {
+    await (await session.cluster()).coordinator(p.groupId, 0, 60_000);
+  } catch {
+    /* kafkajs reports it */
+  }
   const printed = new Map<string, { topic: string; partition: number; offset: string }>();
   const stop = stopper(signal);
   let finish!: () => void;

@@ -422,12 +422,24 @@ export class Cluster {
     return id >= 0 ? this.forNode(id) : this.bootstrap;
   }
 
-  /** FindCoordinator for a group (keyType 0) or transactional id (1). */
-  async coordinator(key: string, keyType = 0): Promise<ProtocolConnection> {
+  /**
+   * FindCoordinator for a group (keyType 0) or transactional id (1). COORDINATOR_NOT_AVAILABLE and
+   * COORDINATOR_LOAD_IN_PROGRESS are retried for up to `waitMs`: a fresh Kafka cluster answers so
+   * until it has created __consumer_offsets (50 partitions; seconds on a busy machine), and the
+   * Java clients keep asking too.
+   */
+  async coordinator(key: string, keyType = 0, waitMs = 30_000): Promise<ProtocolConnection> {
     const c = this.bootstrap;
     const v = c.versionFor(10);
-    const res = await c.request(10, v >= 4 ? { keyType, coordinatorKeys: [key] } : { key, keyType });
-    const r = v >= 4 ? (res.coordinators as Struct[])[0]! : res;
+    const deadline = Date.now() + waitMs;
+    let r: Struct;
+    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 1000)) {
+      const res = await c.request(10, v >= 4 ? { keyType, coordinatorKeys: [key] } : { key, keyType });
+      r = v >= 4 ? (res.coordinators as Struct[])[0]! : res;
+      const code = r.errorCode as number;
+      if ((code !== 14 && code !== 15) || Date.now() + backoff > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+    }
     throwIfError(r.errorCode as number, r.errorMessage as string | null, `FindCoordinator ${key}`);
     const info = { nodeId: r.nodeId as number, host: r.host as string, port: r.port as number };
     this.nodes.set(info.nodeId, info);
