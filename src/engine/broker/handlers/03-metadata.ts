@@ -4,6 +4,8 @@ import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
 import { autoCreateTopic, topicMetadata } from '../topics.js';
 
+const ZERO_UUID = '00000000000000000000000000000000';
+
 /**
  * Metadata. v0 lists every topic for an empty list (kafka-python 2.0.2 probes with it); v1+ uses
  * null for "all" and empty for "none". Unknown topics are auto-created when the broker allows it
@@ -21,7 +23,10 @@ export const metadata: Handler<BrokerServices> = {
     } else {
       for (const wanted of req.topics as Struct[]) {
         let name: string | null = wanted.name;
-        if (name === null) {
+        // A lookup by id is one with a non-zero topic id, whatever the name says: the Java admin
+        // client (kafka-topics --describe --topic-id) sends the name field's default "" rather
+        // than null, and Kafka itself only looks at the id (MetadataRequest.topicIds()).
+        if (wanted.topicId !== undefined && wanted.topicId !== ZERO_UUID) {
           const byId = s.log.topics().find((t) => t.id === wanted.topicId);
           if (!byId) {
             topics.push({ errorCode: 100, name: null, topicId: wanted.topicId, partitions: [] });
