@@ -22,6 +22,7 @@ import { mergedProperties } from '../console-producer/props.js';
 import { decodeBatches } from '../console-producer/batch.js';
 import { describeTopics, listOffsets, EARLIEST, LATEST } from '../consumer-groups/kafka-api.js';
 import { rangeAssigner } from './range-assigner.js';
+import { TopicWait } from '../shared/topic-wait.js';
 
 export interface ConsumerOptions {
   topic?: string;
@@ -394,18 +395,19 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
     // Like the Java consumer (allow.auto.create.topics=true), ask the broker to create a missing
     // topic when it allows that; otherwise fail with one clear line instead of waiting forever.
     const cluster = await session.cluster();
-    for (let attempt = 0; ; attempt++) {
+    const wait = new TopicWait(cluster);
+    for (;;) {
       const md = await cluster.metadata(p.topics, { allowAutoTopicCreation: true });
       const missing = (md.topics as Struct[]).find((t) => (t.errorCode as number) !== 0);
       if (!missing) break;
       const code = missing.errorCode as number;
       if (code !== 5 && code !== 3) throw new CommandError(`Could not subscribe to topic '${missing.name}': ${errorName(code)}`);
-      if (attempt >= 10) {
+      const stop = await wait.next(code);
+      if (stop !== null) {
         throw new CommandError(
           code === 3 ? `Topic '${missing.name}' does not exist and the broker does not create topics automatically.` : `Topic '${missing.name}' has no leader yet: ${errorName(code)}`,
         );
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
   } else {
     const cluster = await session.cluster();

@@ -20,6 +20,7 @@ import { LineReader, LineReaderError, lineReaderConfig, type LineRecord } from '
 import { parseJsonRecord, JsonRecordError } from '../console-consumer/json-record.js';
 import { encodeBatch, type BatchRecord } from './batch.js';
 import { mergedProperties } from './props.js';
+import { TopicWait } from '../shared/topic-wait.js';
 
 export interface ProducerOptions {
   topic?: string;
@@ -75,6 +76,8 @@ export interface ProducerSettings {
   requestTimeoutMs: number;
   maxInFlight: number;
   maxRequestSize: number;
+  /** max.block.ms: how long to wait for the topic's metadata */
+  maxBlockMs: number;
   clientId: string;
 }
 
@@ -111,6 +114,7 @@ export function producerSettings(o: ProducerOptions, props: Map<string, string>,
     requestTimeoutMs: pick(o.requestTimeoutMs, 'request-timeout-ms', 'request.timeout.ms', 30_000),
     maxInFlight: Math.max(1, pick(undefined, '', 'max.in.flight.requests.per.connection', 5)),
     maxRequestSize: Number.isFinite(maxRequestSize) && maxRequestSize > 0 ? maxRequestSize : 1048576,
+    maxBlockMs: Math.max(0, pick(o.maxBlockMs, 'max-block-ms', 'max.block.ms', 60_000)),
     clientId: props.get('client.id') ?? 'console-producer',
   };
 }
@@ -145,12 +149,13 @@ class ProducePipeline {
   ) {}
 
   async init(): Promise<void> {
-    await this.refreshMetadata(true);
+    await this.refreshMetadata();
   }
 
-  private async refreshMetadata(first = false): Promise<void> {
+  private async refreshMetadata(): Promise<void> {
     const cluster = await this.session.cluster();
-    for (let attempt = 0; ; attempt++) {
+    const wait = new TopicWait(cluster, { timeoutMs: this.s.maxBlockMs });
+    for (;;) {
       const md = await cluster.metadata([this.topic], { allowAutoTopicCreation: true });
       const t = (md.topics as Struct[])[0]!;
       const code = t.errorCode as number;
@@ -161,21 +166,13 @@ class ProducePipeline {
         return;
       }
       if (code === 17) throw new CommandError(`Invalid topic name '${this.topic}': ${errorName(code)}`);
-      if (attempt >= 20) {
-        if (code === 3) {
-          throw new CommandError(
-            `Topic '${this.topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${this.topic}`,
-          );
-        }
-        throw new CommandError(`Topic ${this.topic} not present in metadata: ${errorName(code)}`);
-      }
-      if (code === 3 && attempt >= 2 && first) {
-        // auto.create.topics.enable=false on the broker: no point waiting.
+      const stop = await wait.next(code);
+      if (stop === 'no-auto-create') {
         throw new CommandError(
           `Topic '${this.topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${this.topic}`,
         );
       }
-      await new Promise((r) => setTimeout(r, 100));
+      if (stop === 'timeout') throw new CommandError(`Topic ${this.topic} not present in metadata after ${wait.timeoutMs} ms: ${errorName(code)}`);
     }
   }
 

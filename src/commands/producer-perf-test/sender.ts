@@ -21,6 +21,7 @@ import { crc32c } from '../../engine/protocol/crc32c.js';
 import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
 import { compress } from '../console-producer/batch.js';
 import { CommandError } from '../../cli/errors.js';
+import { TopicWait } from '../shared/topic-wait.js';
 
 export interface SenderSettings {
   acks: number;
@@ -172,7 +173,8 @@ export class PerfSender {
 
   private async refreshMetadata(first = false): Promise<void> {
     const cluster = await this.session.cluster();
-    for (let attempt = 0; ; attempt++) {
+    const wait = new TopicWait(cluster, { timeoutMs: first ? 60_000 : 2_000 });
+    for (;;) {
       const md = await cluster.metadata([this.topic], { allowAutoTopicCreation: true });
       const t = (md.topics as Struct[])[0]!;
       const code = t.errorCode as number;
@@ -182,15 +184,13 @@ export class PerfSender {
         return;
       }
       if (code === 17) throw new CommandError(`org.apache.kafka.common.errors.InvalidTopicException: Invalid topic name '${this.topic}'`);
-      if (attempt >= (first ? 20 : 5)) {
-        if (code === 3) {
-          throw new CommandError(
-            `Topic '${this.topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${this.topic}`,
-          );
-        }
-        throw new CommandError(`Could not get metadata for topic '${this.topic}': ${errorName(code)}`);
+      const stop = await wait.next(code);
+      if (stop === 'no-auto-create' || (stop === 'timeout' && code === 3)) {
+        throw new CommandError(
+          `Topic '${this.topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${this.topic}`,
+        );
       }
-      await new Promise((r) => setTimeout(r, 100));
+      if (stop === 'timeout') throw new CommandError(`Could not get metadata for topic '${this.topic}': ${errorName(code)}`);
     }
   }
 

@@ -1,0 +1,71 @@
+/**
+ * How long a client keeps asking for metadata of a topic the broker does not know (yet).
+ *
+ *   const wait = new TopicWait(cluster);
+ *   for (;;) {
+ *     const code = ...Metadata answer for the topic...;
+ *     if (code === 0) break;
+ *     const stop = await wait.next(code);     // sleeps and returns null, or says why to give up
+ *     if (stop === 'no-auto-create') throw ...does not exist and the broker does not create topics automatically...;
+ *     if (stop === 'timeout') throw ...not present in metadata after N ms...;
+ *   }
+ *
+ * Kafka answers UNKNOWN_TOPIC_OR_PARTITION both while it auto-creates a topic and while a topic
+ * created a moment ago has not reached this broker's metadata cache (KRaft propagates it
+ * asynchronously; on a busy machine that took over a second in the reference suite, and a
+ * producer started right after `mq-topics --create` gave up after 200 ms). The Java clients wait
+ * up to max.block.ms. Here: after `graceMs` of UNKNOWN answers the broker's
+ * auto.create.topics.enable decides: false ends the wait (one clear error, quickly), true or
+ * unknown keeps waiting until `timeoutMs`.
+ */
+import type { Cluster } from '../../engine/client/protocol-client.js';
+import { describeConfigs, RESOURCE } from './admin.js';
+
+export type TopicWaitStop = 'no-auto-create' | 'timeout';
+
+export class TopicWait {
+  private readonly started = Date.now();
+  private autoCreate: Promise<boolean | undefined> | undefined;
+  private backoff = 50;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly opts: { timeoutMs?: number; graceMs?: number } = {},
+  ) {}
+
+  get elapsedMs(): number {
+    return Date.now() - this.started;
+  }
+
+  get timeoutMs(): number {
+    return this.opts.timeoutMs ?? 60_000;
+  }
+
+  /** After an answer with error `code` for the topic: waits a little and returns null, or the reason to stop. */
+  async next(code: number): Promise<TopicWaitStop | null> {
+    const elapsed = this.elapsedMs;
+    if (code === 3 && elapsed >= (this.opts.graceMs ?? 1500)) {
+      if ((await (this.autoCreate ??= this.brokerAutoCreates())) === false) return 'no-auto-create';
+    }
+    if (elapsed + this.backoff > this.timeoutMs) return 'timeout';
+    await new Promise((r) => setTimeout(r, this.backoff));
+    this.backoff = Math.min(this.backoff * 2, 500);
+    return null;
+  }
+
+  /** auto.create.topics.enable of the bootstrap broker; undefined when it cannot be read. */
+  private async brokerAutoCreates(): Promise<boolean | undefined> {
+    try {
+      const md = await this.cluster.metadata([]);
+      const a = this.cluster.any();
+      const brokers = md.brokers as { nodeId: number; host: string; port: number }[];
+      const self = brokers.find((b) => b.host === a.host && b.port === a.port) ?? brokers[0];
+      if (!self) return undefined;
+      const [res] = await describeConfigs(this.cluster, [{ type: RESOURCE.BROKER, name: String(self.nodeId), keys: ['auto.create.topics.enable'] }]);
+      const value = res?.errorCode === 0 ? res.entries.find((e) => e.name === 'auto.create.topics.enable')?.value : undefined;
+      return value === undefined || value === null ? undefined : value.trim().toLowerCase() === 'true';
+    } catch {
+      return undefined;
+    }
+  }
+}
