@@ -82,6 +82,18 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+/** The short reason of an OpenSSL error ('sslv3 alert bad certificate'), not its one-line-per-frame dump. */
+function opensslReason(err: NodeJS.ErrnoException): string {
+  const reason = (err as { reason?: unknown }).reason;
+  if (typeof reason === 'string' && reason) return reason;
+  const m = /:SSL routines:[^:]*:([^:]+):/.exec(err.message);
+  return m?.[1] ?? firstLine(err.message);
+}
+
 function describeSocketError(err: NodeJS.ErrnoException): { code: string; reason: string } {
   switch (err.code) {
     case 'ECONNREFUSED':
@@ -97,10 +109,21 @@ function describeSocketError(err: NodeJS.ErrnoException): { code: string; reason
     case 'ECONNRESET':
       return { code: err.code, reason: 'connection reset by peer' };
     default:
-      if (err.code?.startsWith('ERR_TLS') || /certificate|SSL|TLS|self.signed/i.test(err.message)) {
-        return { code: 'TLS', reason: `TLS handshake failed: ${err.message}` };
+      if (err.code?.startsWith('ERR_SSL_') && /ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN|HANDSHAKE_FAILURE)$/.test(err.code)) {
+        // OpenSSL's text for an alert from the broker is a multi-line dump
+        // ("805C...:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/...");
+        // say what it means instead.
+        return {
+          code: 'TLS',
+          reason:
+            `TLS handshake failed: the broker rejected the client certificate (${opensslReason(err)}); ` +
+            'does the listener require one (ssl.client.auth)? Set ssl.keystore.location to a key store the broker trusts',
+        };
       }
-      return { code: err.code ?? 'ERROR', reason: err.message };
+      if (err.code?.startsWith('ERR_TLS') || err.code?.startsWith('ERR_SSL_') || /certificate|SSL|TLS|self.signed/i.test(err.message)) {
+        return { code: 'TLS', reason: `TLS handshake failed: ${err.code?.startsWith('ERR_SSL_') ? opensslReason(err) : firstLine(err.message)}` };
+      }
+      return { code: err.code ?? 'ERROR', reason: firstLine(err.message) };
   }
 }
 
