@@ -26,7 +26,7 @@ export const metadata: Handler<BrokerServices> = {
         // A lookup by id is one with a non-zero topic id, whatever the name says: the Java admin
         // client (kafka-topics --describe --topic-id) sends the name field's default "" rather
         // than null, and Kafka itself only looks at the id (MetadataRequest.topicIds()).
-        if (wanted.topicId !== undefined && wanted.topicId !== ZERO_UUID) {
+        if (name === null || (wanted.topicId !== undefined && wanted.topicId !== ZERO_UUID)) {
           const byId = s.log.topics().find((t) => t.id === wanted.topicId);
           if (!byId) {
             topics.push({ errorCode: 100, name: null, topicId: wanted.topicId, partitions: [] });
