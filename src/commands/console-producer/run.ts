@@ -11,16 +11,14 @@ import { isUtf8 } from 'node:buffer';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
-import { KafkaResponseError, type ProtocolConnection } from '../../engine/client/protocol-client.js';
-import type { Struct } from '../../engine/protocol/codec.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
-import { partitionForKey } from '../../engine/client/partitioner.js';
 import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
 import { LineReader, LineReaderError, lineReaderConfig, type LineRecord } from './line-reader.js';
 import { parseJsonRecord, JsonRecordError } from '../console-consumer/json-record.js';
-import { encodeBatch, type BatchRecord } from './batch.js';
+import { stdinLines } from './stdin-lines.js';
+import { Producer, type PartitionLeader, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
 import { mergedProperties } from './props.js';
-import { TopicWait } from '../shared/topic-wait.js';
+import { TopicUnavailable, waitForPartitions } from '../shared/topic-wait.js';
 
 export interface ProducerOptions {
   topic?: string;
@@ -55,7 +53,6 @@ export interface ProducerOptions {
 }
 
 const LINE_READERS = ['org.apache.kafka.tools.LineMessageReader', 'kafka.tools.ConsoleProducer$LineMessageReader', 'kafka.tools.LineMessageReader'];
-const RETRIABLE = new Set([5, 6, 7, 13, 19, 20, 3, 15]);
 const PIPED_BATCH = 512 * 1024;
 const NO_HEADERS: LineRecord['headers'] = [];
 const MAX_BATCH = 1_000_000;
@@ -66,16 +63,7 @@ function intFlag(v: string | undefined, flag: string): number | undefined {
   return Number(v);
 }
 
-export interface ProducerSettings {
-  acks: number;
-  compression: CompressionName;
-  batchSize: number;
-  lingerMs: number;
-  retries: number;
-  retryBackoffMs: number;
-  requestTimeoutMs: number;
-  maxInFlight: number;
-  maxRequestSize: number;
+export interface ProducerSettings extends SenderSettings {
   /** max.block.ms: how long to wait for the topic's metadata */
   maxBlockMs: number;
   clientId: string;
@@ -114,13 +102,10 @@ export function producerSettings(o: ProducerOptions, props: Map<string, string>,
     requestTimeoutMs: pick(o.requestTimeoutMs, 'request-timeout-ms', 'request.timeout.ms', 30_000),
     maxInFlight: Math.max(1, pick(undefined, '', 'max.in.flight.requests.per.connection', 5)),
     maxRequestSize: Number.isFinite(maxRequestSize) && maxRequestSize > 0 ? maxRequestSize : 1048576,
+    bufferMemory: Math.max(1, pick(undefined, '', 'buffer.memory', 33554432)),
     maxBlockMs: Math.max(0, pick(o.maxBlockMs, 'max-block-ms', 'max.block.ms', 60_000)),
     clientId: props.get('client.id') ?? 'console-producer',
   };
-}
-
-interface Pending extends BatchRecord {
-  size: number;
 }
 
 function recordSize(r: LineRecord): number {
@@ -129,210 +114,19 @@ function recordSize(r: LineRecord): number {
   return n;
 }
 
-const describeBytes = (b: Buffer | null) => (b === null ? 'null' : `${b.length} bytes`);
+const describeSize = (n: number) => (n < 0 ? 'null' : `${n} bytes`);
 
-class ProducePipeline {
-  private partitions: Array<{ id: number; leader: number }> = [];
-  private acc = new Map<number, { records: Pending[]; bytes: number }>();
-  private inflight = new Set<Promise<void>>();
-  private lingerTimer: NodeJS.Timeout | undefined;
-  private sticky = -1;
-  private stickyNext = Math.floor(Math.random() * 1e9);
-  failures = 0;
-  private fatal: Error | undefined;
-
-  constructor(
-    private readonly session: Session,
-    private readonly topic: string,
-    private readonly s: ProducerSettings,
-    private readonly io: Io,
-  ) {}
-
-  async init(): Promise<void> {
-    await this.refreshMetadata();
-  }
-
-  private async refreshMetadata(): Promise<void> {
-    const cluster = await this.session.cluster();
-    const wait = new TopicWait(cluster, { timeoutMs: this.s.maxBlockMs });
-    for (;;) {
-      const md = await cluster.metadata([this.topic], { allowAutoTopicCreation: true });
-      const t = (md.topics as Struct[])[0]!;
-      const code = t.errorCode as number;
-      if (code === 0 && (t.partitions as Struct[]).length > 0 && (t.partitions as Struct[]).every((p) => (p.leaderId as number) >= 0)) {
-        this.partitions = (t.partitions as Struct[])
-          .map((p) => ({ id: p.partitionIndex as number, leader: p.leaderId as number }))
-          .sort((a, b) => a.id - b.id);
-        return;
-      }
-      if (code === 17) throw new CommandError(`Invalid topic name '${this.topic}': ${errorName(code)}`);
-      const stop = await wait.next(code);
-      if (stop === 'no-auto-create') {
-        throw new CommandError(
-          `Topic '${this.topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${this.topic}`,
-        );
-      }
-      if (stop === 'timeout') throw new CommandError(`Topic ${this.topic} not present in metadata after ${wait.timeoutMs} ms: ${errorName(code)}`);
+/** The topic's partitions and leaders, with Kafka's console-producer texts when it is not there. */
+async function loadPartitions(session: Session, topic: string, maxBlockMs: number): Promise<PartitionLeader[]> {
+  try {
+    return await waitForPartitions(await session.cluster(), topic, maxBlockMs);
+  } catch (err) {
+    if (!(err instanceof TopicUnavailable)) throw err;
+    if (err.reason === 'invalid') throw new CommandError(`Invalid topic name '${topic}': ${errorName(err.errorCode)}`);
+    if (err.reason === 'no-auto-create') {
+      throw new CommandError(`Topic '${topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${topic}`);
     }
-  }
-
-  private choosePartition(r: LineRecord): number {
-    const n = this.partitions.length;
-    if (r.partition !== undefined) {
-      if (r.partition >= n) throw new CommandError(`Invalid partition given with record: ${r.partition} is not in the range [0...${n}).`);
-      return r.partition;
-    }
-    if (r.key !== null) return partitionForKey(r.key, n);
-    if (this.sticky < 0) this.sticky = this.partitions[this.stickyNext++ % n]!.id;
-    return this.sticky;
-  }
-
-  /**
-   * Adds a record. Returns a promise only when the caller must wait (a full batch while the
-   * in-flight window is full), so the common path allocates no promise.
-   */
-  add(r: LineRecord): Promise<void> | undefined {
-    if (this.fatal) throw this.fatal;
-    const size = recordSize(r);
-    if (size > this.s.maxRequestSize) {
-      this.reportFailure([r], `RecordTooLargeException: The message is ${size} bytes when serialized which is larger than ${this.s.maxRequestSize}, which is the value of the max.request.size configuration.`);
-      return undefined;
-    }
-    const partition = this.choosePartition(r);
-    let a = this.acc.get(partition);
-    if (a && a.bytes + size > this.s.batchSize && a.records.length > 0) {
-      const wait = this.flushPartition(partition);
-      if (wait) return wait.then(() => this.add(r));
-      a = undefined;
-    }
-    if (!a) this.acc.set(partition, (a = { records: [], bytes: 0 }));
-    a.records.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp !== undefined ? Number(r.timestamp) : Date.now(), size });
-    a.bytes += size;
-    if (a.bytes >= this.s.batchSize) return this.flushPartition(partition);
-    if (!this.lingerTimer) this.lingerTimer = setTimeout(() => void this.flushAll().catch((e: Error) => (this.fatal ??= e)), this.s.lingerMs);
-    return undefined;
-  }
-
-  /** Sends one record and waits for its acknowledgement (--sync). */
-  async sendSync(r: LineRecord): Promise<void> {
-    const wait = this.add(r);
-    if (wait) await wait;
-    await this.flush();
-    if (this.failures > 0) throw new CommandError('', 1);
-  }
-
-  /** Starts sending a partition's batch; returns a promise only when the window is full. */
-  private flushPartition(partition: number): Promise<void> | undefined {
-    if (this.inflight.size >= this.s.maxInFlight) {
-      return Promise.race(this.inflight).then(() => this.flushPartition(partition));
-    }
-    const a = this.acc.get(partition);
-    if (!a || a.records.length === 0) return undefined;
-    this.acc.delete(partition);
-    if (partition === this.sticky) this.sticky = -1;
-    if (this.fatal) throw this.fatal;
-    const p: Promise<void> = this.send(partition, a.records)
-      .catch((e: Error) => {
-        this.fatal ??= e;
-      })
-      .finally(() => this.inflight.delete(p));
-    this.inflight.add(p);
-    return undefined;
-  }
-
-  private async flushAll(): Promise<void> {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    this.lingerTimer = undefined;
-    for (const partition of [...this.acc.keys()]) await this.flushPartition(partition);
-  }
-
-  /** Sends everything buffered and waits for every answer. */
-  async flush(): Promise<void> {
-    await this.flushAll();
-    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
-    if (this.fatal) throw this.fatal;
-  }
-
-  close(): void {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
-  }
-
-  private async send(partition: number, records: Pending[]): Promise<void> {
-    const batch = await encodeBatch(records, this.s.compression);
-    // acks=0 is sent as acks=1: our client matches answers to requests in order, so it always wants one.
-    const acks = this.s.acks === 0 ? 1 : this.s.acks;
-    for (let attempt = 0; ; attempt++) {
-      const leader = this.partitions.find((p) => p.id === partition)?.leader ?? -1;
-      let code = 0;
-      let message: string | null = null;
-      try {
-        const cluster = await this.session.cluster();
-        const conn: ProtocolConnection = await cluster.forNode(leader);
-        const res = await conn.request(0, {
-          transactionalId: null,
-          acks,
-          timeoutMs: this.s.requestTimeoutMs,
-          topicData: [{ name: this.topic, partitionData: [{ index: partition, records: batch }] }],
-        });
-        const pr = ((res.responses as Struct[])[0]!.partitionResponses as Struct[])[0]!;
-        code = pr.errorCode as number;
-        message = (pr.errorMessage as string | null) ?? null;
-      } catch (err) {
-        if (err instanceof KafkaResponseError) code = err.errorCode;
-        else throw this.session.error(err);
-      }
-      if (code === 0) return;
-      if (RETRIABLE.has(code) && attempt < this.s.retries) {
-        await new Promise((r) => setTimeout(r, this.s.retryBackoffMs));
-        await this.refreshMetadata().catch(() => {});
-        continue;
-      }
-      this.reportFailure(records, `${errorName(code)}${message ? `: ${message}` : ''}`);
-      return;
-    }
-  }
-
-  private reportFailure(records: Array<{ key: Buffer | null; value: Buffer | null }>, error: string): void {
-    this.failures += records.length;
-    const lines = records.map(
-      (r) => `ERROR Error when sending message to topic ${this.topic} with key: ${describeBytes(r.key)}, value: ${describeBytes(r.value)} with error: ${error}\n`,
-    );
-    this.io.stderr.write(lines.join(''));
-  }
-}
-
-/**
- * Splits stdin into lines (\n or \r\n), a chunk's worth at a time, printing Kafka's ">" prompt
- * before every line read when interactive. Lines are views into the chunk (no copy).
- */
-async function* lines(io: Io, prompt: boolean): AsyncGenerator<Buffer[]> {
-  let rest: Buffer = Buffer.alloc(0);
-  if (prompt) io.stdout.write('>');
-  for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    const data = rest.length ? Buffer.concat([rest, b]) : b;
-    const out: Buffer[] = [];
-    let start = 0;
-    for (;;) {
-      const nl = data.indexOf(10, start);
-      if (nl < 0) break;
-      const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
-      out.push(data.subarray(start, end));
-      start = nl + 1;
-    }
-    rest = start < data.length ? data.subarray(start) : Buffer.alloc(0);
-    if (out.length) {
-      if (prompt) {
-        for (const line of out) {
-          yield [line];
-          io.stdout.write('>');
-        }
-      } else yield out;
-    }
-  }
-  if (rest.length) {
-    yield [rest];
-    if (prompt) io.stdout.write('>');
+    throw new CommandError(`Topic ${topic} not present in metadata after ${err.timeoutMs} ms: ${errorName(err.errorCode)}`);
   }
 }
 
@@ -370,9 +164,37 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
     },
     io,
   );
-  const pipeline = new ProducePipeline(session, o.topic, settings, io);
+  let failures = 0;
+  const reportFailure = (keySizes: readonly number[], valueSizes: readonly number[], error: string) => {
+    failures += keySizes.length;
+    const lines = keySizes.map(
+      (k, i) => `ERROR Error when sending message to topic ${topic} with key: ${describeSize(k)}, value: ${describeSize(valueSizes[i]!)} with error: ${error}\n`,
+    );
+    io.stderr.write(lines.join(''));
+  };
+  const topic = o.topic;
+  const producer = new Producer(session, topic, settings, {
+    loadPartitions: () => loadPartitions(session, topic, settings.maxBlockMs),
+    onError: (batch, error) => reportFailure(batch.keySizes, batch.valueSizes, error),
+  });
+  /** Adds one record; a promise only when the producer's buffer is full. */
+  const send = (r: LineRecord, now: number): Promise<void> | undefined => {
+    const size = recordSize(r);
+    if (size > settings.maxRequestSize) {
+      reportFailure([r.key?.length ?? -1], [r.value?.length ?? -1], `RecordTooLargeException: The message is ${size} bytes when serialized which is larger than ${settings.maxRequestSize}, which is the value of the max.request.size configuration.`);
+      return undefined;
+    }
+    if (r.partition !== undefined && r.partition >= producer.partitionCount) {
+      throw new CommandError(`Invalid partition given with record: ${r.partition} is not in the range [0...${producer.partitionCount}).`);
+    }
+    return producer.send(r.partition ?? -1, r.key, r.value, r.headers, r.timestamp !== undefined ? Number(r.timestamp) : now);
+  };
   try {
-    await pipeline.init();
+    try {
+      await producer.init();
+    } catch (err) {
+      throw err instanceof CommandError ? err : session.error(err);
+    }
     const prompt = Boolean(io.stdin.isTTY && io.stdout.isTTY);
     let lineNumber = 0;
     const fast = format === 'text' && !reader.config.parseKey && !reader.config.parseHeaders && reader.config.nullMarker === undefined;
@@ -383,7 +205,7 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const input = (async function* () {
       try {
-        yield* lines(io, prompt);
+        yield* stdinLines(io, prompt, () => Boolean(o.signal?.aborted));
       } catch (err) {
         if (!o.signal?.aborted) throw err; // premature close after our destroy() is the end of input
       } finally {
@@ -392,7 +214,22 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
     })();
     for await (const chunk of input) {
       if (o.signal?.aborted) break;
-      for (const raw of chunk) {
+      const now = Date.now();
+      if (fast && chunk.utf8 && !o.sync) {
+        // Plain lines: straight into the batches, no record objects.
+        const maxValue = settings.maxRequestSize - 24;
+        for (const raw of chunk.lines) {
+          lineNumber++;
+          if (raw.length > maxValue) {
+            send({ key: null, value: raw, headers: NO_HEADERS }, now);
+            continue;
+          }
+          const wait = producer.send(-1, null, raw, NO_HEADERS, now);
+          if (wait) await wait;
+        }
+        continue;
+      }
+      for (const raw of chunk.lines) {
         lineNumber++;
         let record: LineRecord;
         try {
@@ -407,26 +244,28 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
         } catch (err) {
           if (err instanceof LineReaderError || err instanceof JsonRecordError) {
             // Like Kafka, what was read before the bad line is still sent.
-            await pipeline.flush();
+            await producer.flush();
             throw new CommandError(`org.apache.kafka.common.KafkaException: ${err.message}`);
           }
           throw err;
         }
-        if (o.sync) await pipeline.sendSync(record);
-        else {
-          const wait = pipeline.add(record);
-          if (wait) await wait;
+        const wait = send(record, o.sync ? Date.now() : now);
+        if (wait) await wait;
+        if (o.sync) {
+          // --sync: each record is sent on its own and acknowledged before the next is read.
+          await producer.flush();
+          if (failures > 0) throw new CommandError('', 1);
         }
       }
     }
-    await pipeline.flush();
-    if (pipeline.failures > 0) throw new CommandError(`${pipeline.failures} record(s) could not be sent to topic ${o.topic}`);
+    await producer.flush();
+    if (failures > 0) throw new CommandError(`${failures} record(s) could not be sent to topic ${topic}`);
     if (o.signal?.aborted) {
       if (prompt) io.stdout.write('\n');
       throw new CommandError('', 130);
     }
   } finally {
-    pipeline.close();
+    producer.close();
     await session.close();
   }
 }

@@ -10,11 +10,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
-import { openSession } from '../../engine/client/connect.js';
+import { openSession, type Session } from '../../engine/client/connect.js';
 import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
 import { Stats, Throttler } from './stats.js';
-import { PerfSender, type SenderSettings } from './sender.js';
+import { Producer, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
+import { NO_HEADERS } from '../../engine/client/record-batch-writer.js';
+import { TopicUnavailable, waitForPartitions } from '../shared/topic-wait.js';
+import { errorName } from '../../engine/protocol/error-codes.js';
 
 export interface ProducerPerfOptions {
   topic?: string;
@@ -165,6 +168,20 @@ export function senderSettings(props: Map<string, string>): SenderSettings {
   };
 }
 
+/** The topic's partitions and leaders, with Kafka's ProducerPerformance texts when it is not there. */
+async function loadPartitions(session: Session, topic: string, timeoutMs: number): Promise<Array<{ id: number; leader: number }>> {
+  try {
+    return await waitForPartitions(await session.cluster(), topic, timeoutMs);
+  } catch (err) {
+    if (!(err instanceof TopicUnavailable)) throw err;
+    if (err.reason === 'invalid') throw new CommandError(`org.apache.kafka.common.errors.InvalidTopicException: Invalid topic name '${topic}'`);
+    if (err.reason === 'no-auto-create' || err.errorCode === 3) {
+      throw new CommandError(`Topic '${topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${topic}`);
+    }
+    throw new CommandError(`Could not get metadata for topic '${topic}': ${errorName(err.errorCode)}`);
+  }
+}
+
 /** A pool of random upper-case letters; record i takes a window at a pseudo-random offset. */
 function letterPool(size: number): Buffer {
   const b = Buffer.allocUnsafe(size);
@@ -198,21 +215,21 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
   const errorsSeen = new Map<string, number>();
   try {
     const stats = new Stats(p.numRecords, 5000, print);
-    const sender = new PerfSender(
-      session,
-      p.topic,
-      settings,
-      (batch, now) => {
-        const { starts, sizes, count } = batch;
-        for (let i = 0; i < count; i++) stats.record(now - starts[i]!, sizes[i]!, now);
+    let metadataCalls = 0;
+    const sender = new Producer(session, p.topic, settings, {
+      // The first wait is max.block.ms-like; a refresh during retries gives up sooner.
+      loadPartitions: () => loadPartitions(session, p.topic, metadataCalls++ === 0 ? 60_000 : 2_000),
+      onAck: (batch, now) => {
+        const { timestamps, valueSizes, count } = batch;
+        for (let i = 0; i < count; i++) stats.record(now - timestamps[i]!, valueSizes[i]!, now);
       },
-      (count, error) => {
+      onError: ({ count }, error) => {
         failed += count;
         const seen = errorsSeen.get(error) ?? 0;
         errorsSeen.set(error, seen + count);
         if (seen === 0) io.stderr.write(`org.apache.kafka.common.KafkaException: ${count} record(s) to ${p.topic} failed: ${error}\n`);
       },
-    );
+    });
     try {
       await sender.init();
     } catch (err) {
@@ -237,7 +254,7 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
         payload = pool.subarray(off, off + size);
       } else payload = Buffer.from(String(i), 'utf8');
       const sendStartMs = Date.now();
-      const blocked = sender.append(payload, sendStartMs);
+      const blocked = sender.send(-1, null, payload, NO_HEADERS, sendStartMs);
       if (blocked) {
         await blocked;
         sinceYield = 0;

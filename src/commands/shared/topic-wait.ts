@@ -69,3 +69,35 @@ export class TopicWait {
     }
   }
 }
+
+/** Why waitForPartitions gave up: an invalid name, or TopicWait's reason. */
+export class TopicUnavailable extends Error {
+  constructor(
+    readonly reason: 'invalid' | TopicWaitStop,
+    readonly errorCode: number,
+    readonly timeoutMs: number,
+  ) {
+    super(`topic unavailable: ${reason}`);
+  }
+}
+
+/**
+ * The producers' Metadata wait: the topic's partitions (sorted) once each has a leader, asking
+ * with auto-creation allowed as the Java producer does; throws TopicUnavailable for the caller's
+ * own error text.
+ */
+export async function waitForPartitions(cluster: Cluster, topic: string, timeoutMs: number): Promise<Array<{ id: number; leader: number }>> {
+  const wait = new TopicWait(cluster, { timeoutMs });
+  for (;;) {
+    const md = await cluster.metadata([topic], { allowAutoTopicCreation: true });
+    const t = (md.topics as Array<Record<string, unknown>>)[0]!;
+    const code = t.errorCode as number;
+    const parts = (t.partitions as Array<{ partitionIndex: number; leaderId: number }> | undefined) ?? [];
+    if (code === 0 && parts.length > 0 && parts.every((p) => p.leaderId >= 0)) {
+      return parts.map((p) => ({ id: p.partitionIndex, leader: p.leaderId })).sort((a, b) => a.id - b.id);
+    }
+    if (code === 17) throw new TopicUnavailable('invalid', code, timeoutMs);
+    const stop = await wait.next(code);
+    if (stop !== null) throw new TopicUnavailable(stop, code, wait.timeoutMs);
+  }
+}

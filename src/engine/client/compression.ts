@@ -9,10 +9,13 @@
  * - zstd: plain zstd frames. Java's streaming compressor leaves the content size out, so
  *   decompression grows its buffer until the frame fits.
  *
+ * `compress(name, data)` / `decompress(code, data)` serve our own RecordBatch writer and reader;
  * `registerCodecs(kafkajs)` fills kafkajs' CompressionCodecs registry ({ compress, decompress }).
  * The native and wasm modules are loaded on first use only.
  */
 import { createRequire } from 'node:module';
+import zlib from 'node:zlib';
+import { promisify } from 'node:util';
 
 const require = createRequire(import.meta.url);
 
@@ -110,6 +113,43 @@ export async function zstdDecompress(data: Buffer): Promise<Buffer> {
 /** The `compression.type` names Kafka accepts, mapped to the RecordBatch attribute codes. */
 export const COMPRESSION_TYPES = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionName = keyof typeof COMPRESSION_TYPES;
+
+const gzip = promisify(zlib.gzip);
+const gunzip = promisify(zlib.gunzip);
+
+/** A RecordBatch's records section compressed with `codec` ('none' returns it as is). */
+export async function compress(codec: CompressionName, data: Buffer): Promise<Buffer> {
+  switch (codec) {
+    case 'none':
+      return data;
+    case 'gzip':
+      return gzip(data);
+    case 'snappy':
+      return snappyCompress(data);
+    case 'lz4':
+      return lz4Compress(data);
+    case 'zstd':
+      return zstdCompress(data);
+  }
+}
+
+/** The records section of a batch whose attributes say `codec` (0-4). */
+export async function decompress(codec: number, data: Buffer): Promise<Buffer> {
+  switch (codec) {
+    case 0:
+      return data;
+    case 1:
+      return gunzip(data);
+    case 2:
+      return snappyDecompress(data);
+    case 3:
+      return lz4Decompress(data);
+    case 4:
+      return zstdDecompress(data);
+    default:
+      throw new Error(`Unknown compression codec ${codec}`);
+  }
+}
 
 interface KafkajsLike {
   CompressionTypes: { Snappy: number; LZ4: number; ZSTD: number };
