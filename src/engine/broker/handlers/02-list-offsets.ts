@@ -6,16 +6,24 @@ import type { BrokerServices } from '../services.js';
 const LATEST = -1;
 const EARLIEST = -2;
 const MAX_TIMESTAMP = -3;
+/** v8+: the local log start offset (tiered storage, KIP-405); mq keeps every segment locally. */
+const EARLIEST_LOCAL = -4;
+/** v9+: the highest offset in remote storage; without tiered storage Kafka answers -1. */
+const LATEST_TIERED = -5;
 
 /**
  * ListOffsets v1-7: -1 latest (the high watermark; also the last stable offset, as there are no
  * transactions), -2 the log start offset, -3 (v7) the record with the largest timestamp, any
  * other value the earliest offset whose timestamp is at or after it (-1/-1 when there is none).
+ * v8 -4 (earliest local) is the log start offset and v9 -5 (latest tiered) is -1, as Kafka
+ * answers for a log without remote storage (UnifiedLog.fetchOffsetByTimestamp). The Java admin
+ * client needs v8/v9 for kafka-get-offsets --time -4 / -5 and failed with
+ * UnsupportedVersionException while mq stopped at v7.
  */
 export const listOffsets: Handler<BrokerServices> = {
   apiKey: 2,
   min: 1,
-  max: 7,
+  max: 9,
   async handle(s, req) {
     const topics: Struct[] = [];
     for (const t of req.topics as Struct[]) {
@@ -37,7 +45,10 @@ async function lookup(s: BrokerServices, topic: string, p: Struct): Promise<Stru
     case LATEST:
       return found(log.logEndOffset);
     case EARLIEST:
+    case EARLIEST_LOCAL:
       return found(log.logStartOffset);
+    case LATEST_TIERED:
+      return found(-1);
     case MAX_TIMESTAMP: {
       const m = await log.maxTimestamp();
       return found(m.offset, m.timestamp);

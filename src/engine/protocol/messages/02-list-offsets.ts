@@ -2,12 +2,13 @@ import { api, array, field } from '../schema.js';
 
 /**
  * ListOffsets. v0 returns a list of old-style offsets; v1+ a single offset and timestamp.
- * Timestamps -1 (latest), -2 (earliest) and, from v7, -3 (max timestamp) are special.
+ * Timestamps -1 (latest), -2 (earliest) and, from v7, -3 (max timestamp) are special; v8 adds -4
+ * (earliest local, KIP-405) and v9 -5 (latest tiered) with no change to the wire format.
  */
 export const ListOffsets = api({
   apiKey: 2,
   name: 'ListOffsets',
-  valid: '0-7',
+  valid: '0-9',
   flexible: '6+',
   request: [
     field('replicaId', 'int32', '0+'),
