@@ -17,7 +17,7 @@
  * other errors go to onError with the batch (its per-record sizes and timestamps).
  */
 import type { Session } from './connect.js';
-import { KafkaResponseError } from './protocol-client.js';
+import { KafkaResponseError, ProtocolClientError } from './protocol-client.js';
 import type { Struct } from '../protocol/codec.js';
 import { errorName } from '../protocol/error-codes.js';
 import type { CompressionName } from './compression.js';
@@ -61,6 +61,8 @@ export interface ProducerHooks {
 
 /** NOT_LEADER, UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT, NETWORK_EXCEPTION, NOT_ENOUGH_REPLICAS(_AFTER_APPEND), COORDINATOR...: worth another try. */
 const RETRIABLE = new Set([3, 5, 6, 7, 13, 14, 15, 19, 20]);
+/** ProtocolClientError codes of a connection that went away or never answered. */
+const CONNECTION_LOST = new Set(['CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'REQUEST_TIMED_OUT', 'EPIPE']);
 
 class Batch extends RecordBatchWriter implements ProducedBatch {
   constructor(
@@ -247,8 +249,13 @@ export class Producer {
           for (const pr of r.partitionResponses as Struct[]) answers.set(pr.index as number, { code: pr.errorCode as number, message: (pr.errorMessage as string | null) ?? null });
         }
       } catch (err) {
-        if (!(err instanceof KafkaResponseError)) throw this.session.error(err);
-        answers = new Map(todo.map((t) => [t.b.partition, { code: err.errorCode, message: null }]));
+        // A lost connection to the leader (its broker stopped, or moved leadership and went away)
+        // is NETWORK_EXCEPTION for Kafka's producer: retriable, after a metadata refresh.
+        const lost = err instanceof ProtocolClientError && CONNECTION_LOST.has(err.code);
+        if (!(err instanceof KafkaResponseError) && !lost) throw this.session.error(err);
+        const code = err instanceof KafkaResponseError ? err.errorCode : 13;
+        const message = lost ? (err as Error).message : null;
+        answers = new Map(todo.map((t) => [t.b.partition, { code, message }]));
       }
       const now = Date.now();
       const retry: typeof todo = [];

@@ -150,6 +150,11 @@ export class ProtocolConnection {
     return `${this.host}:${this.port}`;
   }
 
+  /** True once the socket failed or was closed; every later request rejects. */
+  get closed(): boolean {
+    return this.closedError !== null;
+  }
+
   private connError(err: NodeJS.ErrnoException): ProtocolClientError {
     const { code, reason } = describeSocketError(err);
     return new ProtocolClientError(`Could not connect to ${this.host}:${this.port} (${reason})`, this.host, this.port, code);
@@ -382,16 +387,21 @@ export class Cluster {
   private nodes = new Map<number, NodeInfo>();
 
   private constructor(
-    private readonly bootstrap: ProtocolConnection,
+    private bootstrap: ProtocolConnection,
     private readonly opts: ConnectionOptions,
+    private readonly addresses: readonly string[],
   ) {}
 
   static async connect(addresses: readonly string[], opts: ConnectionOptions = {}): Promise<Cluster> {
+    return new Cluster(await Cluster.openFirst(addresses, opts), opts, addresses);
+  }
+
+  private static async openFirst(addresses: readonly string[], opts: ConnectionOptions): Promise<ProtocolConnection> {
     let last: Error | undefined;
     for (const a of addresses) {
       const { host, port } = parseHostPort(a);
       try {
-        return new Cluster(await ProtocolConnection.open(host, port, opts), opts);
+        return await ProtocolConnection.open(host, port, opts);
       } catch (err) {
         last = err as Error;
         if (err instanceof ProtocolClientError && err.code === 'SASL') throw err;
@@ -405,9 +415,30 @@ export class Cluster {
     return this.bootstrap;
   }
 
+  /**
+   * The bootstrap connection, reopened when its broker went away (a stopped Kafka node): the
+   * bootstrap addresses are tried first, then the brokers the last Metadata named.
+   */
+  async live(): Promise<ProtocolConnection> {
+    if (!this.bootstrap.closed) return this.bootstrap;
+    // one reconnect at a time, shared by concurrent callers
+    this.reopening ??= (async () => {
+      try {
+        const known = this.knownNodes().map((n) => `${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}`);
+        this.bootstrap = await Cluster.openFirst([...new Set([...this.addresses, ...known])], this.opts);
+        return this.bootstrap;
+      } finally {
+        this.reopening = undefined;
+      }
+    })();
+    return this.reopening;
+  }
+
+  private reopening: Promise<ProtocolConnection> | undefined;
+
   /** Metadata for some topics (null = all), remembering broker addresses. */
   async metadata(topics: string[] | null, extra: Struct = {}): Promise<Struct> {
-    const c = this.bootstrap;
+    const c = await this.live();
     const v = c.versionFor(3);
     const body: Struct = {
       topics: topics === null ? (v >= 1 ? null : []) : topics.map((name) => ({ name, topicId: '00000000000000000000000000000000' })),
@@ -428,8 +459,10 @@ export class Cluster {
     if (!this.nodes.has(nodeId)) await this.metadata([]);
     const node = this.nodes.get(nodeId);
     if (!node) throw new KafkaResponseError(5, `Broker ${nodeId} is not in the cluster metadata`);
-    if (node.host === this.bootstrap.host && node.port === this.bootstrap.port) return this.bootstrap;
+    if (node.host === this.bootstrap.host && node.port === this.bootstrap.port && !this.bootstrap.closed) return this.bootstrap;
     let p = this.byNode.get(nodeId);
+    // A connection whose broker went away (stopped node, leader moved and came back) is reopened.
+    if (p && (await p.then((c) => c.closed, () => true))) p = undefined;
     if (!p) {
       p = ProtocolConnection.open(node.host, node.port, this.opts);
       p.catch(() => this.byNode.delete(nodeId));
@@ -452,7 +485,7 @@ export class Cluster {
    * Java clients keep asking too.
    */
   async coordinator(key: string, keyType = 0, waitMs = 30_000): Promise<ProtocolConnection> {
-    const c = this.bootstrap;
+    const c = await this.live();
     const v = c.versionFor(10);
     const deadline = Date.now() + waitMs;
     let r: Struct;

@@ -1,6 +1,7 @@
 /**
  * A scripted Kafka peer for client tests: answers ApiVersions itself and every other request
- * through `handle` (apiKey, version, decoded body) -> response body, with the project's codec.
+ * through `handle` (apiKey, version, decoded body) -> response body, with the project's codec;
+ * `handle` returning null drops the connection.
  */
 import net from 'node:net';
 import { decode, encode, type Struct } from '../../../src/engine/protocol/codec.js';
@@ -20,7 +21,8 @@ export interface FakeKafka {
 
 export async function startFakeKafka(
   apis: Record<number, number>,
-  handle: (apiKey: number, version: number, body: Struct) => Struct,
+  /** null: drop the connection instead of answering (a broker going away) */
+  handle: (apiKey: number, version: number, body: Struct) => Struct | null,
 ): Promise<FakeKafka> {
   const seen: number[] = [];
   const sockets = new Set<net.Socket>();
@@ -48,6 +50,10 @@ export async function startFakeKafka(
                 throttleTimeMs: 0,
               }
             : handle(h.apiKey, h.apiVersion, body);
+        if (res === null) {
+          sock.destroy();
+          return;
+        }
         const w = new Writer(256);
         w.int32(0);
         writeResponseHeader(w, h.correlationId, responseHeaderIsFlexible(h.apiKey, flexible));
