@@ -28,11 +28,12 @@ interface Run {
 /**
  * Deliberate differences: the only places where the four transcripts may differ. Each entry
  * rewrites a (normalised) step of the runs it concerns into one canonical form, says why, and
- * quotes the line that README.md's "Differences from Kafka's tools" section carries for it.
+ * quotes README.md's "Differences from Kafka's tools" line for it (the test warns when it is missing).
  */
 interface Deliberate {
   id: string;
   reason: string;
+  /** text README.md's "Differences from Kafka's tools" must contain (one line of it, verbatim) */
   readme: string;
   apply(step: Step, run: Run): Step;
 }
@@ -50,8 +51,8 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
       'console consumer advertises KIP-848 on stderr. mq takes the old and the new names (both in Kafka 3.9 and 4.x ' +
       'scripts) without a warning, so stdout holds only the data.',
     readme:
-      '- Kafka 4.x\'s old option names (`--property`, `--consumer-property`, `--producer-property`, …) are taken without ' +
-      'the deprecation warning Kafka 4.x prints on stdout; the KIP-1147 names work too.',
+      '- The pre-KIP-1147 option names (`--property`, `--consumer-property`, `--producer-property`, …) are taken without the ' +
+      'deprecation warning Kafka 4.x prints on stdout (nor its KIP-848 notice on stderr); the new names work too.',
     apply: onTools('kafka', (s) => ({
       ...s,
       stdout: dropLines(s.stdout, /^(Warning: )?(Option )?--[\w.-]+ is deprecated and will be removed in a future version\. Use --[\w.-]+ instead\.$/),
@@ -63,7 +64,7 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
     reason:
       'mq-topics prints `Error while executing topic command : <message>` on stderr (exit 1, same text); Kafka prints it on ' +
       'stdout and the stack trace on stderr. Errors on stderr keep stdout parseable. Canonical form: the line on stdout.',
-    readme: '- `mq-topics` prints `Error while executing topic command : …` on **stderr** (Kafka: stdout), with the same text and exit code 1.',
+    readme: '- Errors are one line on **stderr** (Kafka prints some on stdout, e.g. `Error while executing topic',
     apply: onTools('mq', (s) =>
       s.tool !== 'topics' || s.code === 0
         ? s
@@ -77,9 +78,9 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
       'partition lines say `Elr: N/A\tLastKnownElr: N/A` as Kafka\'s tools do on a pre-ELR broker; Kafka 4.x on a 4.x broker ' +
       'prints empty lists. A Kafka 4.1+ broker with ELR enabled also keeps a cluster-wide min.insync.replicas=1 that shows ' +
       'in every topic\'s `Configs:`; mq\'s broker does not.',
-    readme:
-      '- `mq-topics --describe` prints `Elr: N/A\tLastKnownElr: N/A` (Kafka 4.x against a 4.x broker: empty lists). The local ' +
-      "broker has no eligible leader replicas, so topics do not show Kafka 4.1+'s `min.insync.replicas=1` in `Configs:`.",
+    // README also needs, under "The local broker": "- No eligible leader replicas: topics do not show
+    // Kafka 4.1+'s cluster-wide `min.insync.replicas=1` in `Configs:`."
+    readme: '- `--describe` prints `Elr: N/A\tLastKnownElr: N/A` (the Metadata path; Kafka 4.x talking to KRaft',
     apply: (s, run) => {
       if (s.tool !== 'topics') return s;
       let stdout = s.stdout.replace(/\tElr: [^\t\n]*\tLastKnownElr: [^\t\n]*/g, '\tElr: N/A\tLastKnownElr: N/A');
@@ -92,7 +93,7 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
     reason:
       "mq's broker keeps committed offsets in groups/offsets.log, not in an internal __consumer_offsets topic, so topic lists " +
       'never show it (Kafka creates it with the first group).',
-    readme: "- The local broker keeps group offsets in its own file: there is no `__consumer_offsets` topic in `mq-topics --list`.",
+    readme: '- Committed offsets live in `groups/offsets.log`, not in a `__consumer_offsets` topic, so topic lists never show it.',
     apply: onBroker('kafka', (s) => {
       if (s.tool !== 'topics' || !s.args.includes('--list')) return s;
       const stdout = dropLines(s.stdout, /^__consumer_offsets$/);
@@ -104,7 +105,7 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
     reason:
       "Kafka's consumer-groups exits 0 after printing `Error: …` (a reset refused for an active group, a group that does not " +
       'exist); mq exits 1 on every failure, so scripts can test $?.',
-    readme: '- Failures exit non-zero everywhere (Kafka\'s consumer-groups exits 0 on several failures).  (already in README)',
+    readme: "- Exits 1 after printing Kafka's text for a missing group, an active group on reset, a failed",
     apply: onSteps(['groups.reset.dry-run.active', 'groups.describe.deleted'], (s) => ({ ...s, code: s.code === 0 || s.code === 1 ? 1 : s.code })),
   },
   {
@@ -114,7 +115,9 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
       '`Error: Executing consumer group command failed due to org.apache.kafka.common.errors.GroupIdNotFoundException: ' +
       "Group g not found.` plus a stack trace; mq prints Kafka 3.9's `Error: Consumer group 'g' does not exist.` (and so do " +
       "Kafka's tools on mq's broker, which answers DescribeGroups up to v5 with state Dead).",
-    readme: "- Describing a group that does not exist prints `Error: Consumer group 'g' does not exist.` (Kafka 3.9's text; Kafka 4.x prints a GroupIdNotFoundException) and exits 1.",
+    readme:
+      "- A group that does not exist is `Error: Consumer group 'g' does not exist.` (Kafka 3.9's text; Kafka 4.x on a 4.x " +
+      'broker prints `Executing consumer group command failed due to ...GroupIdNotFoundException: Group g not found.`).',
     apply: onSteps(['groups.describe.deleted'], (s) => ({
       ...s,
       stdout: s.stdout.replace(
@@ -131,9 +134,7 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
       'KIP-1099\'s CURRENT-EPOCH/CURRENT-ASSIGNMENT `t:0,1`/TARGET-* columns), the --reset-offsets table (30/30/10/15 ' +
       'columns) and --delete-offsets (`Request succeed for deleting offsets with topic t group g`, 30/15/15 columns). ' +
       "The same fields in the same order; Kafka's 4.1+ output is rewritten into that layout (suite-c/legacy-tables.ts).",
-    readme:
-      "- `mq-consumer-groups` prints Kafka 3.9 / 4.0's layout for `--describe --state`, `--describe --members --verbose`, " +
-      '`--reset-offsets` and `--delete-offsets` (Kafka 4.1+ changed column widths and texts, and added KIP-1099\'s epoch columns).',
+    readme: "- Tables follow Kafka 3.9 / 4.0 and always end with a newline; rows are sorted where Kafka's order is",
     apply: onTools('kafka', (s) => {
       if (s.tool !== 'consumer-groups') return s;
       if (s.args.includes('--state')) return { ...s, stdout: stateTo39(s.stdout) };
@@ -242,7 +243,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('suite C: one transcript, four ways',
     expect(DELIBERATE_DIFFERENCES.map((d) => d.id).filter((id) => !used.has(id))).toEqual([]);
     // Every deliberate difference is documented for users too.
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const undocumented = DELIBERATE_DIFFERENCES.filter((d) => !readme.includes(d.readme.replace(/\s+\(already in README\)$/, '')));
+    const undocumented = DELIBERATE_DIFFERENCES.filter((d) => !readme.includes(d.readme));
     if (undocumented.length) {
       console.warn(`README.md "Differences from Kafka's tools" lacks:\n${undocumented.map((d) => d.readme).join('\n')}`);
     }
