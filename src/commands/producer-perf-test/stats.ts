@@ -81,7 +81,8 @@ export class Stats {
     const mbPerSec = (1000 * this.bytes) / elapsed / MB;
     const [p50, p95, p99, p999] = percentiles(this.latencies, this.index, [0.5, 0.95, 0.99, 0.999]);
     return (
-      `${this.count} records sent, ${javaFixed(recsPerSec, 1)} records/sec (${javaFixed(mbPerSec, 2)} MB/sec), ` +
+      // %f here (6 decimals) in Kafka 3.9.2 and 4.3.1 alike; only the 5-second window lines use %.1f.
+      `${this.count} records sent, ${javaFixed(recsPerSec, 6)} records/sec (${javaFixed(mbPerSec, 2)} MB/sec), ` +
       `${javaFixed(this.totalLatency / this.count, 2)} ms avg latency, ${javaFixed(this.maxLatency, 2)} ms max latency, ` +
       `${p50} ms 50th, ${p95} ms 95th, ${p99} ms 99th, ${p999} ms 99.9th.`
     );

@@ -43,7 +43,7 @@ describe('producer Stats', () => {
     expect(lines).toEqual(['3 records sent, 0.6 records/sec (0.00 MB/sec), 6.0 ms avg latency, 10.0 ms max latency.']);
     s.record(2, 100, 6000);
     t = 9000;
-    expect(s.totalLine()).toBe('4 records sent, 0.5 records/sec (0.00 MB/sec), 5.00 ms avg latency, 10.00 ms max latency, 5 ms 50th, 10 ms 95th, 10 ms 99th, 10 ms 99.9th.');
+    expect(s.totalLine()).toBe('4 records sent, 0.500000 records/sec (0.00 MB/sec), 5.00 ms avg latency, 10.00 ms max latency, 5 ms 50th, 10 ms 95th, 10 ms 99th, 10 ms 99.9th.');
   });
   it('percentiles index (int)(p*size) of the sorted samples', () => {
     expect(percentiles(Int32Array.from([5, 1, 4, 2, 3]), 5, [0.5, 0.999])).toEqual([3, 5]);
