@@ -3,13 +3,14 @@
  * order, each followed by key.separator except the last, which gets line.separator.
  * Output is bytes: keys and values are written as stored, never re-encoded.
  */
+import { OutBuffer } from './out-buffer.js';
 
 export interface ConsumedRecord {
   topic: string;
   partition: number;
-  offset: string;
-  /** Milliseconds as a decimal string (kafkajs style); '-1' when absent. */
-  timestamp: string;
+  offset: string | number;
+  /** Milliseconds; -1 when absent. */
+  timestamp: string | number;
   timestampType: 'CreateTime' | 'LogAppendTime' | 'NoTimestampType';
   key: Buffer | null;
   value: Buffer | null;
@@ -102,39 +103,84 @@ export function formatterConfig(props: ReadonlyMap<string, string>): FormatterCo
   };
 }
 
-/** Renders one record as DefaultMessageFormatter.writeTo does. */
-export function formatRecord(r: ConsumedRecord, c: FormatterConfig): Buffer {
-  const out: Buffer[] = [];
-  const separator = (more: boolean) => out.push(more ? c.keySeparator : c.lineSeparator);
-  const bytes = (b: Buffer | null, d?: Deserializer) => out.push(b === null ? c.nullLiteral : d ? d(b) : b);
+/**
+ * A record as the formatter reads it: key and value are ranges of `data` (length -1 = null), so
+ * a fetched record is printed without making Buffers for it (the reader's RecordCursor fits).
+ */
+export interface FormatSource {
+  partition: number;
+  offset: number | string;
+  timestamp: number | string;
+  timestampType: ConsumedRecord['timestampType'];
+  data: Buffer;
+  keyStart: number;
+  keyLength: number;
+  valueStart: number;
+  valueLength: number;
+  headers(): Array<{ key: string; value: Buffer | null }>;
+}
+
+function field(out: OutBuffer, data: Buffer, start: number, length: number, c: FormatterConfig, d: Deserializer | undefined): void {
+  if (length < 0) out.buffer(c.nullLiteral);
+  else if (d) out.buffer(d(data.subarray(start, start + length)));
+  else out.bytes(data, start, length);
+}
+
+/** Appends one record to `out` as DefaultMessageFormatter.writeTo writes it. */
+export function writeRecord(out: OutBuffer, r: FormatSource, c: FormatterConfig): void {
+  const separator = (more: boolean) => out.buffer(more ? c.keySeparator : c.lineSeparator);
   if (c.printTimestamp) {
-    out.push(Buffer.from(r.timestampType === 'NoTimestampType' ? 'NO_TIMESTAMP' : `${r.timestampType}:${r.timestamp}`));
+    out.text(r.timestampType === 'NoTimestampType' ? 'NO_TIMESTAMP' : `${r.timestampType}:${r.timestamp}`);
     separator(c.printPartition || c.printOffset || c.printHeaders || c.printKey || c.printValue);
   }
   if (c.printPartition) {
-    out.push(Buffer.from(`Partition:${r.partition}`));
+    out.text(`Partition:${r.partition}`);
     separator(c.printOffset || c.printHeaders || c.printKey || c.printValue);
   }
   if (c.printOffset) {
-    out.push(Buffer.from(`Offset:${r.offset}`));
+    out.text(`Offset:${r.offset}`);
     separator(c.printHeaders || c.printKey || c.printValue);
   }
   if (c.printHeaders) {
-    if (r.headers.length === 0) out.push(Buffer.from('NO_HEADERS'));
-    r.headers.forEach((h, i) => {
-      if (i > 0) out.push(c.headersSeparator);
-      out.push(Buffer.from(`${h.key}:`, 'utf8'));
-      bytes(h.value, c.headersDeserializer);
+    const headers = r.headers();
+    if (headers.length === 0) out.text('NO_HEADERS');
+    headers.forEach((h, i) => {
+      if (i > 0) out.buffer(c.headersSeparator);
+      out.text(`${h.key}:`);
+      if (h.value === null) out.buffer(c.nullLiteral);
+      else field(out, h.value, 0, h.value.length, c, c.headersDeserializer);
     });
     separator(c.printKey || c.printValue);
   }
   if (c.printKey) {
-    bytes(r.key, c.keyDeserializer);
+    field(out, r.data, r.keyStart, r.keyLength, c, c.keyDeserializer);
     separator(c.printValue);
   }
   if (c.printValue) {
-    bytes(r.value, c.valueDeserializer);
-    out.push(c.lineSeparator);
+    field(out, r.data, r.valueStart, r.valueLength, c, c.valueDeserializer);
+    out.buffer(c.lineSeparator);
   }
-  return Buffer.concat(out);
+}
+
+/** Renders one record as DefaultMessageFormatter.writeTo does. */
+export function formatRecord(r: ConsumedRecord, c: FormatterConfig): Buffer {
+  const key = r.key ?? Buffer.alloc(0);
+  const out = new OutBuffer(256);
+  writeRecord(
+    out,
+    {
+      partition: r.partition,
+      offset: r.offset,
+      timestamp: r.timestamp,
+      timestampType: r.timestampType,
+      data: Buffer.concat([key, r.value ?? Buffer.alloc(0)]),
+      keyStart: 0,
+      keyLength: r.key === null ? -1 : key.length,
+      valueStart: key.length,
+      valueLength: r.value === null ? -1 : r.value.length,
+      headers: () => r.headers,
+    },
+    c,
+  );
+  return out.take();
 }

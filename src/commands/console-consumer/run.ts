@@ -1,11 +1,13 @@
 /**
  * mq-console-consumer: records -> DefaultMessageFormatter (or JSON Lines) -> stdout.
  *
- * - --topic/--include without --partition: a kafkajs group consumer. Without --group the group
- *   is `console-consumer-<0..99999>` and nothing is committed, as in Kafka. With a group,
- *   offsets are committed for printed records only (auto-commit of resolved offsets, plus one
- *   commit at the end), so --max-messages never skips records.
- * - --partition: manual assignment, our own Fetch loop (no group, no commits).
+ * Every mode runs on the engine's client: Fetcher (prefetching Fetch loop), readRecords (records
+ * as one reused cursor, formatted straight into a 1 MiB output buffer) and GroupMember.
+ * - --topic/--include without --partition: a group member with the range assignor. Without
+ *   --group the group is `console-consumer-<0..99999>` and nothing is committed, as in Kafka.
+ *   With a group, offsets are committed for printed records only (every auto.commit.interval.ms,
+ *   before a rebalance and on close), so --max-messages never skips records.
+ * - --partition: manual assignment (no group, no commits).
  * Ends on --max-messages, --timeout-ms without records, the abort signal (SIGINT/SIGTERM) or a
  * closed stdout; always prints "Processed a total of N messages" on stderr.
  */
@@ -15,13 +17,15 @@ import { CommandError, UsageError } from '../../cli/errors.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
 import type { Struct } from '../../engine/protocol/codec.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
-import { formatRecord, formatterConfig, FormatterError, type ConsumedRecord, type FormatterConfig } from './formatter.js';
+import type { Cluster } from '../../engine/client/protocol-client.js';
+import { formatterConfig, FormatterError, writeRecord, type FormatterConfig } from './formatter.js';
 import { jsonLine } from './json-record.js';
-import type { OrderedRecordFields } from './kafkajs-records.js';
+import { OutBuffer } from './out-buffer.js';
 import { mergedProperties } from '../console-producer/props.js';
-import { decodeBatches } from '../console-producer/batch.js';
-import { describeTopics, listOffsets, EARLIEST, LATEST } from '../consumer-groups/kafka-api.js';
-import { rangeAssigner } from './range-assigner.js';
+import { describeTopics } from '../../engine/client/partitions.js';
+import { Fetcher, FetchError, OffsetResetError } from '../../engine/client/fetcher.js';
+import { GroupMember } from '../../engine/client/group-member.js';
+import { RecordCursor, readRecords } from '../../engine/client/record-reader.js';
 import { TopicWait } from '../shared/topic-wait.js';
 
 export interface ConsumerOptions {
@@ -82,6 +86,8 @@ interface Plan {
   maxMessages: number;
   timeoutMs: number;
   isolationLevel: number;
+  /** fetch.max.wait.ms */
+  maxWaitMs: number;
   clientId: string;
   consumerProps: Map<string, string>;
   configFile: string | undefined;
@@ -144,6 +150,7 @@ export function plan(o: ConsumerOptions): Plan {
     maxMessages: o.maxMessages !== undefined ? nonNegInt(o.maxMessages, 'max-messages') : Infinity,
     timeoutMs: o.timeoutMs !== undefined ? nonNegInt(o.timeoutMs, 'timeout-ms') : Infinity,
     isolationLevel: isolation === 'read_committed' ? 1 : 0,
+    maxWaitMs: /^\d+$/.test((props.get('fetch.max.wait.ms') ?? '').trim()) ? Number(props.get('fetch.max.wait.ms')) : 500,
     clientId: props.get('client.id') ?? 'console-consumer',
     consumerProps: props,
     configFile,
@@ -151,19 +158,19 @@ export function plan(o: ConsumerOptions): Plan {
 }
 
 /**
- * Renders records and writes them to stdout, one write per fetched batch (records are handed
- * over as they come; Kafka flushes per record, which costs a syscall each). Stops quietly when
- * the reader goes away.
+ * Formats records straight into one output buffer and writes it to stdout in large chunks (once
+ * per fetched partition's data; Kafka flushes per record, which costs a syscall each). Stops
+ * quietly when the reader goes away.
  */
-class Sink {
+class Printer {
   count = 0;
   closed = false;
   /** Called once when stdout's reader goes away, so the consumer stops without another record. */
   onClosed: () => void = () => {};
-  private pending: Array<Buffer | string> = [];
+  private readonly out = new OutBuffer();
   constructor(
     private readonly io: Io,
-    private readonly render: (r: ConsumedRecord) => Buffer | string,
+    private readonly render: (out: OutBuffer, r: RecordCursor) => void,
     private readonly skipOnError: boolean,
   ) {
     io.stdout.on?.('error', (err: NodeJS.ErrnoException) => {
@@ -176,16 +183,17 @@ class Sink {
     });
   }
 
-  /** Renders one record; false when the consumer must stop (stdout closed). */
-  add(r: ConsumedRecord): boolean {
+  /** Prints one record; false when the consumer must stop (stdout closed). */
+  add(r: RecordCursor): boolean {
     if (this.closed || (this.io.stdout as { destroyed?: boolean }).destroyed) {
       this.closed = true;
       return false;
     }
-    let out: Buffer | string;
+    const mark = this.out.at;
     try {
-      out = this.render(r);
+      this.render(this.out, r);
     } catch (err) {
+      this.out.at = mark; // nothing of a record that failed
       if (this.skipOnError) {
         this.io.stderr.write(`ERROR Error processing message, skipping this message: ${(err as Error).message}\n`);
         return true;
@@ -193,19 +201,14 @@ class Sink {
       throw new CommandError(`ERROR Error processing message, terminating consumer process: ${(err as Error).message}`);
     }
     this.count++;
-    if (out.length > 0) this.pending.push(out);
     return true;
   }
 
   /** Writes what was added; waits only when stdout pushes back. */
   async flush(): Promise<void> {
-    if (this.pending.length === 0 || this.closed) {
-      this.pending = [];
-      return;
-    }
-    const parts = this.pending;
-    this.pending = [];
-    const data = typeof parts[0] === 'string' && parts.every((x) => typeof x === 'string') ? (parts as string[]).join('') : Buffer.concat(parts.map((x) => (typeof x === 'string' ? Buffer.from(x) : x)));
+    if (this.out.length === 0) return;
+    const data = this.out.take();
+    if (this.closed) return;
     if (!this.io.stdout.write(data)) {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -241,11 +244,12 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
   const noop = formatterName.endsWith('NoOpMessageFormatter');
   const render =
     o.output === 'json'
-      ? (r: ConsumedRecord) => jsonLine(r)
+      ? (out: OutBuffer, r: RecordCursor) =>
+          out.text(jsonLine({ topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: r.key(), value: r.value(), headers: r.headers() }))
       : noop
-        ? () => ''
-        : (r: ConsumedRecord) => formatRecord(r, fc);
-  const sink = new Sink(io, render, Boolean(o.skipMessageOnError));
+        ? () => {}
+        : (out: OutBuffer, r: RecordCursor) => writeRecord(out, r, fc);
+  const sink = new Printer(io, render, Boolean(o.skipMessageOnError));
 
   const session = await openSession(
     {
@@ -277,7 +281,7 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
   if (failure) throw session.error(failure);
 }
 
-/** Resolves when aborted, or after `ms` (Infinity = never). */
+/** Resolves with 'stop' when aborted; dispose() removes the listener. */
 function stopper(signal: AbortSignal | undefined): { promise: Promise<'stop'>; dispose(): void } {
   let dispose = () => {};
   const promise = new Promise<'stop'>((resolve) => {
@@ -289,74 +293,110 @@ function stopper(signal: AbortSignal | undefined): { promise: Promise<'stop'>; d
   return { promise, dispose };
 }
 
-async function manualAssignment(session: Session, p: Plan, sink: Sink, signal: AbortSignal | undefined, io: Io): Promise<void> {
-  const cluster = await session.cluster();
-  const topic = p.topics![0]!;
-  const partition = p.partition!;
-  const topics = await describeTopics(cluster, [topic]);
-  const t = topics.get(topic);
-  if (!t || t.errorCode === 3) throw new CommandError(`Topic '${topic}' does not exist.`);
-  if (t.errorCode !== 0) throw new CommandError(`Could not read topic '${topic}': ${errorName(t.errorCode)}`);
-  const info = t.partitions.find((x) => x.id === partition);
-  if (!info) throw new CommandError(`Partition ${partition} does not exist in topic '${topic}' (it has ${t.partitions.length}).`);
-  const resolve = async (which: 'earliest' | 'latest') => {
-    const ans = (await listOffsets(cluster, topics, [{ topic, partition }], which === 'earliest' ? EARLIEST : LATEST, p.isolationLevel)).get(`${topic}:${partition}`)!;
-    if (ans.errorCode !== 0) throw new CommandError(`ListOffsets for ${topic}-${partition} failed: ${errorName(ans.errorCode)}`);
-    return ans.offset;
-  };
-  let offset = typeof p.offset === 'number' ? p.offset : await resolve(p.offset);
-  const conn = await cluster.forNode(info.leader);
+function timeoutNotice(io: Io): void {
+  io.stderr.write('ERROR Error processing message, terminating consumer process:  (org.apache.kafka.common.errors.TimeoutException)\n');
+}
+
+const tpKey = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/** The engine's fetch/offset failures as one line. */
+function commandError(err: unknown): unknown {
+  return err instanceof FetchError || err instanceof OffsetResetError ? new CommandError(err.message) : err;
+}
+
+/** What the poll loop needs from the way partitions are assigned (manual, or a group). */
+interface Assignment {
+  /** Before each fetch: rejoin or pick up new topics; false = nothing assigned yet, poll again later. */
+  refresh(): Promise<boolean>;
+  /** Called between fetches (periodic commits). */
+  tick(now: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where printing got to, per partition: the offset after the last printed record (what a commit says). */
+type Printed = Map<string, { topic: string; partition: number; offset: number; committed: number }>;
+
+/**
+ * The poll loop of every mode: fetch (prefetching), print records at or after the position
+ * until --max-messages, --timeout-ms without records, the abort signal or a closed stdout.
+ */
+async function pollLoop(fetcher: Fetcher, a: Assignment, p: Plan, sink: Printer, printed: Printed, signal: AbortSignal | undefined, io: Io): Promise<void> {
   const stop = stopper(signal);
   let lastRecordAt = Date.now();
+  const remaining = () => p.timeoutMs - (Date.now() - lastRecordAt);
+  /** Races `x` against the abort signal and --timeout-ms. */
+  const until = async <T>(x: Promise<T>): Promise<T | 'stop' | 'timeout'> => {
+    if (p.timeoutMs === Infinity) return Promise.race([x, stop.promise]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.max(0, remaining()))));
+    x.catch(() => {});
+    try {
+      return await Promise.race([x, stop.promise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const cursor = new RecordCursor();
+  let entry: { offset: number } = { offset: 0 };
+  let stopped = false;
+  const visit = (c: RecordCursor): boolean => {
+    if (sink.count >= p.maxMessages || !sink.add(c)) {
+      stopped = true;
+      return false;
+    }
+    entry.offset = c.offset + 1;
+    if (sink.count >= p.maxMessages) {
+      stopped = true;
+      return false;
+    }
+    return true;
+  };
   try {
-    while (sink.count < p.maxMessages) {
-      const waitMs = Math.max(0, Math.min(500, p.timeoutMs - (Date.now() - lastRecordAt)));
-      const fetch = conn.request(1, {
-        replicaId: -1,
-        maxWaitMs: waitMs,
-        minBytes: 1,
-        maxBytes: 52428800,
-        isolationLevel: p.isolationLevel,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1048576 }] }],
-        forgottenTopicsData: [],
-        rackId: '',
-      });
-      const res = await Promise.race([fetch, stop.promise]);
-      if (res === 'stop') return;
-      const pr = ((res.responses as Struct[])[0]!.partitions as Struct[])[0]!;
-      const code = pr.errorCode as number;
-      if (code === 1) {
-        // OFFSET_OUT_OF_RANGE: auto.offset.reset
-        offset = await resolve(p.reset);
-        continue;
-      }
-      if (code !== 0) throw new CommandError(`Fetch from ${topic}-${partition} failed: ${errorName(code)}`);
-      const records = pr.records ? await decodeBatches(pr.records as Buffer) : [];
-      for (const r of records) {
-        if (Number(r.offset) < offset) continue;
-        if (sink.count >= p.maxMessages) return;
-        lastRecordAt = Date.now();
-        const ok = sink.add({
-          topic,
-          partition,
-          offset: r.offset.toString(),
-          timestamp: r.timestamp.toString(),
-          timestampType: r.timestampType,
-          key: r.key,
-          value: r.value,
-          headers: r.headers,
-        });
-        offset = Number(r.offset) + 1;
-        if (!ok) return;
-      }
-      await sink.flush();
-      if (records.length === 0 && Date.now() - lastRecordAt >= p.timeoutMs) {
+    while (sink.count < p.maxMessages && !signal?.aborted) {
+      const ready = await until(a.refresh());
+      if (ready === 'stop') return;
+      if (ready === 'timeout') {
         timeoutNotice(io);
         return;
       }
-      if (signal?.aborted) return;
+      if (!ready) {
+        const r = await until(new Promise((res) => setTimeout(res, 100)));
+        if (r === 'stop') return;
+        if (r === 'timeout' || remaining() <= 0) {
+          timeoutNotice(io);
+          return;
+        }
+        continue;
+      }
+      const wait = Math.max(0, Math.min(p.maxWaitMs, remaining()));
+      const parts = await until(fetcher.fetch(wait));
+      if (parts === 'stop') return;
+      if (parts === 'timeout') {
+        timeoutNotice(io);
+        return;
+      }
+      let got = false;
+      for (const part of parts) {
+        const k = tpKey(part.topic, part.partition);
+        let e = printed.get(k);
+        if (!e) printed.set(k, (e = { topic: part.topic, partition: part.partition, offset: part.position, committed: -1 }));
+        entry = e;
+        cursor.topic = part.topic;
+        cursor.partition = part.partition;
+        const before = sink.count;
+        const r = await readRecords(part.records, part.position, cursor, visit);
+        if (sink.count > before) got = true;
+        if (!r.stopped && r.next > e.offset) e.offset = r.next;
+        if (stopped) break;
+      }
+      if (got) lastRecordAt = Date.now();
+      await sink.flush();
+      if (stopped) return;
+      if (!got && remaining() <= 0) {
+        timeoutNotice(io);
+        return;
+      }
+      await a.tick(Date.now());
     }
   } finally {
     stop.dispose();
@@ -364,37 +404,45 @@ async function manualAssignment(session: Session, p: Plan, sink: Sink, signal: A
   }
 }
 
-function timeoutNotice(io: Io): void {
-  io.stderr.write('ERROR Error processing message, terminating consumer process:  (org.apache.kafka.common.errors.TimeoutException)\n');
+async function manualAssignment(session: Session, p: Plan, sink: Printer, signal: AbortSignal | undefined, io: Io): Promise<void> {
+  const cluster = await session.cluster();
+  const topic = p.topics![0]!;
+  const partition = p.partition!;
+  const topics = await describeTopics(cluster, [topic]);
+  const t = topics.get(topic);
+  if (!t || t.errorCode === 3) throw new CommandError(`Topic '${topic}' does not exist.`);
+  if (t.errorCode !== 0) throw new CommandError(`Could not read topic '${topic}': ${errorName(t.errorCode)}`);
+  if (!t.partitions.some((x) => x.id === partition)) throw new CommandError(`Partition ${partition} does not exist in topic '${topic}' (it has ${t.partitions.length}).`);
+  const fetcher = new Fetcher(cluster, { maxWaitMs: p.maxWaitMs, isolationLevel: p.isolationLevel, reset: p.reset });
+  try {
+    await fetcher.assign([{ topic, partition, offset: typeof p.offset === 'number' ? p.offset : undefined }], topics);
+    if (typeof p.offset !== 'number') await fetcher.resetPositions([{ topic, partition }], p.offset);
+    const none = async () => {};
+    await pollLoop(fetcher, { refresh: async () => true, tick: none, close: none }, p, sink, new Map(), signal, io);
+  } catch (err) {
+    throw commandError(err);
+  }
 }
 
-async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: AbortSignal | undefined, io: Io): Promise<void> {
-  const { installOrderedHeaders } = await import('./kafkajs-records.js');
-  installOrderedHeaders();
-  const kafkajs = (await import('kafkajs')).default;
-  const { registerCodecs } = await import('../../engine/client/compression.js');
-  registerCodecs(kafkajs as never);
-  const kafka = await session.kafka();
+/** The topics a --include pattern matches now. */
+async function matching(cluster: Cluster, pattern: RegExp): Promise<string[]> {
+  return [...(await describeTopics(cluster, null)).keys()].filter((t) => pattern.test(t)).sort();
+}
+
+/**
+ * A group member (the random console-consumer-NNNNN group without --group): range assignment,
+ * committed offsets or auto.offset.reset, auto-commit of printed offsets every
+ * auto.commit.interval.ms, on a rebalance and on close; LeaveGroup on close.
+ */
+async function groupConsumer(session: Session, p: Plan, sink: Printer, signal: AbortSignal | undefined, io: Io): Promise<void> {
   const props = p.consumerProps;
   const num = (k: string, d: number) => (props.get(k) !== undefined && /^\d+$/.test(props.get(k)!.trim()) ? Number(props.get(k)) : d);
-  const consumer = kafka.consumer({
-    groupId: p.groupId,
-    sessionTimeout: num('session.timeout.ms', 45000),
-    rebalanceTimeout: num('max.poll.interval.ms', 60000),
-    heartbeatInterval: num('heartbeat.interval.ms', 3000),
-    maxWaitTimeInMs: num('fetch.max.wait.ms', 500),
-    readUncommitted: p.isolationLevel === 0,
-    allowAutoTopicCreation: false,
-    partitionAssigners: [rangeAssigner],
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
-    ...(props.get('group.instance.id') ? {} : {}),
-  });
-  let topics: Array<string | RegExp>;
+  const cluster = await session.cluster();
+  let topics: string[];
   if (p.topics) {
     topics = p.topics;
     // Like the Java consumer (allow.auto.create.topics=true), ask the broker to create a missing
     // topic when it allows that; otherwise fail with one clear line instead of waiting forever.
-    const cluster = await session.cluster();
     const wait = new TopicWait(cluster);
     for (;;) {
       const md = await cluster.metadata(p.topics, { allowAutoTopicCreation: true });
@@ -409,122 +457,79 @@ async function groupConsumer(session: Session, p: Plan, sink: Sink, signal: Abor
         );
       }
     }
-  } else {
-    const cluster = await session.cluster();
-    const all = await describeTopics(cluster, null);
-    topics = [...all.keys()].filter((t) => p.pattern!.test(t));
-    if (topics.length === 0) topics = [p.pattern!];
-  }
+  } else topics = await matching(cluster, p.pattern!);
   // A fresh Kafka cluster has no __consumer_offsets yet: FindCoordinator answers
-  // COORDINATOR_NOT_AVAILABLE until it is created, which can outlast kafkajs' few retries
-  // ("Failed to find group coordinator"). Wait for the coordinator here, as the Java consumer does.
+  // COORDINATOR_NOT_AVAILABLE until it is created. Wait for the coordinator here, as the Java consumer does.
   try {
-    await (await session.cluster()).coordinator(p.groupId, 0, 60_000);
+    await cluster.coordinator(p.groupId, 0, 60_000);
   } catch {
-    /* kafkajs reports it */
+    /* the JoinGroup reports it */
   }
-  const printed = new Map<string, { topic: string; partition: number; offset: string }>();
-  const stop = stopper(signal);
-  let finish!: () => void;
-  const finished = new Promise<void>((r) => (finish = r));
-  let lastRecordAt = Date.now();
-  let done = false;
-  let failure: unknown;
-  const end = () => {
-    done = true;
-    finish();
-  };
-  const timer =
-    p.timeoutMs !== Infinity
-      ? setInterval(() => {
-          if (!done && Date.now() - lastRecordAt >= p.timeoutMs) {
-            timeoutNotice(io);
-            end();
-          }
-        }, Math.min(100, Math.max(10, p.timeoutMs / 4)))
-      : undefined;
-  void stop.promise.then(end);
-  consumer.on(consumer.events.CRASH, (e: { payload: { error: Error; restart: boolean } }) => {
-    if (!e.payload.restart) {
-      failure = e.payload.error;
-      end();
-    }
+  const member = new GroupMember(cluster, p.groupId, topics, {
+    sessionTimeoutMs: num('session.timeout.ms', 45000),
+    rebalanceTimeoutMs: num('max.poll.interval.ms', 60000),
+    heartbeatIntervalMs: num('heartbeat.interval.ms', 3000),
   });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: p.reset === 'earliest' });
-    await consumer.run({
-      autoCommit: p.autoCommit,
-      autoCommitInterval: num('auto.commit.interval.ms', 5000),
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        let last: string | undefined;
-        if (!isRunning() || isStale()) return;
-        if (batch.messages.length > 0) lastRecordAt = Date.now();
-        let seen = 0;
-        for (const m of batch.messages) {
-          if (done || sink.count >= p.maxMessages) break;
-          // kafkajs's isStale() and resolveOffset() cost more than printing a record: check the
-          // group state every 1024 records and resolve the batch once, after the loop.
-          if ((++seen & 1023) === 0 && (!isRunning() || isStale())) break;
-          const ordered = m as OrderedRecordFields;
-          let headers: ConsumedRecord['headers'];
-          if (ordered.headerList) headers = ordered.headerList;
-          else {
-            headers = [];
-            for (const [k, v] of Object.entries(m.headers ?? {})) {
-              for (const x of Array.isArray(v) ? v : [v]) headers.push({ key: k, value: x === undefined || x === null ? null : Buffer.isBuffer(x) ? x : Buffer.from(String(x)) });
-            }
-          }
-          let ok: boolean;
-          try {
-            ok = sink.add({
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: m.offset,
-              timestamp: m.timestamp,
-              timestampType: ordered.timestampType === 1 ? 'LogAppendTime' : 'CreateTime',
-              key: m.key ?? null,
-              value: m.value ?? null,
-              headers,
-            });
-          } catch (err) {
-            failure = err;
-            if (last !== undefined) resolveOffset(last);
-            end();
-            await sink.flush();
-            return;
-          }
-          if (!ok) {
-            if (last !== undefined) resolveOffset(last);
-            await sink.flush();
-            end();
-            return;
-          }
-          last = m.offset;
-          if (sink.count >= p.maxMessages) break;
-        }
-        if (last !== undefined) resolveOffset(last);
-        if (last !== undefined) printed.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
-        await sink.flush();
-        if (sink.count >= p.maxMessages) {
-          end();
-          return;
-        }
-        await heartbeat();
-      },
-    });
-    if (p.maxMessages === 0) end();
-    await Promise.race([finished]);
-  } finally {
-    if (timer) clearInterval(timer);
-    stop.dispose();
-    try {
-      await consumer.stop();
-      if (p.autoCommit && printed.size > 0) await consumer.commitOffsets([...printed.values()]).catch(() => {});
-    } finally {
-      await consumer.disconnect().catch(() => {});
+  const fetcher = new Fetcher(cluster, { maxWaitMs: p.maxWaitMs, isolationLevel: p.isolationLevel, reset: p.reset });
+  const printed: Printed = new Map();
+  const commitInterval = num('auto.commit.interval.ms', 5000);
+  let lastCommit = Date.now();
+  let joined = false;
+  let lastPatternCheck = Date.now();
+  /** Commits what was printed since the last commit (enable.auto.commit). */
+  const commit = async () => {
+    if (!p.autoCommit) return;
+    const due = [...printed.values()].filter((e) => e.offset !== e.committed && fetcher.position(e.topic, e.partition) !== undefined);
+    if (due.length === 0) return;
+    await member.commit(due.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.offset })));
+    for (const e of due) e.committed = e.offset;
+  };
+  const join = async () => {
+    if (joined) await commit().catch(() => {});
+    printed.clear();
+    const assigned = await member.join();
+    joined = true;
+    const committed = assigned.length > 0 ? await member.committed(assigned) : new Map<string, number>();
+    await fetcher.assign(assigned.map((tp) => ({ ...tp, offset: committed.get(tpKey(tp.topic, tp.partition)) })));
+    // Printing starts at the assigned position: that is what a commit says until a record is printed.
+    for (const tp of assigned) {
+      const at = committed.get(tpKey(tp.topic, tp.partition));
+      if (at !== undefined) printed.set(tpKey(tp.topic, tp.partition), { ...tp, offset: at, committed: at });
     }
+  };
+  const assignment: Assignment = {
+    refresh: async () => {
+      if (p.pattern && Date.now() - lastPatternCheck >= 1000 && (topics.length === 0 || !joined)) {
+        lastPatternCheck = Date.now();
+        const now = await matching(cluster, p.pattern);
+        if (now.join('\0') !== topics.join('\0')) {
+          topics = member.topics = now;
+          member.needsRejoin = true;
+        }
+      }
+      if (!joined || member.needsRejoin) await join();
+      return fetcher.partitions.length > 0;
+    },
+    tick: async (now) => {
+      if (now - lastCommit < commitInterval) return;
+      lastCommit = now;
+      await commit().catch(() => {});
+    },
+    close: async () => {
+      try {
+        await commit();
+      } catch {
+        /* closing: Kafka logs and moves on */
+      }
+      await member.leave().catch(() => {});
+    },
+  };
+  try {
+    await pollLoop(fetcher, assignment, p, sink, printed, signal, io);
+  } catch (err) {
+    throw commandError(err);
+  } finally {
+    member.stopHeartbeats();
+    await assignment.close();
   }
-  if (failure) throw failure;
 }

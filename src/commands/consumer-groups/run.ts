@@ -14,6 +14,8 @@ import { openSession } from '../../engine/client/connect.js';
 import type { Cluster } from '../../engine/client/protocol-client.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
 import * as api from './kafka-api.js';
+import { describeTopics, listOffsets, EARLIEST, LATEST } from '../../engine/client/partitions.js';
+import { commitOffsets, fetchCommitted } from '../../engine/client/group-offsets.js';
 import * as views from './views.js';
 import { parseDateTime, parseDuration, parseResetCsv, parseTopicArg, planReset, ResetError, type PartitionState, type Scenario } from './reset.js';
 
@@ -222,15 +224,15 @@ async function targetGroups(ctx: Ctx, o: GroupsOptions): Promise<string[]> {
 const exists = (d: api.GroupDescription) => d.errorCode === 0 && d.state !== 'Dead';
 
 async function offsetRows(ctx: Ctx, d: api.GroupDescription): Promise<views.OffsetRow[]> {
-  const committed = await api.fetchCommitted(ctx.cluster, d.groupId);
+  const committed = await fetchCommitted(ctx.cluster, d.groupId);
   const assigned = new Map<string, api.MemberDescription>();
   const members = [...d.members].sort((a, b) => count(b) - count(a));
   for (const m of members) for (const t of m.assignment) for (const p of t.partitions) assigned.set(`${t.topic}:${p}`, m);
   const keys = new Set([...assigned.keys(), ...committed.keys()]);
   const topics = [...new Set([...keys].map((k) => k.slice(0, k.lastIndexOf(':'))))];
-  const meta = topics.length ? await api.describeTopics(ctx.cluster, topics) : new Map();
+  const meta = topics.length ? await describeTopics(ctx.cluster, topics) : new Map();
   const ends = keys.size
-    ? await api.listOffsets(ctx.cluster, meta, [...keys].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) })), api.LATEST)
+    ? await listOffsets(ctx.cluster, meta, [...keys].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) })), LATEST)
     : new Map();
   const row = (topic: string, partition: number, m: api.MemberDescription | undefined): views.OffsetRow => {
     const end = ends.get(`${topic}:${partition}`);
@@ -347,7 +349,7 @@ async function reset(ctx: Ctx, o: GroupsOptions, scenario: Scenario | undefined,
       anyGroup = true;
       continue;
     }
-    const committed = await api.fetchCommitted(ctx.cluster, g);
+    const committed = await fetchCommitted(ctx.cluster, g);
     // Scope: which partitions.
     let wanted: Array<{ topic: string; partition: number }> = [];
     let groupScenario = scenario;
@@ -363,7 +365,7 @@ async function reset(ctx: Ctx, o: GroupsOptions, scenario: Scenario | undefined,
     } else if (o.allTopics) {
       wanted = [...committed.keys()].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }));
     } else {
-      const meta = await api.describeTopics(ctx.cluster, topicArgs.map((t) => t.topic));
+      const meta = await describeTopics(ctx.cluster, topicArgs.map((t) => t.topic));
       for (const t of topicArgs) {
         const info = meta.get(t.topic);
         if (!info || info.errorCode !== 0) throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Topic '${t.topic}' does not exist.`);
@@ -375,17 +377,17 @@ async function reset(ctx: Ctx, o: GroupsOptions, scenario: Scenario | undefined,
     }
     anyGroup = true;
     if (wanted.length === 0) continue;
-    const meta = await api.describeTopics(ctx.cluster, [...new Set(wanted.map((w) => w.topic))]);
+    const meta = await describeTopics(ctx.cluster, [...new Set(wanted.map((w) => w.topic))]);
     for (const w of wanted) {
       if (!meta.get(w.topic)?.partitions.some((p) => p.id === w.partition)) {
         throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Partition ${w.topic}-${w.partition} does not exist.`);
       }
     }
-    const earliest = await api.listOffsets(ctx.cluster, meta, wanted, api.EARLIEST);
-    const latest = await api.listOffsets(ctx.cluster, meta, wanted, api.LATEST);
+    const earliest = await listOffsets(ctx.cluster, meta, wanted, EARLIEST);
+    const latest = await listOffsets(ctx.cluster, meta, wanted, LATEST);
     const byTime =
       groupScenario!.kind === 'to-datetime' || groupScenario!.kind === 'by-duration'
-        ? await api.listOffsets(ctx.cluster, meta, wanted, groupScenario!.timestamp)
+        ? await listOffsets(ctx.cluster, meta, wanted, groupScenario!.timestamp)
         : undefined;
     const states: PartitionState[] = wanted.map((w) => {
       const k = `${w.topic}:${w.partition}`;
@@ -403,7 +405,7 @@ async function reset(ctx: Ctx, o: GroupsOptions, scenario: Scenario | undefined,
     for (const w of plan.warnings) ctx.io.stderr.write(`WARN ${w}\n`);
     for (const n of plan.notices) ctx.io.stdout.write(`${n}\n`);
     if (o.execute) {
-      const errors = await api.commitOffsets(ctx.cluster, g, plan.offsets);
+      const errors = await commitOffsets(ctx.cluster, g, plan.offsets);
       const bad = [...errors].filter(([, c]) => c !== 0);
       if (bad.length) {
         const code = bad[0]![1];
@@ -462,7 +464,7 @@ async function deleteOffsets(ctx: Ctx, o: GroupsOptions): Promise<void> {
       throw new UsageError((err as Error).message);
     }
   });
-  const meta = await api.describeTopics(ctx.cluster, [...new Set(args.map((a) => a.topic))]);
+  const meta = await describeTopics(ctx.cluster, [...new Set(args.map((a) => a.topic))]);
   const rows: views.DeleteOffsetsRow[] = [];
   const wanted: Array<{ topic: string; partition: number }> = [];
   for (const a of args) {

@@ -12,14 +12,13 @@ import { randomInt } from 'node:crypto';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { openSession } from '../../engine/client/connect.js';
-import type { Cluster, ProtocolConnection } from '../../engine/client/protocol-client.js';
-import type { Struct } from '../../engine/protocol/codec.js';
-import { errorName } from '../../engine/protocol/error-codes.js';
+import type { Cluster } from '../../engine/client/protocol-client.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
-import { listOffsets, describeTopics, EARLIEST, LATEST, type TopicInfo } from '../consumer-groups/kafka-api.js';
+import { describeTopics } from '../../engine/client/partitions.js';
+import { Fetcher, FetchError, OffsetResetError } from '../../engine/client/fetcher.js';
+import { GroupMember } from '../../engine/client/group-member.js';
+import { countRecords } from '../../engine/client/record-reader.js';
 import { javaFixed, simpleDateFormat, DateFormatError } from '../producer-perf-test/format.js';
-import { countRecords } from './count.js';
-import { GroupMember } from './group.js';
 
 export interface ConsumerPerfOptions {
   topic?: string;
@@ -166,11 +165,6 @@ export function progressLine(fmt: (ms: number) => string, bytes: number, lastByt
   ].join(', ');
 }
 
-interface FetchAnswer {
-  leader: number;
-  partitions: Struct[];
-}
-
 export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
   const p = plan(o);
   const print = (line: string) => void io.stdout.write(line + '\n');
@@ -199,7 +193,7 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
     let joinStartMs = startMs;
     let joinMs = 0;
     let joinMsInRound = 0;
-    member = new GroupMember(cluster, p.groupId, p.topic, {
+    member = new GroupMember(cluster, p.groupId, [p.topic], {
       sessionTimeoutMs: num('session.timeout.ms', 45000),
       rebalanceTimeoutMs: num('max.poll.interval.ms', 300000),
       heartbeatIntervalMs: num('heartbeat.interval.ms', 3000),
@@ -207,85 +201,29 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
     // Java's consumer asks for metadata with auto-creation allowed; the broker decides.
     await cluster.metadata([p.topic], { allowAutoTopicCreation: true }).catch(() => {});
 
-    let info: TopicInfo | undefined;
-    const positions = new Map<number, number>(); // next fetch offset (from batch headers)
-    const consumed = new Map<number, number>(); // after the last counted record (committed at the end)
-    let assigned: number[] = [];
-
-    const resolveOffsets = async (parts: number[], which: 'earliest' | 'latest') => {
-      const ans = await listOffsets(cluster, new Map([[p.topic, info!]]), parts.map((partition) => ({ topic: p.topic, partition })), which === 'earliest' ? EARLIEST : LATEST);
-      for (const part of parts) {
-        const a = ans.get(`${p.topic}:${part}`)!;
-        if (a.errorCode !== 0) throw new CommandError(`ListOffsets for ${p.topic}-${part} failed: ${errorName(a.errorCode)}`);
-        positions.set(part, a.offset);
-      }
-    };
+    const fetcher = new Fetcher(cluster, { maxWaitMs: num('fetch.max.wait.ms', 500), partitionMaxBytes: p.fetchSize, reset: p.reset });
+    /** After the last counted record per partition (committed at the end). */
+    const consumed = new Map<number, number>();
+    const commitConsumed = () => member!.commit([...consumed].map(([partition, offset]) => ({ topic: p.topic, partition, offset })));
+    let joined = false;
     const join = async () => {
-      if (assigned.length && p.autoCommit) await member!.commit(consumed).catch(() => {});
-      assigned = await member!.join();
+      if (joined && p.autoCommit) await commitConsumed().catch(() => {});
+      const assigned = await member!.join();
+      joined = true;
       const elapsed = Date.now() - joinStartMs;
       joinMs += elapsed;
       joinMsInRound += elapsed;
-      info = (await describeTopics(cluster, [p.topic])).get(p.topic);
-      positions.clear();
       consumed.clear();
-      if (assigned.length === 0 || !info || info.errorCode !== 0) return;
-      const committed = await member!.committed(assigned);
-      const missing: number[] = [];
-      for (const part of assigned) {
-        const c = committed.get(part);
-        if (c === undefined) missing.push(part);
-        else positions.set(part, c);
+      const info = (await describeTopics(cluster, [p.topic])).get(p.topic);
+      if (assigned.length === 0 || !info || info.errorCode !== 0) {
+        await fetcher.assign([]);
+        return;
       }
-      if (missing.length) await resolveOffsets(missing, p.reset);
-      for (const [k, v] of positions) consumed.set(k, v);
+      const committed = await member!.committed(assigned);
+      await fetcher.assign(assigned.map((tp) => ({ ...tp, offset: committed.get(`${tp.topic}:${tp.partition}`) })));
+      for (const tp of assigned) consumed.set(tp.partition, fetcher.position(tp.topic, tp.partition)!);
     };
     await join();
-
-    const fetchOnce = async (deadlineWaitMs: number): Promise<FetchAnswer[]> => {
-      const byLeader = new Map<number, number[]>();
-      for (const part of assigned) {
-        const leader = info?.partitions.find((x) => x.id === part)?.leader ?? -1;
-        byLeader.set(leader, [...(byLeader.get(leader) ?? []), part]);
-      }
-      return Promise.all(
-        [...byLeader].map(async ([leader, parts]) => {
-          const conn: ProtocolConnection = await cluster.forNode(leader);
-          const res = await conn.request(1, {
-            replicaId: -1,
-            maxWaitMs: deadlineWaitMs,
-            minBytes: 1,
-            maxBytes: 52428800,
-            isolationLevel: 0,
-            sessionId: 0,
-            sessionEpoch: -1,
-            topics: [{ topic: p.topic, partitions: parts.map((partition) => ({ partition, currentLeaderEpoch: -1, fetchOffset: positions.get(partition)!, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: p.fetchSize })) }],
-            forgottenTopicsData: [],
-            rackId: '',
-          });
-          return { leader, partitions: ((res.responses as Struct[])[0]?.partitions as Struct[]) ?? [] };
-        }),
-      );
-    };
-    /** Next fetch offsets from the batch headers, so the next request can go out before counting. */
-    const advance = (answers: FetchAnswer[]) => {
-      for (const a of answers) {
-        for (const pr of a.partitions) {
-          const data = pr.records as Buffer | null;
-          if ((pr.errorCode as number) !== 0 || !data) continue;
-          const part = pr.partitionIndex as number;
-          let pos = 0;
-          let next = positions.get(part)!;
-          while (pos + 61 <= data.length) {
-            const size = data.readInt32BE(pos + 8) + 12;
-            if (pos + size > data.length) break;
-            next = Math.max(next, Number(data.readBigInt64BE(pos)) + data.readInt32BE(pos + 23) + 1);
-            pos += size;
-          }
-          positions.set(part, next);
-        }
-      }
-    };
 
     let messagesRead = 0;
     let bytesRead = 0;
@@ -299,15 +237,13 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
       if (o.signal?.aborted) resolve('stop');
       o.signal?.addEventListener('abort', () => resolve('stop'), { once: true });
     });
-    let pending: Promise<FetchAnswer[]> | null = null;
     let lastMetadataCheck = now;
     while (messagesRead < p.numMessages && now - lastConsumedMs <= p.timeoutMs) {
       if (member.needsRejoin) {
-        pending = null;
         joinStartMs = Date.now();
         await join();
       }
-      if (assigned.length === 0) {
+      if (fetcher.partitions.length === 0) {
         // Nothing assigned (no such topic yet, or more members than partitions): poll like the Java loop.
         const r = await Promise.race([new Promise((res) => setTimeout(res, 100)), aborted]);
         now = Date.now();
@@ -315,48 +251,23 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
         if (now - lastMetadataCheck >= 1000) {
           lastMetadataCheck = now;
           const t = (await describeTopics(cluster, [p.topic])).get(p.topic);
-          if (t && t.errorCode === 0 && t.partitions.length > 0 && (!info || info.errorCode !== 0 || info.partitions.length === 0)) {
+          if (t && t.errorCode === 0 && t.partitions.length > 0 && consumed.size === 0) {
             joinStartMs = Date.now();
             member.needsRejoin = true;
           }
         }
         continue;
       }
-      const before = new Map(positions);
-      const answers = await Promise.race([pending ?? fetchOnce(waitMs()), aborted]);
-      pending = null;
+      const answers = await Promise.race([fetcher.fetch(waitMs()), aborted]);
       now = Date.now();
       if (answers === 'stop') break;
-      let refresh = false;
-      for (const a of answers) {
-        for (const pr of a.partitions) {
-          const code = pr.errorCode as number;
-          const part = pr.partitionIndex as number;
-          if (code === 1 /* OFFSET_OUT_OF_RANGE */) await resolveOffsets([part], p.reset);
-          else if (code === 3 || code === 6 || code === 74 || code === 5) refresh = true;
-          else if (code !== 0) throw new CommandError(`Fetch from ${p.topic}-${part} failed: ${errorName(code)}`);
-        }
-      }
-      if (refresh) {
-        await new Promise((r) => setTimeout(r, 100));
-        info = (await describeTopics(cluster, [p.topic])).get(p.topic) ?? info;
-        continue;
-      }
-      advance(answers);
-      if (!member.needsRejoin) pending = fetchOnce(waitMs());
-      pending?.catch(() => {});
       let got = 0;
       for (const a of answers) {
-        for (const pr of a.partitions) {
-          const data = pr.records as Buffer | null;
-          if ((pr.errorCode as number) !== 0 || !data || data.length === 0) continue;
-          const part = pr.partitionIndex as number;
-          const c = await countRecords(data, before.get(part) ?? 0, p.numMessages - messagesRead);
-          messagesRead += c.messages;
-          bytesRead += c.bytes;
-          got += c.messages;
-          consumed.set(part, c.nextOffset);
-        }
+        const c = await countRecords(a.records, a.position, p.numMessages - messagesRead);
+        messagesRead += c.messages;
+        bytesRead += c.bytes;
+        got += c.messages;
+        consumed.set(a.partition, c.nextOffset);
       }
       if (got > 0) {
         lastConsumedMs = now;
@@ -374,7 +285,7 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
     }
     const endMs = Date.now();
     try {
-      if (p.autoCommit) await member.commit(consumed);
+      if (p.autoCommit) await commitConsumed();
       await member.leave();
     } catch {
       /* closing: Kafka logs and moves on */
@@ -383,6 +294,7 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
     if (o.printMetrics) io.stderr.write('mq-consumer-perf-test: --print-metrics is not supported (mq has no Java client metrics registry); no metrics printed.\n');
   } catch (err) {
     if (err instanceof CommandError || err instanceof UsageError) throw err;
+    if (err instanceof FetchError || err instanceof OffsetResetError) throw new CommandError(err.message);
     throw session.error(err);
   } finally {
     member?.stopHeartbeats();

@@ -10,7 +10,7 @@ import { main as produce } from '../../../src/commands/console-producer/index.js
 import { main as groups } from '../../../src/commands/consumer-groups/index.js';
 import { testIo } from './producer-helpers.js';
 import { Cluster } from '../../../src/engine/client/protocol-client.js';
-import { commitOffsets } from '../../../src/commands/consumer-groups/kafka-api.js';
+import { commitOffsets } from '../../../src/engine/client/group-offsets.js';
 
 let b: TestBroker;
 let topic: string;

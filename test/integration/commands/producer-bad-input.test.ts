@@ -11,7 +11,7 @@ import { main as produce } from '../../../src/commands/console-producer/index.js
 import { main as consume } from '../../../src/commands/console-consumer/index.js';
 import { main as groups } from '../../../src/commands/consumer-groups/index.js';
 import { Cluster } from '../../../src/engine/client/protocol-client.js';
-import { commitOffsets, fetchCommitted } from '../../../src/commands/consumer-groups/kafka-api.js';
+import { commitOffsets, fetchCommitted } from '../../../src/engine/client/group-offsets.js';
 
 let b: TestBroker;
 let topic: string;

@@ -2,7 +2,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeBatches, type DecodedRecord } from '../../../src/commands/console-producer/batch.js';
+import { decodeRecords } from '../../../src/engine/client/record-reader.js';
 import type { Io } from '../../../src/cli/io.js';
 
 export function testIo(stdin: string | Buffer = ''): Io & { out: () => string; err: () => string } {
@@ -22,11 +22,22 @@ export function testIo(stdin: string | Buffer = ''): Io & { out: () => string; e
   };
 }
 
-export async function storedRecords(dataDir: string, topic: string, partition: number): Promise<DecodedRecord[]> {
+export interface StoredRecord {
+  offset: bigint;
+  timestamp: bigint;
+  timestampType: 'CreateTime' | 'LogAppendTime';
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Array<{ key: string; value: Buffer | null }>;
+}
+
+export async function storedRecords(dataDir: string, topic: string, partition: number): Promise<StoredRecord[]> {
   const dir = join(dataDir, 'logs', `${topic}-${partition}`);
   const files = (await readdir(dir)).filter((f) => f.endsWith('.log')).sort();
-  const all: DecodedRecord[] = [];
-  for (const f of files) all.push(...(await decodeBatches(await readFile(join(dir, f)))));
+  const all: StoredRecord[] = [];
+  for (const f of files) {
+    for (const r of await decodeRecords(await readFile(join(dir, f)))) all.push({ ...r, offset: BigInt(r.offset), timestamp: BigInt(r.timestamp) });
+  }
   return all;
 }
 

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { javaFixed, simpleDateFormat } from '../../../src/commands/producer-perf-test/format.js';
 import { Stats, Throttler, percentiles } from '../../../src/commands/producer-perf-test/stats.js';
 import { parseProducerProps } from '../../../src/commands/producer-perf-test/run.js';
-import { countRecords } from '../../../src/commands/consumer-perf-test/count.js';
-import { rangeAssign } from '../../../src/commands/consumer-perf-test/group.js';
+import { countRecords } from '../../../src/engine/client/record-reader.js';
+import { rangeAssign } from '../../../src/engine/client/group-member.js';
 import { headerLine, resultLine } from '../../../src/commands/consumer-perf-test/run.js';
-import { encodeBatch } from '../../../src/commands/console-producer/batch.js';
+import { encodeBatch } from '../../../src/engine/client/record-batch-writer.js';
 
 describe('javaFixed (Java printf %.nf, HALF_UP)', () => {
   it.each([

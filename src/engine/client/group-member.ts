@@ -1,0 +1,230 @@
+/**
+ * A classic-protocol consumer group member, as the Java consumer behaves in a group of consumers
+ * that speak `range`: FindCoordinator, JoinGroup (with the v4+ MEMBER_ID_REQUIRED round trip),
+ * Kafka's RangeAssignor when elected leader, SyncGroup, heartbeats in the background, a rejoin
+ * when a heartbeat answers REBALANCE_IN_PROGRESS / ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID,
+ * offset fetch/commit within the generation, and LeaveGroup on close. It sits in one group with
+ * Java, librdkafka and kafkajs consumers using the range assignor; the client id and host that
+ * mq-consumer-groups --describe shows are those of the cluster's connections.
+ *
+ *   const m = new GroupMember(cluster, 'my-group', ['topic'], { sessionTimeoutMs: 45000 });
+ *   const assigned = await m.join();      // [{ topic, partition }] of this member
+ *   if (m.needsRejoin) ...                 // set by a heartbeat answer: commit, then join() again
+ *   await m.commit([{ topic, partition, offset }]); await m.leave();
+ */
+import type { Cluster, ProtocolConnection } from './protocol-client.js';
+import { KafkaResponseError } from './protocol-client.js';
+import type { Struct } from '../protocol/codec.js';
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
+import { commitOffsets, fetchCommitted } from './group-offsets.js';
+
+/** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: find it again. */
+const RETRY_COORDINATOR = new Set([14, 15, 16]);
+const REBALANCE_IN_PROGRESS = 27;
+const ILLEGAL_GENERATION = 22;
+const UNKNOWN_MEMBER_ID = 25;
+const MEMBER_ID_REQUIRED = 79;
+
+export const ASSIGNOR = 'range';
+
+export interface GroupMemberOptions {
+  sessionTimeoutMs?: number;
+  rebalanceTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface PartitionOffset extends TopicPartition {
+  offset: number;
+}
+
+/** Kafka's RangeAssignor for one topic: members sorted by id, partitions split in ranges, the first members get one more. */
+export function rangeAssign(memberIds: string[], numPartitions: number): Map<string, number[]> {
+  const sorted = [...memberIds].sort();
+  const out = new Map<string, number[]>(sorted.map((m) => [m, []]));
+  if (sorted.length === 0) return out;
+  const per = Math.floor(numPartitions / sorted.length);
+  const extra = numPartitions % sorted.length;
+  let p = 0;
+  sorted.forEach((m, i) => {
+    const n = per + (i < extra ? 1 : 0);
+    for (let k = 0; k < n; k++) out.get(m)!.push(p++);
+  });
+  return out;
+}
+
+/**
+ * The leader's assignment: each topic split by rangeAssign over the members subscribed to it.
+ * `subscriptions`: member id -> topics; `partitionCounts`: topic -> number of partitions.
+ */
+export function rangeAssignment(subscriptions: Map<string, string[]>, partitionCounts: Map<string, number>): Map<string, Map<string, number[]>> {
+  const per = new Map<string, Map<string, number[]>>([...subscriptions.keys()].map((m) => [m, new Map()]));
+  const topics = [...new Set([...subscriptions.values()].flat())];
+  for (const topic of topics) {
+    const members = [...subscriptions].filter(([, ts]) => ts.includes(topic)).map(([id]) => id);
+    for (const [m, parts] of rangeAssign(members, partitionCounts.get(topic) ?? 0)) if (parts.length) per.get(m)!.set(topic, parts);
+  }
+  return per;
+}
+
+export class GroupMember {
+  memberId = '';
+  generationId = -1;
+  /** Set when a heartbeat says the group is rebalancing or this member was fenced. */
+  needsRejoin = false;
+  private conn: ProtocolConnection | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly o: Required<GroupMemberOptions>;
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly groupId: string,
+    public topics: string[],
+    opts: GroupMemberOptions = {},
+  ) {
+    this.o = { sessionTimeoutMs: opts.sessionTimeoutMs ?? 45000, rebalanceTimeoutMs: opts.rebalanceTimeoutMs ?? 300000, heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 3000 };
+  }
+
+  private async coordinator(): Promise<ProtocolConnection> {
+    return (this.conn ??= await this.cluster.coordinator(this.groupId));
+  }
+
+  /** Joins (or rejoins) the group; resolves to this member's partitions, sorted. */
+  async join(): Promise<TopicPartition[]> {
+    this.stopHeartbeats();
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.coordinator();
+      const res = await conn.request(11, {
+        groupId: this.groupId,
+        sessionTimeoutMs: this.o.sessionTimeoutMs,
+        rebalanceTimeoutMs: this.o.rebalanceTimeoutMs,
+        memberId: this.memberId,
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocols: [{ name: ASSIGNOR, metadata: encodeSubscription({ topics: this.topics }, 0) }],
+        reason: null,
+      });
+      const code = res.errorCode as number;
+      if (code === MEMBER_ID_REQUIRED) {
+        this.memberId = res.memberId as string;
+        continue;
+      }
+      if (code === UNKNOWN_MEMBER_ID) {
+        this.memberId = '';
+        continue;
+      }
+      if (code === REBALANCE_IN_PROGRESS && attempt < 50) continue;
+      if (RETRY_COORDINATOR.has(code) && attempt < 50) {
+        this.conn = undefined;
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      if (code !== 0) throw new KafkaResponseError(code, null, `JoinGroup ${this.groupId}`);
+      this.memberId = res.memberId as string;
+      this.generationId = res.generationId as number;
+      const assignments = res.leader === this.memberId ? await this.assign(res.members as Struct[]) : [];
+      const sync = await conn.request(14, {
+        groupId: this.groupId,
+        generationId: this.generationId,
+        memberId: this.memberId,
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocolName: ASSIGNOR,
+        assignments,
+      });
+      const scode = sync.errorCode as number;
+      if (scode === REBALANCE_IN_PROGRESS || scode === ILLEGAL_GENERATION) continue;
+      if (scode === UNKNOWN_MEMBER_ID) {
+        this.memberId = '';
+        continue;
+      }
+      if (RETRY_COORDINATOR.has(scode) && attempt < 50) {
+        this.conn = undefined;
+        continue;
+      }
+      if (scode !== 0) throw new KafkaResponseError(scode, null, `SyncGroup ${this.groupId}`);
+      this.needsRejoin = false;
+      this.startHeartbeats();
+      const bytes = sync.assignment as Buffer | null;
+      const a = bytes && bytes.length > 0 ? decodeAssignment(bytes).assignedPartitions : [];
+      return a
+        .filter((t) => this.topics.includes(t.topic))
+        .flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })))
+        .sort((x, y) => (x.topic === y.topic ? x.partition - y.partition : x.topic < y.topic ? -1 : 1));
+    }
+  }
+
+  /** The leader's job: range assignment of every subscribed topic over the members subscribed to it. */
+  private async assign(members: Struct[]): Promise<Array<{ memberId: string; assignment: Buffer }>> {
+    const subs = new Map<string, string[]>();
+    for (const m of members) {
+      let topics: string[] = [];
+      try {
+        topics = decodeSubscription(m.metadata as Buffer).topics;
+      } catch {
+        /* unreadable subscription: nothing for it */
+      }
+      subs.set(m.memberId as string, topics);
+    }
+    const allTopics = [...new Set([...subs.values()].flat())];
+    const md = allTopics.length > 0 ? await this.cluster.metadata(allTopics) : { topics: [] };
+    const counts = new Map<string, number>();
+    for (const t of md.topics as Struct[]) if ((t.errorCode as number) === 0) counts.set(t.name as string, ((t.partitions as Struct[]) ?? []).length);
+    return [...rangeAssignment(subs, counts)].map(([memberId, topics]) => ({
+      memberId,
+      assignment: encodeAssignment({ assignedPartitions: [...topics].map(([topic, partitions]) => ({ topic, partitions })), userData: null }, 0),
+    }));
+  }
+
+  private startHeartbeats(): void {
+    this.stopHeartbeats();
+    this.timer = setInterval(() => {
+      void (async () => {
+        try {
+          const conn = await this.coordinator();
+          const r = await conn.request(12, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+          const code = r.errorCode as number;
+          if (code === REBALANCE_IN_PROGRESS || code === ILLEGAL_GENERATION || code === UNKNOWN_MEMBER_ID) this.needsRejoin = true;
+          if (code === UNKNOWN_MEMBER_ID) this.memberId = '';
+          if (RETRY_COORDINATOR.has(code)) this.conn = undefined;
+        } catch {
+          /* the next heartbeat or request reports a dead connection */
+        }
+      })();
+    }, this.o.heartbeatIntervalMs);
+    this.timer.unref?.();
+  }
+
+  stopHeartbeats(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Committed offsets of `partitions`, keyed `topic:partition` (missing = none committed). */
+  async committed(partitions: TopicPartition[]): Promise<Map<string, number>> {
+    const byTopic = new Map<string, number[]>();
+    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    return fetchCommitted(this.cluster, this.groupId, [...byTopic].map(([name, ps]) => ({ name, partitions: ps })));
+  }
+
+  /** OffsetCommit within the current generation (what auto-commit sends). */
+  async commit(offsets: PartitionOffset[]): Promise<void> {
+    if (offsets.length === 0 || this.generationId < 0) return;
+    await commitOffsets(this.cluster, this.groupId, offsets, { generationId: this.generationId, memberId: this.memberId });
+  }
+
+  /** Stops heartbeats and leaves the group (its partitions go to the others at once). */
+  async leave(): Promise<void> {
+    this.stopHeartbeats();
+    if (!this.memberId) return;
+    const conn = await this.coordinator();
+    const v = conn.versionFor(13);
+    await conn.request(13, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
+    this.memberId = '';
+    this.generationId = -1;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Where a topic's partitions live and what offsets they hold: Metadata without auto-creation,
+ * and ListOffsets sent to each partition's leader. Shared by the consumers, the fetcher and
+ * mq-consumer-groups; error codes are left to the callers, which have Kafka's texts.
+ */
+import type { Cluster } from './protocol-client.js';
+import type { Struct } from '../protocol/codec.js';
+
+export interface TopicInfo {
+  name: string;
+  errorCode: number;
+  partitions: Array<{ id: number; leader: number }>;
+}
+
+/** Metadata for `topics` (null = all) without creating anything. */
+export async function describeTopics(cluster: Cluster, topics: string[] | null): Promise<Map<string, TopicInfo>> {
+  const md = await cluster.metadata(topics);
+  const out = new Map<string, TopicInfo>();
+  for (const t of md.topics as Struct[]) {
+    out.set(t.name as string, {
+      name: t.name as string,
+      errorCode: t.errorCode as number,
+      partitions: ((t.partitions as Struct[]) ?? []).map((p) => ({ id: p.partitionIndex as number, leader: p.leaderId as number })).sort((a, b) => a.id - b.id),
+    });
+  }
+  return out;
+}
+
+/** The leader of a partition in `topics`, -1 when unknown. */
+export function leaderOf(topics: Map<string, TopicInfo>, topic: string, partition: number): number {
+  return topics.get(topic)?.partitions.find((p) => p.id === partition)?.leader ?? -1;
+}
+
+export const EARLIEST = -2;
+export const LATEST = -1;
+
+export interface OffsetAnswer {
+  errorCode: number;
+  offset: number;
+  timestamp: number;
+}
+
+/**
+ * ListOffsets for some partitions at one timestamp (EARLIEST, LATEST or ms), sent to each
+ * partition's leader. Keyed `topic:partition`.
+ */
+export async function listOffsets(
+  cluster: Cluster,
+  leaders: Map<string, TopicInfo>,
+  wanted: Array<{ topic: string; partition: number }>,
+  timestamp: number | ((topic: string, partition: number) => number),
+  isolationLevel = 0,
+): Promise<Map<string, OffsetAnswer>> {
+  const byLeader = new Map<number, Array<{ topic: string; partition: number }>>();
+  for (const w of wanted) {
+    const leader = leaderOf(leaders, w.topic, w.partition);
+    byLeader.set(leader, [...(byLeader.get(leader) ?? []), w]);
+  }
+  const out = new Map<string, OffsetAnswer>();
+  await Promise.all(
+    [...byLeader].map(async ([leader, list]) => {
+      if (leader < 0) {
+        for (const w of list) out.set(`${w.topic}:${w.partition}`, { errorCode: 5, offset: -1, timestamp: -1 });
+        return;
+      }
+      const conn = await cluster.forNode(leader);
+      const topics = new Map<string, number[]>();
+      for (const w of list) topics.set(w.topic, [...(topics.get(w.topic) ?? []), w.partition]);
+      const res = await conn.request(2, {
+        replicaId: -1,
+        isolationLevel,
+        topics: [...topics].map(([name, parts]) => ({
+          name,
+          partitions: parts.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp: typeof timestamp === 'function' ? timestamp(name, p) : timestamp, maxNumOffsets: 1 })),
+        })),
+      });
+      for (const t of res.topics as Struct[]) {
+        for (const p of t.partitions as Struct[]) {
+          const offset = p.offset !== undefined ? Number(p.offset) : Number((p.oldStyleOffsets as number[] | undefined)?.[0] ?? -1);
+          out.set(`${t.name}:${p.partitionIndex}`, { errorCode: p.errorCode as number, offset, timestamp: Number(p.timestamp ?? -1) });
+        }
+      }
+    }),
+  );
+  return out;
+}
