@@ -102,6 +102,10 @@ describe.skipIf(!process.env.MQ_REFERENCE)('perf tools parity with Kafka 4.x (sa
       expect(m.code, m.stdout + m.stderr).toBe(0);
       const ms = producerSummary(m.stdout);
       expect(ms.records).toBe(RECORDS);
+      // Same summary format: Java's %d, %f, %.2f and %d fields.
+      const shape = /^\d+ records sent, \d+\.\d{6} records\/sec \(\d+\.\d{2} MB\/sec\), \d+\.\d{2} ms avg latency, \d+\.\d{2} ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\.$/;
+      expect(ks.line).toMatch(shape);
+      expect(ms.line).toMatch(shape);
       report.push(`producer round ${round + 1}: kafka ${ks.line}`, `producer round ${round + 1}: mq    ${ms.line}`);
       best.kafka = Math.max(best.kafka, ks.perSec);
       best.mq = Math.max(best.mq, ms.perSec);
