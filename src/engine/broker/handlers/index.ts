@@ -17,6 +17,7 @@ import { alterConfigs } from './33-alter-configs.js';
 import { createPartitions } from './37-create-partitions.js';
 import { incrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { describeCluster } from './60-describe-cluster.js';
+import { describeTopicPartitions } from './75-describe-topic-partitions.js';
 import { groupHandlers } from './groups.js';
 
 export const handlers: readonly Handler<BrokerServices>[] = [
@@ -34,5 +35,6 @@ export const handlers: readonly Handler<BrokerServices>[] = [
   createPartitions,
   incrementalAlterConfigs,
   describeCluster,
+  describeTopicPartitions,
   ...groupHandlers,
 ];

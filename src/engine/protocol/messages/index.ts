@@ -32,6 +32,7 @@ import { DeleteGroups } from './42-delete-groups.js';
 import { IncrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { OffsetDelete } from './47-offset-delete.js';
 import { DescribeCluster } from './60-describe-cluster.js';
+import { DescribeTopicPartitions } from './75-describe-topic-partitions.js';
 
 export const schemas: readonly ApiSchema[] = [
   Produce,
@@ -62,6 +63,7 @@ export const schemas: readonly ApiSchema[] = [
   IncrementalAlterConfigs,
   OffsetDelete,
   DescribeCluster,
+  DescribeTopicPartitions,
 ];
 
 const byKey = new Map<number, ApiSchema>(schemas.map((s) => [s.apiKey, s]));
