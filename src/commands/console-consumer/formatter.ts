@@ -33,6 +33,8 @@ export interface FormatterConfig {
   keyDeserializer?: Deserializer;
   valueDeserializer?: Deserializer;
   headersDeserializer?: Deserializer;
+  /** Cached by writeRecord: nothing but the value is printed. */
+  valueOnly?: boolean;
 }
 
 export class FormatterError extends Error {
@@ -126,8 +128,19 @@ function field(out: OutBuffer, data: Buffer, start: number, length: number, c: F
   else out.bytes(data, start, length);
 }
 
+/** Only the value, as stored (the default): the hot path of a console consumer. */
+function valueOnly(c: FormatterConfig): boolean {
+  return !c.printTimestamp && !c.printPartition && !c.printOffset && !c.printHeaders && !c.printKey && c.printValue && !c.valueDeserializer;
+}
+
 /** Appends one record to `out` as DefaultMessageFormatter.writeTo writes it. */
 export function writeRecord(out: OutBuffer, r: FormatSource, c: FormatterConfig): void {
+  if ((c.valueOnly ??= valueOnly(c))) {
+    if (r.valueLength < 0) out.buffer(c.nullLiteral);
+    else out.bytes(r.data, r.valueStart, r.valueLength);
+    out.buffer(c.lineSeparator);
+    return;
+  }
   const separator = (more: boolean) => out.buffer(more ? c.keySeparator : c.lineSeparator);
   if (c.printTimestamp) {
     out.text(r.timestampType === 'NoTimestampType' ? 'NO_TIMESTAMP' : `${r.timestampType}:${r.timestamp}`);

@@ -69,6 +69,13 @@ const FORMATTERS = new Set([
   'kafka.tools.LoggingMessageFormatter',
 ]);
 
+/**
+ * max.partition.fetch.bytes unless set: Java's 1 MiB costs a round trip per MiB, and with one
+ * request ahead the broker's time per request is what the consumer waits for; 4 MiB answers
+ * halve the total time on a local broker. Output and commits are the same.
+ */
+const PARTITION_FETCH_BYTES = 4 * 1024 * 1024;
+
 function nonNegInt(v: string, flag: string): number {
   if (!/^\d+$/.test(v.trim())) throw new UsageError(`Invalid value '${v}' for option --${flag}: not a non-negative integer`);
   return Number(v);
@@ -88,6 +95,8 @@ interface Plan {
   isolationLevel: number;
   /** fetch.max.wait.ms */
   maxWaitMs: number;
+  /** max.partition.fetch.bytes */
+  partitionMaxBytes: number;
   clientId: string;
   consumerProps: Map<string, string>;
   configFile: string | undefined;
@@ -150,6 +159,7 @@ export function plan(o: ConsumerOptions): Plan {
     maxMessages: o.maxMessages !== undefined ? nonNegInt(o.maxMessages, 'max-messages') : Infinity,
     timeoutMs: o.timeoutMs !== undefined ? nonNegInt(o.timeoutMs, 'timeout-ms') : Infinity,
     isolationLevel: isolation === 'read_committed' ? 1 : 0,
+    partitionMaxBytes: /^\d+$/.test((props.get('max.partition.fetch.bytes') ?? '').trim()) ? Math.max(1, Number(props.get('max.partition.fetch.bytes'))) : PARTITION_FETCH_BYTES,
     maxWaitMs: /^\d+$/.test((props.get('fetch.max.wait.ms') ?? '').trim()) ? Number(props.get('fetch.max.wait.ms')) : 500,
     clientId: props.get('client.id') ?? 'console-consumer',
     consumerProps: props,
@@ -369,7 +379,7 @@ async function pollLoop(fetcher: Fetcher, a: Assignment, p: Plan, sink: Printer,
         continue;
       }
       const wait = Math.max(0, Math.min(p.maxWaitMs, remaining()));
-      const parts = await until(fetcher.fetch(wait));
+      const parts = await until(fetcher.fetch(wait, p.maxMessages - sink.count));
       if (parts === 'stop') return;
       if (parts === 'timeout') {
         timeoutNotice(io);
@@ -413,7 +423,7 @@ async function manualAssignment(session: Session, p: Plan, sink: Printer, signal
   if (!t || t.errorCode === 3) throw new CommandError(`Topic '${topic}' does not exist.`);
   if (t.errorCode !== 0) throw new CommandError(`Could not read topic '${topic}': ${errorName(t.errorCode)}`);
   if (!t.partitions.some((x) => x.id === partition)) throw new CommandError(`Partition ${partition} does not exist in topic '${topic}' (it has ${t.partitions.length}).`);
-  const fetcher = new Fetcher(cluster, { maxWaitMs: p.maxWaitMs, isolationLevel: p.isolationLevel, reset: p.reset });
+  const fetcher = new Fetcher(cluster, { maxWaitMs: p.maxWaitMs, partitionMaxBytes: p.partitionMaxBytes, isolationLevel: p.isolationLevel, reset: p.reset });
   try {
     await fetcher.assign([{ topic, partition, offset: typeof p.offset === 'number' ? p.offset : undefined }], topics);
     if (typeof p.offset !== 'number') await fetcher.resetPositions([{ topic, partition }], p.offset);
@@ -470,7 +480,7 @@ async function groupConsumer(session: Session, p: Plan, sink: Printer, signal: A
     rebalanceTimeoutMs: num('max.poll.interval.ms', 60000),
     heartbeatIntervalMs: num('heartbeat.interval.ms', 3000),
   });
-  const fetcher = new Fetcher(cluster, { maxWaitMs: p.maxWaitMs, isolationLevel: p.isolationLevel, reset: p.reset });
+  const fetcher = new Fetcher(cluster, { maxWaitMs: p.maxWaitMs, partitionMaxBytes: p.partitionMaxBytes, isolationLevel: p.isolationLevel, reset: p.reset });
   const printed: Printed = new Map();
   const commitInterval = num('auto.commit.interval.ms', 5000);
   let lastCommit = Date.now();

@@ -258,7 +258,7 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
         }
         continue;
       }
-      const answers = await Promise.race([fetcher.fetch(waitMs()), aborted]);
+      const answers = await Promise.race([fetcher.fetch(waitMs(), p.numMessages - messagesRead), aborted]);
       now = Date.now();
       if (answers === 'stop') break;
       let got = 0;

@@ -138,14 +138,19 @@ export class Fetcher {
 
   /**
    * The next answer: the prefetched one when there is one, else a new request (waiting up to
-   * `maxWaitMs` for data). The request after it is sent before this resolves.
+   * `maxWaitMs` for data). The request after it is sent before this resolves, unless the answer
+   * already covers `want` records.
    */
-  async fetch(maxWaitMs = this.o.maxWaitMs): Promise<FetchedPartition[]> {
+  async fetch(maxWaitMs = this.o.maxWaitMs, want = Infinity): Promise<FetchedPartition[]> {
     const epoch = this.epoch;
     const answer = await (this.pending ?? this.request(maxWaitMs));
     this.pending = null;
     if (epoch !== this.epoch) return [];
-    if (answer.length > 0 && this.assigned.length > 0) {
+    // No prefetch when the answer holds all the caller wants (--max-messages): a Fetch left
+    // waiting on the broker would hold up the LeaveGroup/commit behind it on the connection.
+    let offsets = 0;
+    for (const p of answer) offsets += (this.position(p.topic, p.partition) ?? p.position) - p.position;
+    if (answer.length > 0 && this.assigned.length > 0 && offsets < want) {
       // Prefetch with a short wait: data is probably flowing.
       const next = this.request(maxWaitMs);
       next.catch(() => {});

@@ -53,10 +53,10 @@ function writeUvarint(b: Buffer, at: number, v: number): number {
   return at;
 }
 
-/** Copies `src` into `b` at `at`; a plain loop beats Buffer#copy's native call for short values. */
+/** Copies `src` into `b` at `at`; a plain loop beats Buffer#copy's native call (~100 ns) for tiny values only. */
 function put(b: Buffer, at: number, src: Buffer): number {
   const n = src.length;
-  if (n < 64) {
+  if (n < 32) {
     for (let i = 0; i < n; i++) b[at + i] = src[i]!;
   } else src.copy(b, at);
   return at + n;

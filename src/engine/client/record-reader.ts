@@ -84,6 +84,9 @@ function readVarint(b: Buffer, at: number): number {
   return result % 2 === 1 ? -(result + 1) / 2 : result / 2;
 }
 
+/** Bytes of batches read between two turns of the event loop. */
+const YIELD_BYTES = 256 * 1024;
+
 export interface ReadResult {
   /** The next offset to fetch: after the last record visited, or after the last complete batch. */
   next: number;
@@ -116,7 +119,14 @@ export function nextOffsetAfter(data: Buffer, position: number): number {
  */
 export async function readRecords(data: Buffer, position: number, cursor: RecordCursor, visit: RecordVisitor): Promise<ReadResult> {
   let next = position;
+  let sinceYield = 0;
   for (let pos = 0, size: number; (size = batchSize(data, pos)) > 0; pos += size) {
+    if ((sinceYield += size) >= YIELD_BYTES) {
+      // Let the socket be read while we work: the prefetched answer keeps arriving (the Java
+      // and librdkafka clients read it on another thread) instead of stalling the broker.
+      sinceYield = 0;
+      await new Promise((r) => setImmediate(r));
+    }
     const baseOffset = Number(data.readBigInt64BE(pos));
     const lastOffset = baseOffset + data.readInt32BE(pos + 23);
     if (lastOffset < position) continue;
