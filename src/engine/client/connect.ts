@@ -3,7 +3,6 @@
  *
  *   const session = await openSession({ bootstrapServer, dataDir, configFiles: [path], clientId: 'mq-topics' }, io);
  *   const cluster = await session.cluster();   // our protocol client (engine/client/protocol-client.ts)
- *   const kafka = await session.kafka();       // a kafkajs Kafka (lazily imported), tuned to fail fast
  *   ... ; await session.close();
  *   try { ... } catch (err) { throw session.error(err) }   // -> CommandError with one line
  *
@@ -15,16 +14,14 @@
  *
  * A remote address that nobody answers on fails within seconds with
  * `Could not connect to host:port (connection refused). Is a Kafka broker running there? ...`.
- * kafkajs logs nothing unless --verbose or MQ_DEBUG is set.
  */
 import net from 'node:net';
 import { homedir } from 'node:os';
-import type { Kafka, KafkaConfig } from 'kafkajs';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { resolveDataDir, type BrokerInfo } from '../data-dir.js';
 import { Cluster, parseHostPort, type ConnectionOptions } from './protocol-client.js';
-import { loadClientProperties, translateSecurity, toKafkaJsSecurity, type SecuritySettings } from './security.js';
+import { loadClientProperties, translateSecurity, type SecuritySettings } from './security.js';
 import { toCommandError } from './errors.js';
 
 export interface SessionOptions {
@@ -36,7 +33,7 @@ export interface SessionOptions {
   /** Extra properties (e.g. --producer-property); they win over the files. */
   properties?: ReadonlyMap<string, string>;
   clientId?: string;
-  /** Let kafkajs log (also with MQ_DEBUG in the environment). */
+  /** --verbose: accepted by every tool; our protocol client has nothing extra to log today. */
   verbose?: boolean;
   /** Request timeout for both clients (default 30 s). */
   requestTimeoutMs?: number;
@@ -164,7 +161,6 @@ async function preflight(target: Target, timeoutMs = 3000): Promise<void> {
 
 export class Session {
   private clusterP: Promise<Cluster> | undefined;
-  private kafkaP: Promise<Kafka> | undefined;
   private checked: Promise<void> | undefined;
 
   constructor(
@@ -194,31 +190,6 @@ export class Session {
       }
     })();
     return this.clusterP;
-  }
-
-  /** A kafkajs client tuned for tools: short connection timeout, at most one retry, quiet. */
-  kafka(overrides: Partial<KafkaConfig> = {}): Promise<Kafka> {
-    this.kafkaP ??= (async () => {
-      await this.reachable();
-      const kafkajs = (await import('kafkajs')).default;
-      const verbose = this.opts.verbose || Boolean(this.io.env.MQ_DEBUG);
-      const stderr = this.io.stderr;
-      return new kafkajs.Kafka({
-        clientId: this.opts.clientId ?? 'mq',
-        brokers: this.target.brokers,
-        connectionTimeout: 3000,
-        requestTimeout: this.opts.requestTimeoutMs ?? 30_000,
-        retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1000 },
-        logLevel: verbose ? kafkajs.logLevel.DEBUG : kafkajs.logLevel.NOTHING,
-        logCreator: () => (entry) => {
-          const { message, ...rest } = entry.log;
-          stderr.write(`[${entry.log.timestamp}] ${kafkajs.logLevel[entry.level]} ${message} (${entry.namespace}) ${JSON.stringify({ ...rest, timestamp: undefined })}\n`);
-        },
-        ...toKafkaJsSecurity(this.target.security),
-        ...overrides,
-      } as KafkaConfig);
-    })();
-    return this.kafkaP;
   }
 
   /** Maps any client failure to a one-line CommandError (with the local-broker hint for remotes). */
