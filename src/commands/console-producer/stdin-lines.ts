@@ -48,42 +48,55 @@ async function* chunks(io: Io, stopped: () => boolean): AsyncGenerator<Buffer> {
   }
 }
 
-function split(data: Buffer, end: number, out: Buffer[]): number {
-  let start = 0;
+/** A line without its \n (and a \r before it). */
+const line = (data: Buffer, start: number, nl: number) => data.subarray(start, nl > start && data[nl - 1] === 13 ? nl - 1 : nl);
+
+/** Splits the complete lines of data[from..] into `out`; returns where the unfinished rest starts. */
+function split(data: Buffer, from: number, out: Buffer[]): number {
+  let start = from;
   for (;;) {
     const nl = data.indexOf(10, start);
-    if (nl < 0 || nl >= end) break;
-    out.push(data.subarray(start, nl > start && data[nl - 1] === 13 ? nl - 1 : nl));
+    if (nl < 0) break;
+    out.push(line(data, start, nl));
     start = nl + 1;
   }
   return start;
 }
 
 export async function* stdinLines(io: Io, prompt: boolean, stopped: () => boolean = () => false): AsyncGenerator<LineChunk> {
+  // Chunks are never reused, so lines and the unfinished rest stay views into them.
   let rest: Buffer = Buffer.alloc(0);
   if (prompt) io.stdout.write('>');
   for await (const chunk of chunks(io, stopped)) {
-    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
     const lines: Buffer[] = [];
-    const start = split(data, data.length, lines);
-    // Copy the unfinished line: the chunk's buffer is not ours after the next read.
-    rest = start < data.length ? Buffer.from(data.subarray(start)) : Buffer.alloc(0);
+    let from = 0;
+    let utf8 = true;
+    if (rest.length > 0) {
+      // Only the line cut by the previous chunk is joined (copying whole chunks cost a copy of the input).
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, nl + 1)]);
+      lines.push(line(joined, 0, joined.length - 1));
+      utf8 = isUtf8(joined);
+      from = nl + 1;
+    }
+    const start = split(chunk, from, lines);
+    rest = chunk.subarray(start);
     if (lines.length === 0) continue;
-    const utf8 = isUtf8Range(data, start);
+    // Lines end at \n, which never sits inside a multi-byte sequence: one check covers them all.
+    utf8 = utf8 && isUtf8(chunk.subarray(from, start));
     if (prompt) {
-      for (const line of lines) {
-        yield { lines: [line], utf8 };
+      for (const l of lines) {
+        yield { lines: [l], utf8 };
         io.stdout.write('>');
       }
     } else yield { lines, utf8 };
   }
   if (rest.length) {
-    yield { lines: [rest], utf8: isUtf8Range(rest, rest.length) };
+    yield { lines: [rest], utf8: isUtf8(rest) };
     if (prompt) io.stdout.write('>');
   }
-}
-
-/** Lines end at \n, which never sits inside a multi-byte sequence: one check covers them all. */
-function isUtf8Range(b: Buffer, end: number): boolean {
-  return isUtf8(b.subarray(0, end));
 }
