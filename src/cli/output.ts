@@ -17,6 +17,7 @@
  * further writes no-ops and `out.closed` true; writes after that throw OutputClosedError so a
  * streaming command stops, and cli/run.ts exits 0 without a message.
  */
+import { createRequire } from 'node:module';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Io } from './io.js';
 import { OutputClosedError } from './errors.js';
@@ -64,12 +65,28 @@ export interface KafkaTableOptions {
   padLast?: boolean;
   /** Appended to every line (the members view's trailing space). */
   trailing?: string;
+  /** Styles the header cells (bold on a colour terminal); widths ignore the escape codes. */
+  header?: (text: string) => string;
 }
 
+/** cli-table3 without borders: cells separated by one space, no padding inside cells. */
+const KAFKA_CHARS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '',
+  middle: ' ',
+};
+
+type CliTable = new (opts: object) => { push(...rows: string[][]): void; toString(): string };
+let cliTable: CliTable | undefined;
+
 /**
- * Kafka's printf tables: each column left-justified and space-padded to its width, columns
- * separated by one space, never truncated. Width = `width`, else max(minWidth, header, widest
- * value). Returns the lines joined with '\n' (no final newline): header first.
+ * Kafka's printf tables (`%-15s %-10s ... %s`): each column left-justified and space-padded to
+ * its width, columns separated by one space, never truncated. Width = `width`, else
+ * max(minWidth, header, widest value). The padded columns are laid out by cli-table3, which
+ * measures cells without their colour codes, so a bold header keeps the columns aligned; the
+ * last column is Kafka's unpadded `%s` unless `padLast`. Returns the lines joined with '\n'
+ * (no final newline): header first.
  */
 export function kafkaTable(columns: ReadonlyArray<Column | string>, rows: ReadonlyArray<ReadonlyArray<string | number>>, opts: KafkaTableOptions = {}): string {
   const cols: Column[] = columns.map((c) => (typeof c === 'string' ? { header: c } : c));
@@ -79,14 +96,43 @@ export function kafkaTable(columns: ReadonlyArray<Column | string>, rows: Readon
     for (const r of rows) w = Math.max(w, String(r[i] ?? '').length);
     return w;
   });
-  const fmt = (cells: ReadonlyArray<string | number>): string =>
-    cells
-      .map((v, i) => {
-        const s = String(v ?? '');
-        return i === cells.length - 1 && !opts.padLast ? s : s.padEnd(widths[i]!);
-      })
-      .join(' ') + (opts.trailing ?? '');
-  return [fmt(cols.map((c) => c.header)), ...rows.map(fmt)].join('\n');
+  const style = opts.header ?? ((t: string) => t);
+  const all = [cols.map((c) => style(c.header)), ...rows.map((r) => cols.map((_, i) => String(r[i] ?? '')))];
+  const padded = opts.padLast ? cols.length : cols.length - 1;
+  let lines: string[];
+  if (padded === 0) {
+    lines = all.map((r) => r[0] ?? '');
+  } else {
+    const cells = all.map((r) => r.slice(0, padded));
+    // printf widths are minimums: a value longer than a fixed width (`%-10s`) pushes the rest of
+    // its own row right and leaves the other rows alone, so such rows are laid out on their own.
+    const fits = (r: string[]) => r.every((c, i) => visibleLength(c) <= widths[i]!);
+    lines = cells.every(fits)
+      ? layout(cells, widths.slice(0, padded))
+      : cells.flatMap((r) => layout([r], r.map((c, i) => Math.max(widths[i]!, visibleLength(c)))));
+    if (!opts.padLast) lines = lines.map((l, i) => `${l} ${all[i]![cols.length - 1]}`);
+  }
+  return lines.map((l) => l + (opts.trailing ?? '')).join('\n');
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+function visibleLength(s: string): number {
+  return s.replace(ANSI, '').length;
+}
+
+/** Lays rows out with cli-table3 at the given column widths (cells are never cut: widths fit them). */
+function layout(rows: string[][], colWidths: number[]): string[] {
+  // Loaded on first use: --help and --version never pay for it.
+  cliTable ??= createRequire(import.meta.url)('cli-table3') as CliTable;
+  const table = new cliTable({
+    chars: KAFKA_CHARS,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+    colWidths,
+    wordWrap: false,
+  });
+  table.push(...rows);
+  return table.toString().split('\n');
 }
 
 export class Output {
