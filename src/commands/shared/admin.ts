@@ -36,6 +36,9 @@ export interface PartitionInfo {
   isr: number[];
   offline: number[];
   errorCode: number;
+  /** Eligible leader replicas (KIP-966); null when the broker answered through Metadata, which has none. */
+  elr?: number[] | null;
+  lastKnownElr?: number[] | null;
 }
 
 export interface TopicInfo {
@@ -86,6 +89,38 @@ function toTopicInfo(t: Struct): TopicInfo {
       }))
       .sort((a, b) => a.partition - b.partition),
   };
+}
+
+/**
+ * Named topics as Kafka 3.8+ admin clients describe them: DescribeTopicPartitions (with the
+ * eligible-leader-replica lists, paged by cursor) when the broker offers it, else Metadata.
+ * An unknown topic is a KafkaResponseError.
+ */
+export async function describeTopicPartitions(cluster: Cluster, names: readonly string[]): Promise<TopicInfo[]> {
+  if (names.length === 0) return [];
+  const conn = cluster.any();
+  if (!conn.supports(75)) return describeTopics(cluster, names);
+  const byName = new Map<string, TopicInfo>();
+  let cursor: { topicName: string; partitionIndex: number } | null = null;
+  do {
+    const res: Struct = await conn.request(75, { topics: names.map((name) => ({ name })), responsePartitionLimit: 2000, cursor });
+    for (const t of res.topics as Struct[]) {
+      if (t.errorCode !== 0) throw new KafkaResponseError(t.errorCode as number, null, `Topic ${t.name}`);
+      const info = toTopicInfo(t);
+      const parts = (t.partitions as Struct[]).map((p) => ({ index: p.partitionIndex as number, elr: p.eligibleLeaderReplicas as number[] | null, lastKnownElr: p.lastKnownElr as number[] | null }));
+      for (const p of info.partitions) {
+        const e = parts.find((x) => x.index === p.partition)!;
+        p.elr = e.elr;
+        p.lastKnownElr = e.lastKnownElr;
+      }
+      // A topic split across pages comes back in pieces.
+      const seen = byName.get(info.name);
+      if (seen) seen.partitions.push(...info.partitions);
+      else byName.set(info.name, info);
+    }
+    cursor = (res.nextCursor as typeof cursor) ?? null;
+  } while (cursor);
+  return names.map((n) => byName.get(n)).filter((t): t is TopicInfo => t !== undefined);
 }
 
 /** Metadata for named topics; an unknown topic is a KafkaResponseError. */

@@ -27,16 +27,17 @@ export function topicSummaryLine(t: TopicInfo, entries: readonly ConfigEntryInfo
 }
 
 /**
- * One partition line. `elr` null means the broker answered through the Metadata API, which has
- * no ELR: Kafka prints `Elr: N/A\tLastKnownElr: N/A` then.
+ * One partition line. Without ELR lists (the broker answered through the Metadata API, as for
+ * --topic-id) Kafka prints `Elr: N/A\tLastKnownElr: N/A`; with them, the lists (usually empty).
  */
-export function partitionLine(topic: string, p: PartitionInfo, elr: { elr: number[]; lastKnownElr: number[] } | null = null): string {
+export function partitionLine(topic: string, p: PartitionInfo): string {
+  const list = (ids: number[] | null | undefined) => (ids ? ids.join(',') : 'N/A');
   return (
     `\tTopic: ${topic}` +
     `\tPartition: ${p.partition}` +
     `\tLeader: ${p.leader >= 0 ? p.leader : 'none'}` +
     `\tReplicas: ${p.replicas.join(',')}` +
     `\tIsr: ${p.isr.join(',')}` +
-    (elr ? `\tElr: ${elr.elr.join(',')}\tLastKnownElr: ${elr.lastKnownElr.join(',')}` : '\tElr: N/A\tLastKnownElr: N/A')
+    `\tElr: ${list(p.elr)}\tLastKnownElr: ${list(p.lastKnownElr)}`
   );
 }

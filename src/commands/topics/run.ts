@@ -11,7 +11,7 @@ import type { Struct } from '../../engine/protocol/codec.js';
 import { validateTopicConfig } from '../../engine/log/topic-config.js';
 import { conflicts, exactlyOneAction, isSet, requireArgument, sessionOptions, q, type ConnectionFlags } from '../shared/options.js';
 import { selectTopics } from '../shared/topic-filter.js';
-import { describeConfigs, describeTopics, listTopicNames, listTopics, liveBrokers, RESOURCE, type ConfigEntryInfo, type TopicInfo } from '../shared/admin.js';
+import { describeConfigs, describeTopicPartitions, describeTopics, listTopicNames, listTopics, liveBrokers, RESOURCE, type ConfigEntryInfo, type TopicInfo } from '../shared/admin.js';
 import { nonDefaultConfigs, partitionLine, topicSummaryLine } from './format.js';
 
 export interface TopicsOptions extends ConnectionFlags {
@@ -234,7 +234,8 @@ async function describe(cluster: Cluster, opts: TopicsOptions, topicIdHex: strin
     ensureTopicExists(names, opts.topic, !opts.ifExists);
   }
   const { topics, configs, live } = await out.spin('Describing topics', async () => {
-    const topics = await describeTopics(cluster, names);
+    // Kafka's tool looks topics up by id through Metadata (no ELR) and by name through DescribeTopicPartitions.
+    const topics = topicIdHex ? await describeTopics(cluster, names) : await describeTopicPartitions(cluster, names);
     const configs = await describeConfigs(cluster, topics.map((t) => ({ type: RESOURCE.TOPIC, name: t.name })));
     const live = new Set(await liveBrokers(cluster));
     return { topics, configs, live };
@@ -276,7 +277,7 @@ async function describe(cluster: Cluster, opts: TopicsOptions, topicIdHex: strin
         partitionCount: d.topic.partitions.length,
         replicationFactor: rf,
         configs: Object.fromEntries(nonDefaultConfigs(d.entries).map((e) => [e.name, e.isSensitive ? null : e.value])),
-        partitions: parts.map((p) => ({ partition: p.partition, leader: p.leader >= 0 ? p.leader : null, replicas: p.replicas, isr: p.isr, elr: null, lastKnownElr: null })),
+        partitions: parts.map((p) => ({ partition: p.partition, leader: p.leader >= 0 ? p.leader : null, replicas: p.replicas, isr: p.isr, elr: p.elr ?? null, lastKnownElr: p.lastKnownElr ?? null })),
       });
     }
   }

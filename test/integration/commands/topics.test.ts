@@ -39,8 +39,8 @@ describe('mq-topics', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout.replace(ID, 'TopicId: <id>\t')).toBe(
       `Topic: ${t}\tTopicId: <id>\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: retention.ms=1000\n` +
-        `\tTopic: ${t}\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: N/A\tLastKnownElr: N/A\n` +
-        `\tTopic: ${t}\tPartition: 1\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: N/A\tLastKnownElr: N/A\n`,
+        `\tTopic: ${t}\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n` +
+        `\tTopic: ${t}\tPartition: 1\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n`,
     );
 
     r = await topics(['--alter', '--topic', t, '--partitions', '3']);
