@@ -12,6 +12,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
+import { colorLevel } from './color.js';
 import { CommandError, OutputClosedError, UsageError } from './errors.js';
 
 function commanderMessage(err: CommanderError): string {
@@ -23,6 +24,15 @@ function commanderMessage(err: CommanderError): string {
   }
   if (err.code === 'commander.excessArguments') return `Found non-option arguments: ${msg.replace(/^too many arguments.*?Got (\d+).*$/, '$1 extra')}`;
   return `${msg.charAt(0).toUpperCase()}${msg.slice(1)}`;
+}
+
+/** Writes an error to stderr, in red when stderr is a colour terminal (NO_COLOR, --no-color honoured). */
+async function errorWriter(io: Io, argv: string[]): Promise<(text: string) => void> {
+  const level = colorLevel(io.stderr, io.env, argv.includes('--no-color') ? false : undefined);
+  if (level === 0) return (text) => void io.stderr.write(text);
+  const { Chalk } = await import('chalk');
+  const red = new Chalk({ level }).red;
+  return (text) => void io.stderr.write(text.split('\n').map((l) => (l ? red(l) : l)).join('\n'));
 }
 
 export async function runProgram(program: Command, argv: string[], io: Io): Promise<number> {
@@ -41,32 +51,33 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
+    const fail = await errorWriter(io, argv);
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      io.stderr.write(`${name}: ${commanderMessage(err)}\nSee '${name} --help'.\n`);
+      fail(`${name}: ${commanderMessage(err)}\nSee '${name} --help'.\n`);
       return 1;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`${name}: ${err.message}\nSee '${name} --help'.\n`);
+      fail(`${name}: ${err.message}\nSee '${name} --help'.\n`);
       return 1;
     }
     if (err instanceof OutputClosedError || (err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     if (err instanceof CommandError) {
-      if (err.message) io.stderr.write(`${err.message}\n`);
-      if (io.env.MQ_DEBUG && (err as { cause?: Error }).cause?.stack) io.stderr.write(`${(err as { cause?: Error }).cause!.stack}\n`);
+      if (err.message) fail(`${err.message}\n`);
+      if (io.env.MQ_DEBUG && (err as { cause?: Error }).cause?.stack) fail(`${(err as { cause?: Error }).cause!.stack}\n`);
       return err.exitCode;
     }
     const { describeClientError } = await import('../engine/client/errors.js');
     const line = describeClientError(err);
     if (line !== null) {
-      io.stderr.write(`${line}\n`);
-      if (io.env.MQ_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
+      fail(`${line}\n`);
+      if (io.env.MQ_DEBUG) fail(`${(err as Error).stack}\n`);
       return 1;
     }
     const e = err as Error;
-    io.stderr.write(`${name}: unexpected error: ${e?.message ?? String(err)}\n`);
-    if (io.env.MQ_DEBUG) io.stderr.write(`${e?.stack}\n`);
-    else io.stderr.write(`Run again with MQ_DEBUG=1 for the stack trace, and report it as a bug.\n`);
+    fail(`${name}: unexpected error: ${e?.message ?? String(err)}\n`);
+    if (io.env.MQ_DEBUG) fail(`${e?.stack}\n`);
+    else fail(`Run again with MQ_DEBUG=1 for the stack trace, and report it as a bug.\n`);
     return 1;
   }
 }

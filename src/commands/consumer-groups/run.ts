@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
+import { createOutput, type Output } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
 import type { Cluster } from '../../engine/client/protocol-client.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
@@ -140,6 +141,9 @@ interface Ctx {
   io: Io;
   json: boolean;
   failed: boolean;
+  out: Output;
+  /** Table headers bold when stdout is a colour terminal. */
+  header?: views.HeaderStyle;
 }
 
 export async function run(o: GroupsOptions, io: Io): Promise<void> {
@@ -173,7 +177,9 @@ export async function run(o: GroupsOptions, io: Io): Promise<void> {
     { bootstrapServer: o.bootstrapServer, dataDir: o.dataDir, configFiles: o.commandConfig ? [o.commandConfig] : [], clientId: 'mq-consumer-groups', requestTimeoutMs: Math.max(timeoutMs, 1000) },
     io,
   );
-  const ctx: Ctx = { cluster: undefined as unknown as Cluster, io, json: o.output === 'json', failed: false };
+  const out = createOutput(io, { format: o.output, color: o.color });
+  const header = out.colors.out.level > 0 ? (t: string) => out.colors.out.bold(t) : undefined;
+  const ctx: Ctx = { cluster: undefined as unknown as Cluster, io, json: o.output === 'json', failed: false, out, header };
   try {
     ctx.cluster = await session.cluster();
     switch (action) {
@@ -213,7 +219,7 @@ async function list(ctx: Ctx, o: GroupsOptions, states: string[], types: string[
     ctx.io.stdout.write(JSON.stringify({ groups: groups.map((g) => ({ group: g.groupId, state: g.state, type: g.type, protocolType: g.protocolType })) }) + '\n');
     return;
   }
-  ctx.io.stdout.write(views.renderList(groups, { state: o.state !== undefined && o.state !== false, type: o.type !== undefined && o.type !== false }));
+  ctx.io.stdout.write(views.renderList(groups, { state: o.state !== undefined && o.state !== false, type: o.type !== undefined && o.type !== false }, ctx.header));
 }
 
 async function targetGroups(ctx: Ctx, o: GroupsOptions): Promise<string[]> {
@@ -268,7 +274,8 @@ async function describe(ctx: Ctx, o: GroupsOptions): Promise<void> {
   const view = o.members ? 'members' : o.state ? 'state' : 'offsets';
   const docs: unknown[] = [];
   for (const g of groups) {
-    const d = await api.describeGroup(ctx.cluster, g);
+    // A group in the middle of a rebalance can take a moment to answer: show a spinner on a terminal.
+    const d = await ctx.out.spin(`Describing group ${g}`, api.describeGroup(ctx.cluster, g));
     if (d.errorCode !== 0 && d.errorCode !== 69) throw new CommandError(`Error: Executing consumer group command failed due to ${errorName(d.errorCode)} (group '${g}')`);
     if (!exists(d)) {
       ctx.failed = true;
@@ -302,18 +309,19 @@ async function describe(ctx: Ctx, o: GroupsOptions): Promise<void> {
       if (d.state === 'Empty') ctx.io.stderr.write(`\nConsumer group '${g}' has no active members.\n`);
       else if (d.state !== 'Stable') ctx.io.stderr.write(`\nWarning: Consumer group '${g}' is rebalancing.\n`);
     }
-    if (view === 'offsets') ctx.io.stdout.write(views.renderOffsets(g, await offsetRows(ctx, d)));
+    if (view === 'offsets') ctx.io.stdout.write(views.renderOffsets(g, await offsetRows(ctx, d), ctx.header));
     else if (view === 'members') {
       ctx.io.stdout.write(
         views.renderMembers(
           g,
           d.members.map((m) => ({ group: g, consumerId: m.memberId, groupInstanceId: m.groupInstanceId, host: m.clientHost, clientId: m.clientId, assignment: m.assignment })),
           Boolean(o.verbose),
+          ctx.header,
         ),
       );
     } else {
       ctx.io.stdout.write(
-        views.renderState({ group: g, coordinator: { host: d.coordinator.host, port: d.coordinator.port, id: d.coordinator.nodeId }, assignmentStrategy: d.protocol, state: d.state, members: d.members.length }),
+        views.renderState({ group: g, coordinator: { host: d.coordinator.host, port: d.coordinator.port, id: d.coordinator.nodeId }, assignmentStrategy: d.protocol, state: d.state, members: d.members.length }, ctx.header),
       );
     }
   }
@@ -342,7 +350,8 @@ async function reset(ctx: Ctx, o: GroupsOptions, scenario: Scenario | undefined,
   const rows: views.ResetRow[] = [];
   let anyGroup = false;
   for (const g of groups) {
-    const d = await api.describeGroup(ctx.cluster, g);
+    // A group in the middle of a rebalance can take a moment to answer: show a spinner on a terminal.
+    const d = await ctx.out.spin(`Describing group ${g}`, api.describeGroup(ctx.cluster, g));
     if (exists(d) && d.state !== 'Empty') {
       ctx.failed = true;
       ctx.io.stdout.write(`\nError: Assignments can only be reset if the group '${g}' is inactive, but the current state is ${d.state}.\n`);
@@ -419,7 +428,7 @@ async function reset(ctx: Ctx, o: GroupsOptions, scenario: Scenario | undefined,
   if (ctx.json) {
     ctx.io.stdout.write(JSON.stringify({ executed: Boolean(o.execute), offsets: rows.map((r) => ({ group: r.group, topic: r.topic, partition: r.partition, newOffset: r.offset })) }) + '\n');
   } else if (o.export) ctx.io.stdout.write(views.renderResetCsv(rows, single === null));
-  else ctx.io.stdout.write(views.renderResetTable(rows, anyGroup));
+  else ctx.io.stdout.write(views.renderResetTable(rows, anyGroup, ctx.header));
 }
 
 const DELETE_ERRORS: Record<number, string> = {

@@ -6,6 +6,9 @@
  */
 import { kafkaTable } from '../../cli/output.js';
 
+/** How table headers are styled: bold on a colour terminal, plain otherwise. */
+export type HeaderStyle = (text: string) => string;
+
 export const MISSING = '-';
 
 const cell = (v: string | number | null | undefined): string => (v === null || v === undefined ? MISSING : String(v));
@@ -17,14 +20,14 @@ export interface ListedGroup {
 }
 
 /** --list: plain ids, or the GROUP [TYPE] [STATE] table when --type / --state is given. */
-export function renderList(groups: readonly ListedGroup[], opts: { state: boolean; type: boolean }): string {
+export function renderList(groups: readonly ListedGroup[], opts: { state: boolean; type: boolean }, header?: HeaderStyle): string {
   if (!opts.state && !opts.type) return groups.map((g) => `${g.groupId}\n`).join('');
   const w = Math.max(15, ...groups.map((g) => g.groupId.length)) + 10;
   const cols = [{ header: 'GROUP', width: w }];
   if (opts.type) cols.push({ header: 'TYPE', width: 20 });
   if (opts.state) cols.push({ header: 'STATE', width: 20 });
   const rows = groups.map((g) => [g.groupId, ...(opts.type ? [g.type] : []), ...(opts.state ? [g.state] : [])]);
-  return kafkaTable(cols, rows, { padLast: true }) + '\n';
+  return kafkaTable(cols, rows, { padLast: true, header }) + '\n';
 }
 
 export interface OffsetRow {
@@ -43,7 +46,7 @@ export function lag(r: Pick<OffsetRow, 'currentOffset' | 'logEndOffset'>): numbe
 }
 
 /** --describe [--offsets]: one group's table ("" when it has no rows). */
-export function renderOffsets(_group: string, rows: readonly OffsetRow[]): string {
+export function renderOffsets(_group: string, rows: readonly OffsetRow[], header?: HeaderStyle): string {
   if (rows.length === 0) return '';
   const cols = [
     { header: 'GROUP', minWidth: 15 },
@@ -57,7 +60,7 @@ export function renderOffsets(_group: string, rows: readonly OffsetRow[]): strin
     { header: 'CLIENT-ID' },
   ];
   const data = rows.map((r) => [r.group, r.topic, r.partition, cell(r.currentOffset), cell(r.logEndOffset), cell(lag(r)), cell(r.consumerId), cell(r.host), cell(r.clientId)]);
-  return '\n' + kafkaTable(cols, data) + '\n';
+  return '\n' + kafkaTable(cols, data, { header }) + '\n';
 }
 
 export interface MemberRow {
@@ -82,7 +85,7 @@ export function assignmentString(a: MemberRow['assignment']): string {
 const partitionCount = (m: MemberRow) => m.assignment.reduce((n, t) => n + t.partitions.length, 0);
 
 /** --describe --members [--verbose]. */
-export function renderMembers(_group: string, members: readonly MemberRow[], verbose: boolean): string {
+export function renderMembers(_group: string, members: readonly MemberRow[], verbose: boolean, header?: HeaderStyle): string {
   const withInstance = members.some((m) => m.groupInstanceId !== null);
   const cols = [
     // Widths come from the rows only: an Empty group's header keeps GROUP at 15 (Kafka does too).
@@ -104,7 +107,7 @@ export function renderMembers(_group: string, members: readonly MemberRow[], ver
     ...(verbose ? [assignmentString(m.assignment)] : []),
   ]);
   // Without --verbose Kafka's format ends in "%-15s " (a padded column and a trailing space).
-  return '\n' + kafkaTable(cols, rows, verbose ? {} : { padLast: true, trailing: ' ' }) + '\n';
+  return '\n' + kafkaTable(cols, rows, verbose ? { header } : { padLast: true, trailing: ' ', header }) + '\n';
 }
 
 export interface StateRow {
@@ -116,7 +119,7 @@ export interface StateRow {
 }
 
 /** --describe --state: Java 3.8+ writes the coordinator as `host:port  (id)`. */
-export function renderState(r: StateRow): string {
+export function renderState(r: StateRow, header?: HeaderStyle): string {
   const coordinator = `${r.coordinator.host}:${r.coordinator.port}  (${r.coordinator.id})`;
   const w = Math.max(25, coordinator.length);
   return (
@@ -124,6 +127,7 @@ export function renderState(r: StateRow): string {
     kafkaTable(
       [{ header: 'GROUP', width: w }, { header: 'COORDINATOR (ID)', width: 25 }, { header: 'ASSIGNMENT-STRATEGY', width: 20 }, { header: 'STATE', width: 15 }, { header: '#MEMBERS' }],
       [[r.group, coordinator, r.assignmentStrategy, r.state, r.members]],
+      { header },
     ) +
     '\n'
   );
@@ -137,11 +141,15 @@ export interface ResetRow {
 }
 
 /** The reset-offsets table (`%n%-30s %-30s %-10s %-15s`), or just "\n" when no group was processed. */
-export function renderResetTable(rows: readonly ResetRow[], anyGroup: boolean): string {
+export function renderResetTable(rows: readonly ResetRow[], anyGroup: boolean, header?: HeaderStyle): string {
   if (!anyGroup) return '\n';
-  const lines = [`${'GROUP'.padEnd(30)} ${'TOPIC'.padEnd(30)} ${'PARTITION'.padEnd(10)} ${'NEW-OFFSET'.padEnd(15)}`];
-  for (const r of rows) lines.push(`${r.group.padEnd(30)} ${r.topic.padEnd(30)} ${String(r.partition).padEnd(10)} ${String(r.offset).padEnd(15)}`);
-  return lines.map((l) => '\n' + l).join('') + '\n';
+  const cols = [
+    { header: 'GROUP', width: 30 },
+    { header: 'TOPIC', width: 30 },
+    { header: 'PARTITION', width: 10 },
+    { header: 'NEW-OFFSET', width: 15 },
+  ];
+  return '\n' + kafkaTable(cols, rows.map((r) => [r.group, r.topic, r.partition, r.offset]), { padLast: true, header }) + '\n';
 }
 
 /** --export: CSV without a header, `topic,partition,offset` for one group, else with the group first. */
