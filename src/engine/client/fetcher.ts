@@ -13,7 +13,7 @@
  * `fetch()` answers with what a response held (possibly nothing, after maxWaitMs); callers
  * decide how far they read (a visitor may stop mid-batch) and keep their own consumed offsets.
  */
-import type { Cluster } from './protocol-client.js';
+import { isConnectionLost, type Cluster } from './protocol-client.js';
 import type { Struct } from '../protocol/codec.js';
 import { errorName } from '../protocol/error-codes.js';
 import { describeTopics, listOffsets, leaderOf, EARLIEST, LATEST, type TopicInfo } from './partitions.js';
@@ -63,7 +63,8 @@ export class OffsetResetError extends Error {
 }
 
 /** NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, FENCED/UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_ID...: ask for metadata again. */
-const REFRESH = new Set([3, 5, 6, 74, 75, 100]);
+const NOT_LEADER = 6;
+const REFRESH = new Set([3, 5, NOT_LEADER, 74, 75, 100]);
 const OFFSET_OUT_OF_RANGE = 1;
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
@@ -188,13 +189,29 @@ export class Fetcher {
     if (resets.length > 0) await this.resetPositions(resets, this.o.reset);
     if (refresh) {
       await new Promise((r) => setTimeout(r, 100));
-      if (epoch === this.epoch) this.topics = await describeTopics(this.cluster, [...this.topics.keys()]);
+      try {
+        if (epoch === this.epoch) this.topics = await describeTopics(this.cluster, [...this.topics.keys()]);
+      } catch (err) {
+        // The broker asked may be the one that went away: keep the old leaders, ask again next round.
+        if (!isConnectionLost(err)) throw err;
+      }
     }
     return out;
   }
 
   private async fetchFrom(leader: number, parts: Assigned[], maxWaitMs: number): Promise<Array<{ a: Assigned; position: number; code: number; records: Buffer | null }>> {
     if (leader < 0) return parts.map((a) => ({ a, position: a.position, code: 5, records: null }));
+    try {
+      return await this.fetchFromLeader(leader, parts, maxWaitMs);
+    } catch (err) {
+      // The leader's broker went away (stopped, restarting): answer as NOT_LEADER_OR_FOLLOWER so
+      // the metadata is refreshed and the partitions are fetched from their new leader.
+      if (isConnectionLost(err)) return parts.map((a) => ({ a, position: a.position, code: NOT_LEADER, records: null }));
+      throw err;
+    }
+  }
+
+  private async fetchFromLeader(leader: number, parts: Assigned[], maxWaitMs: number): Promise<Array<{ a: Assigned; position: number; code: number; records: Buffer | null }>> {
     const conn = await this.cluster.forNode(leader);
     const positions = parts.map((a) => a.position);
     const topics = new Map<string, Struct[]>();

@@ -13,7 +13,7 @@
  *   await m.commit([{ topic, partition, offset }]); await m.leave();
  */
 import type { Cluster, ProtocolConnection } from './protocol-client.js';
-import { KafkaResponseError } from './protocol-client.js';
+import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
 import type { Struct } from '../protocol/codec.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
 import { commitOffsets, fetchCommitted } from './group-offsets.js';
@@ -93,21 +93,39 @@ export class GroupMember {
     return (this.conn ??= await this.cluster.coordinator(this.groupId));
   }
 
+  /**
+   * After a failed coordinator request: true (after a pause, with the coordinator forgotten so
+   * FindCoordinator runs again) when the connection was lost and it is worth another try.
+   */
+  private async coordinatorLost(err: unknown, attempt: number): Promise<boolean> {
+    if (!isConnectionLost(err) || attempt >= 50) return false;
+    this.conn = undefined;
+    await new Promise((r) => setTimeout(r, 250));
+    return true;
+  }
+
   /** Joins (or rejoins) the group; resolves to this member's partitions, sorted. */
   async join(): Promise<TopicPartition[]> {
     this.stopHeartbeats();
     for (let attempt = 0; ; attempt++) {
-      const conn = await this.coordinator();
-      const res = await conn.request(11, {
-        groupId: this.groupId,
-        sessionTimeoutMs: this.o.sessionTimeoutMs,
-        rebalanceTimeoutMs: this.o.rebalanceTimeoutMs,
-        memberId: this.memberId,
-        groupInstanceId: null,
-        protocolType: 'consumer',
-        protocols: [{ name: ASSIGNOR, metadata: encodeSubscription({ topics: this.topics }, 0) }],
-        reason: null,
-      });
+      let conn: ProtocolConnection;
+      let res: Struct;
+      try {
+        conn = await this.coordinator();
+        res = await conn.request(11, {
+          groupId: this.groupId,
+          sessionTimeoutMs: this.o.sessionTimeoutMs,
+          rebalanceTimeoutMs: this.o.rebalanceTimeoutMs,
+          memberId: this.memberId,
+          groupInstanceId: null,
+          protocolType: 'consumer',
+          protocols: [{ name: ASSIGNOR, metadata: encodeSubscription({ topics: this.topics }, 0) }],
+          reason: null,
+        });
+      } catch (err) {
+        if (!(await this.coordinatorLost(err, attempt))) throw err;
+        continue;
+      }
       const code = res.errorCode as number;
       if (code === MEMBER_ID_REQUIRED) {
         this.memberId = res.memberId as string;
@@ -127,15 +145,21 @@ export class GroupMember {
       this.memberId = res.memberId as string;
       this.generationId = res.generationId as number;
       const assignments = res.leader === this.memberId ? await this.assign(res.members as Struct[]) : [];
-      const sync = await conn.request(14, {
-        groupId: this.groupId,
-        generationId: this.generationId,
-        memberId: this.memberId,
-        groupInstanceId: null,
-        protocolType: 'consumer',
-        protocolName: ASSIGNOR,
-        assignments,
-      });
+      let sync: Struct;
+      try {
+        sync = await conn.request(14, {
+          groupId: this.groupId,
+          generationId: this.generationId,
+          memberId: this.memberId,
+          groupInstanceId: null,
+          protocolType: 'consumer',
+          protocolName: ASSIGNOR,
+          assignments,
+        });
+      } catch (err) {
+        if (!(await this.coordinatorLost(err, attempt))) throw err;
+        continue;
+      }
       const scode = sync.errorCode as number;
       if (scode === REBALANCE_IN_PROGRESS || scode === ILLEGAL_GENERATION) continue;
       if (scode === UNKNOWN_MEMBER_ID) {
@@ -191,8 +215,9 @@ export class GroupMember {
           if (code === REBALANCE_IN_PROGRESS || code === ILLEGAL_GENERATION || code === UNKNOWN_MEMBER_ID) this.needsRejoin = true;
           if (code === UNKNOWN_MEMBER_ID) this.memberId = '';
           if (RETRY_COORDINATOR.has(code)) this.conn = undefined;
-        } catch {
-          /* the next heartbeat or request reports a dead connection */
+        } catch (err) {
+          // The coordinator's broker went away: find the coordinator again at the next beat.
+          if (isConnectionLost(err)) this.conn = undefined;
         }
       })();
     }, this.o.heartbeatIntervalMs);
@@ -214,7 +239,17 @@ export class GroupMember {
   /** OffsetCommit within the current generation (what auto-commit sends). */
   async commit(offsets: PartitionOffset[]): Promise<void> {
     if (offsets.length === 0 || this.generationId < 0) return;
-    await commitOffsets(this.cluster, this.groupId, offsets, { generationId: this.generationId, memberId: this.memberId });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await commitOffsets(this.cluster, this.groupId, offsets, { generationId: this.generationId, memberId: this.memberId });
+        return;
+      } catch (err) {
+        // A coordinator that went away moves to another broker; FindCoordinator finds it.
+        if (!isConnectionLost(err) || attempt >= 20) throw err;
+        this.conn = undefined;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   /** Stops heartbeats and leaves the group (its partitions go to the others at once). */

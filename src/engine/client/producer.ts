@@ -17,7 +17,7 @@
  * other errors go to onError with the batch (its per-record sizes and timestamps).
  */
 import type { Session } from './connect.js';
-import { KafkaResponseError, ProtocolClientError } from './protocol-client.js';
+import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
 import type { Struct } from '../protocol/codec.js';
 import { errorName } from '../protocol/error-codes.js';
 import type { CompressionName } from './compression.js';
@@ -61,8 +61,6 @@ export interface ProducerHooks {
 
 /** NOT_LEADER, UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT, NETWORK_EXCEPTION, NOT_ENOUGH_REPLICAS(_AFTER_APPEND), COORDINATOR...: worth another try. */
 const RETRIABLE = new Set([3, 5, 6, 7, 13, 14, 15, 19, 20]);
-/** ProtocolClientError codes of a connection that went away or never answered. */
-const CONNECTION_LOST = new Set(['CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'REQUEST_TIMED_OUT', 'EPIPE']);
 
 class Batch extends RecordBatchWriter implements ProducedBatch {
   constructor(
@@ -251,7 +249,7 @@ export class Producer {
       } catch (err) {
         // A lost connection to the leader (its broker stopped, or moved leadership and went away)
         // is NETWORK_EXCEPTION for Kafka's producer: retriable, after a metadata refresh.
-        const lost = err instanceof ProtocolClientError && CONNECTION_LOST.has(err.code);
+        const lost = isConnectionLost(err);
         if (!(err instanceof KafkaResponseError) && !lost) throw this.session.error(err);
         const code = err instanceof KafkaResponseError ? err.errorCode : 13;
         const message = lost ? (err as Error).message : null;

@@ -48,6 +48,14 @@ export class ProtocolClientError extends Error {
   }
 }
 
+/** Codes of a connection that went away or never answered: worth a retry after a metadata refresh. */
+const CONNECTION_LOST = new Set(['CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'REQUEST_TIMED_OUT', 'EPIPE']);
+
+/** True when `err` says a broker connection was lost (its broker stopped or moved away), not that a request was wrong. */
+export function isConnectionLost(err: unknown): boolean {
+  return err instanceof ProtocolClientError && CONNECTION_LOST.has(err.code);
+}
+
 /** An error code in a response, with Kafka's error name and the broker's message if any. */
 export class KafkaResponseError extends Error {
   readonly errorName: string;
