@@ -193,7 +193,7 @@ export class Fetcher {
         if (epoch === this.epoch) this.topics = await describeTopics(this.cluster, [...this.topics.keys()]);
       } catch (err) {
         // The broker asked may be the one that went away: keep the old leaders, ask again next round.
-        if (!isConnectionLost(err)) throw err;
+        if (!isConnectionLost(err) || this.cluster.isClosed) throw err;
       }
     }
     return out;
@@ -206,7 +206,8 @@ export class Fetcher {
     } catch (err) {
       // The leader's broker went away (stopped, restarting): answer as NOT_LEADER_OR_FOLLOWER so
       // the metadata is refreshed and the partitions are fetched from their new leader.
-      if (isConnectionLost(err)) return parts.map((a) => ({ a, position: a.position, code: NOT_LEADER, records: null }));
+      // (Not when the owner closed the cluster: then the fetch is over, as before.)
+      if (isConnectionLost(err) && !this.cluster.isClosed) return parts.map((a) => ({ a, position: a.position, code: NOT_LEADER, records: null }));
       throw err;
     }
   }

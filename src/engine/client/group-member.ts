@@ -98,7 +98,7 @@ export class GroupMember {
    * FindCoordinator runs again) when the connection was lost and it is worth another try.
    */
   private async coordinatorLost(err: unknown, attempt: number): Promise<boolean> {
-    if (!isConnectionLost(err) || attempt >= 50) return false;
+    if (!isConnectionLost(err) || this.cluster.isClosed || attempt >= 50) return false;
     this.conn = undefined;
     await new Promise((r) => setTimeout(r, 250));
     return true;
@@ -245,7 +245,7 @@ export class GroupMember {
         return;
       } catch (err) {
         // A coordinator that went away moves to another broker; FindCoordinator finds it.
-        if (!isConnectionLost(err) || attempt >= 20) throw err;
+        if (!isConnectionLost(err) || this.cluster.isClosed || attempt >= 20) throw err;
         this.conn = undefined;
         await new Promise((r) => setTimeout(r, 250));
       }

@@ -529,7 +529,15 @@ export class Cluster {
     return this.forNode(info.nodeId);
   }
 
+  /** Closed by its owner: connections it loses now are the owner's doing, not a broker going away. */
+  get isClosed(): boolean {
+    return this.shutDown;
+  }
+
+  private shutDown = false;
+
   async close(): Promise<void> {
+    this.shutDown = true;
     this.bootstrap.close();
     for (const p of this.byNode.values()) {
       try {

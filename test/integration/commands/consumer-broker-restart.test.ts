@@ -12,6 +12,8 @@ import { randomGroup, randomTopic } from '../../helpers/names.js';
 import { waitFor } from '../../helpers/wait.js';
 import { main as consume } from '../../../src/commands/console-consumer/index.js';
 import { testIo } from './producer-helpers.js';
+import { run } from '../../helpers/proc.js';
+import { join } from 'node:path';
 
 let b: TestBroker | undefined;
 afterAll(async () => {
@@ -44,5 +46,18 @@ describe('mq-console-consumer across a broker restart', () => {
     expect(await run).toBe(0);
     expect(io.out().split('\n').filter(Boolean).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3']);
     expect(io.err()).toMatch(/Processed a total of 6 messages/);
+  });
+
+  it('the process exits at --timeout-ms while its fetch waits at the end of a partition', async () => {
+    // A closed connection at shutdown is not a broker going away: the fetcher must not reconnect
+    // and keep the process alive (found in Suite A with --partition 0 --offset latest --timeout-ms).
+    b ??= await startTestBroker();
+    const topic = randomTopic('timeout');
+    await createTopics(b.bootstrap, [{ topic, numPartitions: 1 }]);
+    const bin = join(import.meta.dirname, '../../../bin/mq-console-consumer.js');
+    const r = await run(process.execPath, [bin, '--bootstrap-server', b.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'latest', '--timeout-ms', '500'], { timeoutMs: 15_000 });
+    expect(r.timedOut).toBe(false);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Processed a total of 0 messages');
   });
 });
