@@ -472,7 +472,8 @@ describe.skipIf(!process.env.MQ_REFERENCE)('suite B: Kafka tools against the mq 
       });
     });
 
-    it.runIf(v4)('kafka-configs --entity-type groups (4.x only; 3.9 has no group entity)', async () => {
+    // Registered for 4.x only: Kafka 3.9's kafka-configs has no group entity.
+    if (v4) it('kafka-configs --entity-type groups (4.x only; 3.9 has no group entity)', async () => {
       expect(await configs(['--describe', '--entity-type', 'groups', '--entity-name', 'rt-group'])).toMatchObject({ code: 0, stdout: 'Dynamic configs for group rt-group are:\n' });
       expect(await configs(['--alter', '--group', 'rt-group', '--add-config', 'consumer.session.timeout.ms=50000'])).toMatchObject({
         code: 0,
