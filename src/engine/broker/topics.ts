@@ -10,19 +10,27 @@ import { topicNameProblem } from '../log/topic-name.js';
 /** Every operation on a topic, as Kafka's AclOperation bit set (read, write, create, delete, alter, describe, configs). */
 const ALL_TOPIC_OPERATIONS = 0b1111111111000;
 
+/**
+ * One partition as Metadata and DescribeTopicPartitions describe it: a single broker leads every
+ * partition in leader epoch 0, is its only replica and always in sync, so no eligible-leader list.
+ */
+export function partitionState(s: BrokerServices, partitionIndex: number): Struct {
+  return {
+    errorCode: 0,
+    partitionIndex,
+    leaderId: s.nodeId,
+    leaderEpoch: 0,
+    replicaNodes: [s.nodeId],
+    isrNodes: [s.nodeId],
+    eligibleLeaderReplicas: [],
+    lastKnownElr: [],
+    offlineReplicas: [],
+  };
+}
+
 export function topicMetadata(s: BrokerServices, t: TopicInfo, includeOps = false): Struct {
   const partitions: Struct[] = [];
-  for (let p = 0; p < t.partitions; p++) {
-    partitions.push({
-      errorCode: 0,
-      partitionIndex: p,
-      leaderId: s.nodeId,
-      leaderEpoch: 0,
-      replicaNodes: [s.nodeId],
-      isrNodes: [s.nodeId],
-      offlineReplicas: [],
-    });
-  }
+  for (let p = 0; p < t.partitions; p++) partitions.push(partitionState(s, p));
   return {
     errorCode: 0,
     name: t.name,

@@ -2,6 +2,7 @@ import type { Struct } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
+import { partitionState } from '../topics.js';
 
 const ZERO_UUID = '00000000000000000000000000000000';
 /** Kafka caps the partitions of one response at 2000 whatever the client asks for. */
@@ -45,17 +46,7 @@ export const describeTopicPartitions: Handler<BrokerServices> = {
       const partitions: Struct[] = [];
       let p = first;
       for (; p < t.partitions && remaining > 0; p++, remaining--) {
-        partitions.push({
-          errorCode: 0,
-          partitionIndex: p,
-          leaderId: s.nodeId,
-          leaderEpoch: 0,
-          replicaNodes: [s.nodeId],
-          isrNodes: [s.nodeId],
-          eligibleLeaderReplicas: [],
-          lastKnownElr: [],
-          offlineReplicas: [],
-        });
+        partitions.push(partitionState(s, p));
       }
       topics.push({ errorCode: 0, name, topicId: t.id, isInternal: false, partitions, topicAuthorizedOperations: -2147483648 });
       if (p < t.partitions) {
