@@ -2,6 +2,9 @@
  * kafkajs 2.2.4 as an independent peer for test setup and cross-checks (topic creation, metadata).
  */
 import kafkajs from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { lz4Compress, lz4Decompress, snappyCompress, snappyDecompress, zstdCompress, zstdDecompress } from '../../src/engine/client/compression.js';
+import type { SaslMechanism, SecuritySettings } from '../../src/engine/client/security.js';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -42,4 +45,27 @@ export async function topicPartitions(bootstrap: string, topic: string): Promise
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * kafkajs as an independent reader and client in tests: its codec registry filled with mq's
+ * snappy/lz4/zstd, and mq's translated security settings as kafkajs's `ssl` / `sasl` options.
+ */
+interface KafkajsLike {
+  CompressionTypes: { Snappy: number; LZ4: number; ZSTD: number };
+  CompressionCodecs: Record<number, () => { compress(encoder: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }>;
+}
+
+export function registerCodecs(kafkajs: KafkajsLike): void {
+  const { CompressionTypes: T, CompressionCodecs: C } = kafkajs;
+  C[T.Snappy] = () => ({ compress: async (e) => snappyCompress(e.buffer), decompress: async (b) => snappyDecompress(b) });
+  C[T.LZ4] = () => ({ compress: async (e) => lz4Compress(e.buffer), decompress: async (b) => lz4Decompress(b) });
+  C[T.ZSTD] = () => ({ compress: (e) => zstdCompress(e.buffer), decompress: (b) => zstdDecompress(b) });
+}
+
+export function toKafkaJsSecurity(sec: SecuritySettings): { ssl?: ConnectionOptions | boolean; sasl?: { mechanism: SaslMechanism; username: string; password: string } } {
+  const out: { ssl?: ConnectionOptions | boolean; sasl?: { mechanism: SaslMechanism; username: string; password: string } } = {};
+  if (sec.ssl) out.ssl = Object.keys(sec.ssl).length === 0 ? true : sec.ssl;
+  if (sec.sasl) out.sasl = { mechanism: sec.sasl.mechanism, username: sec.sasl.username, password: sec.sasl.password };
+  return out;
 }

@@ -25,43 +25,7 @@ export interface RunResult {
 }
 
 export function run(program: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, [...args], {
-      cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        stdout: stdoutBytes.toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        code,
-        signal,
-        timedOut,
-        stdoutBytes,
-      });
-    });
-    // A child that exits without reading stdin makes the write fail with EPIPE; that is its business.
-    child.stdin.on('error', () => {});
-    if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
-    else child.stdin.end();
-  });
+  return start(program, args, opts).done;
 }
 
 /** Like `run`, but throws (with stdout and stderr in the message) unless the exit code is 0. */
@@ -101,6 +65,7 @@ export function start(program: string, args: readonly string[], opts: RunOptions
   }, timeoutMs);
   child.stdout.on('data', (b: Buffer) => out.push(b));
   child.stderr.on('data', (b: Buffer) => err.push(b));
+  // A child that exits without reading stdin makes the write fail with EPIPE; that is its business.
   child.stdin.on('error', () => {});
   if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
   else child.stdin.end();

@@ -9,8 +9,7 @@
  * - zstd: plain zstd frames. Java's streaming compressor leaves the content size out, so
  *   decompression grows its buffer until the frame fits.
  *
- * `compress(name, data)` / `decompress(code, data)` serve our own RecordBatch writer and reader;
- * `registerCodecs(kafkajs)` fills kafkajs' CompressionCodecs registry ({ compress, decompress }).
+ * `compress(name, data)` / `decompress(code, data)` serve our own RecordBatch writer and reader.
  * The native and wasm modules are loaded on first use only.
  */
 import { createRequire } from 'node:module';
@@ -149,30 +148,4 @@ export async function decompress(codec: number, data: Buffer): Promise<Buffer> {
     default:
       throw new Error(`Unknown compression codec ${codec}`);
   }
-}
-
-interface KafkajsLike {
-  CompressionTypes: { Snappy: number; LZ4: number; ZSTD: number };
-  CompressionCodecs: Record<number, () => { compress(encoder: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }>;
-}
-
-let registered = false;
-
-/** Installs snappy, lz4 and zstd into kafkajs' codec registry (idempotent). */
-export function registerCodecs(kafkajs: KafkajsLike): void {
-  if (registered) return;
-  registered = true;
-  const { CompressionTypes: T, CompressionCodecs: C } = kafkajs;
-  C[T.Snappy] = () => ({
-    compress: async (encoder) => snappyCompress(encoder.buffer),
-    decompress: async (buf) => snappyDecompress(buf),
-  });
-  C[T.LZ4] = () => ({
-    compress: async (encoder) => lz4Compress(encoder.buffer),
-    decompress: async (buf) => lz4Decompress(buf),
-  });
-  C[T.ZSTD] = () => ({
-    compress: (encoder) => zstdCompress(encoder.buffer),
-    decompress: (buf) => zstdDecompress(buf),
-  });
 }

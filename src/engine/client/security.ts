@@ -4,7 +4,6 @@
  *
  *   const props = loadClientProperties('/path/client.properties');   // Map<string,string>
  *   const sec = translateSecurity(props);   // { ssl?: tls.ConnectionOptions, sasl?: SaslSettings }
- *   new Kafka({ brokers, ...toKafkaJsSecurity(sec) });                 // kafkajs
  *   ProtocolConnection.open(host, port, { security: sec })              // our protocol client
  *
  * Supported: security.protocol PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL; sasl.mechanism
@@ -261,13 +260,5 @@ export function translateSecurity(props: Map<string, string>): SecuritySettings 
   const out: SecuritySettings = { protocol };
   if (protocol === 'SSL' || protocol === 'SASL_SSL') out.ssl = tlsOptions(props);
   if (protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL') out.sasl = saslSettings(props);
-  return out;
-}
-
-/** The `ssl` / `sasl` options of kafkajs' Kafka constructor. */
-export function toKafkaJsSecurity(sec: SecuritySettings): { ssl?: ConnectionOptions | boolean; sasl?: { mechanism: SaslMechanism; username: string; password: string } } {
-  const out: { ssl?: ConnectionOptions | boolean; sasl?: { mechanism: SaslMechanism; username: string; password: string } } = {};
-  if (sec.ssl) out.ssl = Object.keys(sec.ssl).length === 0 ? true : sec.ssl;
-  if (sec.sasl) out.sasl = { mechanism: sec.sasl.mechanism, username: sec.sasl.username, password: sec.sasl.password };
   return out;
 }

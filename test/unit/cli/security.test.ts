@@ -9,9 +9,9 @@ import {
   loadClientProperties,
   parseJaasConfig,
   SecurityConfigError,
-  toKafkaJsSecurity,
   translateSecurity,
 } from '../../../src/engine/client/security.js';
+import { toKafkaJsSecurity } from '../../helpers/kafkajs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mq-sec-'));
 const file = (name: string, text: string | Buffer) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import * as c from '../../../src/engine/client/compression.js';
+import { registerCodecs } from '../../helpers/kafkajs.js';
 
 const data = Buffer.from('hello world, '.repeat(10000));
 
@@ -34,7 +35,7 @@ describe('compression codecs (Kafka byte formats)', () => {
   it('registers into a kafkajs-shaped registry', async () => {
     const registry: Record<number, any> = { 1: () => ({}) };
     const kafkajs = { CompressionTypes: { Snappy: 2, LZ4: 3, ZSTD: 4 }, CompressionCodecs: registry };
-    c.registerCodecs(kafkajs as never);
+    registerCodecs(kafkajs as never);
     for (const t of [2, 3, 4]) {
       const codec = registry[t]();
       expect((await codec.decompress(await codec.compress({ buffer: data }))).equals(data)).toBe(true);
