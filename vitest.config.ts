@@ -1,12 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+// Four layers, each its own vitest project (`vitest run --project unit`, ...; `npm test` runs them all):
+//   unit         pure logic, in memory, no broker and no sockets beyond a fake: seconds
+//   integration  an in-process broker on a real socket, driven by our own code and kafkajs
+//   peers        third-party clients (kcat, kafka-python, confluent-kafka) against the in-process broker
+//   e2e          the built bins (dist/, `npm run build` first) as child processes
+// The reference suite runs real Apache Kafka and has its own config and script (npm run test:compat).
+const layer = (name: string) => ({ extends: true as const, test: { name, include: [`test/${name}/**/*.test.ts`] } });
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The reference suite runs real Apache Kafka and has its own config and script (npm run test:compat).
-    exclude: ['test/reference/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [layer('unit'), layer('integration'), layer('peers'), layer('e2e')],
   },
 });

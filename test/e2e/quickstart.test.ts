@@ -9,9 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { run, runOk } from '../../helpers/proc.js';
-import { waitFor } from '../../helpers/wait.js';
-import { partitionForKey } from '../../../src/engine/client/partitioner.js';
+import { run, runOk } from '../helpers/proc.js';
+import { waitFor } from '../helpers/wait.js';
+import { partitionForKey } from '../../src/engine/client/partitioner.js';
 
 const bin = (name: string) => resolve('bin', `${name}.js`);
 const dataDir = mkdtempSync(join(tmpdir(), 'mq-quickstart-'));

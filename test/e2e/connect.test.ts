@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../../helpers/proc.js';
-import { randomTopic } from '../../helpers/names.js';
+import { run } from '../helpers/proc.js';
+import { randomTopic } from '../helpers/names.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (name: string) => join(root, 'bin', `${name}.js`);
 const node = process.execPath;
 const dirs: string[] = [];

@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startTestBroker } from '../../helpers/broker.js';
-import { randomGroup, randomTopic } from '../../helpers/names.js';
-import { start, type RunningProcess } from '../../helpers/proc.js';
-import { waitFor } from '../../helpers/wait.js';
-import { client, committed, createTopic, describeGroup, logEnd, onCleanup, produce, range, sortedUnion, spread } from './common.js';
+import { startTestBroker } from '../helpers/broker.js';
+import { randomGroup, randomTopic } from '../helpers/names.js';
+import { start, type RunningProcess } from '../helpers/proc.js';
+import { waitFor } from '../helpers/wait.js';
+import { client, committed, createTopic, describeGroup, logEnd, onCleanup, produce, range, sortedUnion, spread } from '../integration/groups/common.js';
 
 const PYTHON = '/usr/bin/python3';
 const FIXTURES = join(import.meta.dirname, 'fixtures');

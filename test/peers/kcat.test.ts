@@ -5,12 +5,12 @@
  * headers and the idempotent producer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { createTopics } from '../../helpers/kafkajs.js';
-import { randomTopic } from '../../helpers/names.js';
-import { waitFor } from '../../helpers/wait.js';
-import { run, runOk, start } from '../../helpers/proc.js';
-import { COMPRESSION, readStoredBatches } from '../../helpers/segments.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { createTopics } from '../helpers/kafkajs.js';
+import { randomTopic } from '../helpers/names.js';
+import { waitFor } from '../helpers/wait.js';
+import { run, runOk, start } from '../helpers/proc.js';
+import { COMPRESSION, readStoredBatches } from '../helpers/segments.js';
 import { haveKcat } from './peers.js';
 
 const KCAT = 'kcat';

@@ -4,10 +4,10 @@
  * Consumer in a group (FindCoordinator, JoinGroup, SyncGroup, OffsetFetch/Commit).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { createTopics, topicPartitions } from '../../helpers/kafkajs.js';
-import { randomGroup, randomTopic } from '../../helpers/names.js';
-import { COMPRESSION, readStoredBatches } from '../../helpers/segments.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { createTopics, topicPartitions } from '../helpers/kafkajs.js';
+import { randomGroup, randomTopic } from '../helpers/names.js';
+import { COMPRESSION, readStoredBatches } from '../helpers/segments.js';
 import { decodeRecords, describeFailure, encodeRecords, haveConfluentKafka, haveKafkaPython, jsonLines, runFixture, type InRecord } from './peers.js';
 
 let tb: TestBroker;

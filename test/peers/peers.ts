@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, type RunResult } from '../../helpers/proc.js';
+import { run, type RunResult } from '../helpers/proc.js';
 
 export const PYTHON = '/usr/bin/python3';
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

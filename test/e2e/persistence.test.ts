@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { startTestBroker } from '../../helpers/broker.js';
-import { randomTopic } from '../../helpers/names.js';
-import { waitFor } from '../../helpers/wait.js';
-import { checkBatch } from '../../../src/engine/protocol/record-batch.js';
+import { startTestBroker } from '../helpers/broker.js';
+import { randomTopic } from '../helpers/names.js';
+import { waitFor } from '../helpers/wait.js';
+import { checkBatch } from '../../src/engine/protocol/record-batch.js';
 
-const brokerBin = join(import.meta.dirname, '../../../bin/mq-broker.js');
+const brokerBin = join(import.meta.dirname, '../../bin/mq-broker.js');
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();

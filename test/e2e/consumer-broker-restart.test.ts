@@ -6,13 +6,13 @@
  * consumer: it must carry on and print everything produced before and after.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { createTopics, kafkaClient } from '../../helpers/kafkajs.js';
-import { randomGroup, randomTopic } from '../../helpers/names.js';
-import { waitFor } from '../../helpers/wait.js';
-import { main as consume } from '../../../src/commands/console-consumer/index.js';
-import { testIo } from './producer-helpers.js';
-import { run } from '../../helpers/proc.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { createTopics, kafkaClient } from '../helpers/kafkajs.js';
+import { randomGroup, randomTopic } from '../helpers/names.js';
+import { waitFor } from '../helpers/wait.js';
+import { main as consume } from '../../src/commands/console-consumer/index.js';
+import { testIo } from '../integration/commands/producer-helpers.js';
+import { run } from '../helpers/proc.js';
 import { join } from 'node:path';
 
 let b: TestBroker | undefined;
@@ -54,7 +54,7 @@ describe('mq-console-consumer across a broker restart', () => {
     b ??= await startTestBroker();
     const topic = randomTopic('timeout');
     await createTopics(b.bootstrap, [{ topic, numPartitions: 1 }]);
-    const bin = join(import.meta.dirname, '../../../bin/mq-console-consumer.js');
+    const bin = join(import.meta.dirname, '../../bin/mq-console-consumer.js');
     const r = await run(process.execPath, [bin, '--bootstrap-server', b.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'latest', '--timeout-ms', '500'], { timeoutMs: 15_000 });
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(0);

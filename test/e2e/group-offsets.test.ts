@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Admin, Consumer } from 'kafkajs';
-import { startTestBroker } from '../../helpers/broker.js';
-import { randomGroup, randomTopic } from '../../helpers/names.js';
-import { waitFor } from '../../helpers/wait.js';
-import { client, committed, createTopic, describeGroup, fastConsumer, freePort, logEnd, onCleanup, produce, range, spread } from './common.js';
+import { startTestBroker } from '../helpers/broker.js';
+import { randomGroup, randomTopic } from '../helpers/names.js';
+import { waitFor } from '../helpers/wait.js';
+import { client, committed, createTopic, describeGroup, fastConsumer, freePort, logEnd, onCleanup, produce, range, spread } from '../integration/groups/common.js';
 
-const BROKER_BIN = join(import.meta.dirname, '../../../bin/mq-broker.js');
+const BROKER_BIN = join(import.meta.dirname, '../../bin/mq-broker.js');
 
 type Lag = Record<number, { committed: number; end: number; lag: number }>;
 

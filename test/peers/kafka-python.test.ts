@@ -4,12 +4,12 @@
  * versions (Produce 7, Fetch 4, ListOffsets 1, Metadata 1; admin up to CreateTopics 3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { createTopics, topicPartitions } from '../../helpers/kafkajs.js';
-import { randomGroup, randomTopic } from '../../helpers/names.js';
-import { waitFor } from '../../helpers/wait.js';
-import { runOk } from '../../helpers/proc.js';
-import { COMPRESSION, readStoredBatches } from '../../helpers/segments.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { createTopics, topicPartitions } from '../helpers/kafkajs.js';
+import { randomGroup, randomTopic } from '../helpers/names.js';
+import { waitFor } from '../helpers/wait.js';
+import { runOk } from '../helpers/proc.js';
+import { COMPRESSION, readStoredBatches } from '../helpers/segments.js';
 import { decodeRecords, describeFailure, encodeRecords, haveKafkaPython, haveKcat, jsonLines, runFixture, type InRecord } from './peers.js';
 
 let tb: TestBroker;
