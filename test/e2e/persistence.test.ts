@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
@@ -43,6 +44,18 @@ async function readAll(kafka: Kafka, topic: string, expected: number): Promise<{
   });
   await consumer.disconnect();
   return got;
+}
+
+/** Whether a connection to 127.0.0.1:port is refused, i.e. no broker listens there. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
 }
 
 describe('clean restart', () => {
@@ -121,7 +134,8 @@ describe('kill -9 during produce', () => {
     await waitFor(() => acked.length >= 1000, { timeoutMs: 20_000 });
     child!.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
-    await new Promise((r) => setTimeout(r, 300));
+    // The restart binds the same port: wait until nothing listens there any more.
+    await waitFor(() => refused(port), { timeoutMs: 10_000, message: `port ${port} released by the killed broker` });
     await startProcess(port);
     await waitFor(() => acked.length >= 3000, { timeoutMs: 30_000 });
     stop = true;

@@ -5,11 +5,11 @@
  * lag, one leaves and the other takes everything, a new group reads it all from the beginning.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { run, runOk } from '../helpers/proc.js';
+import { run, runOk, unreadPipeBytes } from '../helpers/proc.js';
 import { waitFor } from '../helpers/wait.js';
 import { partitionForKey } from '../../src/engine/client/partitioner.js';
 
@@ -153,16 +153,24 @@ describe('quickstart', () => {
 
   it('Ctrl-C on the producer sends what was read (buffered within linger.ms), then exits 130', async () => {
     await runOk(node, [bin('mq-topics'), '--create', '--topic', 'sigint-events'], { env });
-    const child = spawn(node, [bin('mq-console-producer'), '--topic', 'sigint-events', '--timeout', '60000'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // stdin is a FIFO rather than node's socket pair, so the test can see when the producer has read it.
+    const fifo = join(dataDir, 'sigint-stdin');
+    execFileSync('mkfifo', [fifo]);
+    const readEnd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writeEnd = openSync(fifo, constants.O_WRONLY);
+    const child = spawn(node, [bin('mq-console-producer'), '--topic', 'sigint-events', '--timeout', '60000'], { env: { ...process.env, ...env }, stdio: [readEnd, 'pipe', 'pipe'] });
+    closeSync(readEnd);
     children.push(child);
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    child.stdin!.write('first\nsecond\n');
-    // Give it time to connect and read both lines; the 60 s linger keeps them buffered.
-    await new Promise((r) => setTimeout(r, 1500));
+    writeSync(writeEnd, 'first\nsecond\n');
+    // SIGINT once the producer has taken both lines off its stdin (it reads only after connecting); the
+    // 60 s linger keeps what it read buffered until the signal. The write end stays open: no EOF.
+    await waitFor(() => unreadPipeBytes(fifo) === 0, { timeoutMs: 20_000, message: 'the producer read its stdin' });
     child.kill('SIGINT');
     expect(await exited).toBe(130);
+    closeSync(writeEnd);
     expect(err).toBe('');
     const r = await runOk(node, [bin('mq-console-consumer'), '--topic', 'sigint-events', '--from-beginning', '--max-messages', '2'], { env, timeoutMs: 30000 });
     expect(r.stdout).toBe('first\nsecond\n');

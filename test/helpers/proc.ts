@@ -1,7 +1,7 @@
 /**
  * Run a program with an argv array (never a shell string) and collect its output.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export interface RunOptions {
   /** Written to the child's stdin, which is then closed. Without it stdin is closed at once. */
@@ -92,4 +92,22 @@ export function start(program: string, args: readonly string[], opts: RunOptions
       child.kill(signal);
     },
   };
+}
+
+/**
+ * How many bytes written into a pipe (a FIFO's path, or /proc/PID/fd/N of a pipe) no reader has
+ * taken yet: FIONREAD, asked through python3 since node has no ioctl (the peer tests need python3
+ * anyway). Node's own stdio 'pipe' is a socket pair, which this cannot open: give the child a FIFO.
+ */
+export function unreadPipeBytes(path: string): number {
+  const probe = [
+    'import array, fcntl, os, sys, termios',
+    'fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)',
+    "n = array.array('i', [0])",
+    'fcntl.ioctl(fd, termios.FIONREAD, n)',
+    'print(n[0])',
+  ].join('\n');
+  const r = spawnSync('/usr/bin/python3', ['-c', probe, path], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0) throw new Error(`FIONREAD on ${path} failed: ${r.stderr || r.error?.message}`);
+  return Number(r.stdout.trim());
 }

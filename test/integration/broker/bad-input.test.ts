@@ -26,8 +26,11 @@ afterAll(async () => {
   await tb?.stop();
 });
 
-/** Sends bytes and reports whether the broker closed the socket and what it answered. */
-function send(bytes: Buffer, waitMs = 1500): Promise<{ closed: boolean; answer: Buffer }> {
+/**
+ * Sends bytes and reports whether the broker closed the socket (within `waitMs`) and what it answered.
+ * With `untilAnswer`, one whole response frame is the end too: the broker keeps such a connection open.
+ */
+function send(bytes: Buffer, waitMs = 1500, untilAnswer = false): Promise<{ closed: boolean; answer: Buffer }> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const chunks: Buffer[] = [];
@@ -38,7 +41,11 @@ function send(bytes: Buffer, waitMs = 1500): Promise<{ closed: boolean; answer: 
       resolve({ closed, answer: Buffer.concat(chunks) });
     };
     const timer = setTimeout(finish, waitMs);
-    socket.on('data', (d) => chunks.push(d));
+    socket.on('data', (d) => {
+      chunks.push(d);
+      const got = Buffer.concat(chunks);
+      if (untilAnswer && got.length >= 4 && got.length >= 4 + got.readInt32BE(0)) finish();
+    });
     socket.on('error', () => {});
     socket.on('close', () => {
       closed = true;
@@ -114,7 +121,7 @@ describe('malformed input closes only that connection', () => {
     // A client newer than us speaks flexible ApiVersions with request header v2.
     const b = request(18, 3, { clientSoftwareName: 'future-client', clientSoftwareVersion: '9.0' }, true);
     b.writeInt16BE(99, 6);
-    const r = await send(b);
+    const r = await send(b, 10_000, true);
     expect(r.answer.length).toBeGreaterThan(10);
     expect(r.answer.readInt32BE(4)).toBe(7); // correlation id, header v0
     expect(r.answer.readInt16BE(8)).toBe(35);

@@ -3,11 +3,12 @@
  * librdkafka, IncrementalAlterConfigs, DescribeCluster, lookups by topic id...), checked with our
  * own codec on a real socket.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { randomGroup, randomTopic } from '../../helpers/names.js';
 import { rawRequest } from '../../helpers/raw.js';
+import { waitFor } from '../../helpers/wait.js';
 
 let tb: TestBroker;
 beforeAll(async () => {
@@ -107,9 +108,13 @@ describe('topics by id and flexible versions', () => {
     const fetchAt = (offset: number, maxWaitMs: number) =>
       req(1, 11, { replicaId: -1, maxWaitMs, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: t, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '' });
     expect((await fetchAt(5, 0)).responses[0].partitions[0].errorCode).toBe(1);
+    // Produce only once the broker has parked the fetch (found nothing and waits on the partition), so
+    // the answer below can only come from the produce waking it.
+    const parking = vi.spyOn(tb.broker.services.fetchWaiters, 'wait');
     const started = Date.now();
     const parked = fetchAt(0, 10_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => parking.mock.calls.some(([partitions]) => [...partitions].some(([topic]) => topic === t)), { message: 'the fetch parked' });
+    parking.mockRestore();
     await produce(t, 1);
     const r = await parked;
     expect(r.responses[0].partitions[0].highWatermark).toBe(1);

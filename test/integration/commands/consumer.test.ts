@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { createTopics } from '../../helpers/kafkajs.js';
 import { randomGroup, randomTopic } from '../../helpers/names.js';
+import { waitFor } from '../../helpers/wait.js';
 import { main as produce } from '../../../src/commands/console-producer/index.js';
 import { main as consume } from '../../../src/commands/console-consumer/index.js';
 import { testIo } from './producer-helpers.js';
@@ -81,8 +82,7 @@ describe('mq-console-consumer', () => {
     const ac = new AbortController();
     const io = testIo();
     const p = consume(['--bootstrap-server', b.bootstrap, '--topic', topic, '--from-beginning'], io, ac.signal);
-    const deadline = Date.now() + 20000;
-    while (!io.out().includes('x\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => io.out().includes('x\n'), { timeoutMs: 20_000, message: 'the record printed' });
     ac.abort();
     expect(await p).toBe(0);
     expect(io.out()).toBe('x\n');
