@@ -117,7 +117,14 @@ async function produceOnce(broker, topic, input) {
   const problems = r.stderr.split('\n').filter((l) => /error|fail/i.test(l) && !l.startsWith('MQBENCH-CPU'));
   if (r.code !== 0 || problems.length) throw new Error(`kcat -P to ${topic} exited ${r.signal ?? r.code}:\n${problems.slice(0, 10).join('\n') || r.stderr.slice(-2000)}`);
   const s = r.ms / 1000;
-  return { s, rps: input.count / s, mbps: (input.count * input.valueBytes) / 1e6 / s, brokerCpu: brokerCpu / s, kcatCpu: kcatCpuSeconds(r.stderr) / s, peakRss: peak };
+  return {
+    s,
+    rps: input.count / s,
+    mbps: (input.count * input.valueBytes) / 1e6 / s,
+    brokerCpu: brokerCpu / s,
+    kcatCpu: kcatCpuSeconds(r.stderr) / s,
+    peakRss: peak,
+  };
 }
 
 async function consumeOnce(broker, topic, input) {
@@ -133,7 +140,14 @@ async function consumeOnce(broker, topic, input) {
   const got = consumedEndOffsets(r.stderr);
   if (r.code !== 0 || got !== input.count) throw new Error(`kcat -C from ${topic} exited ${r.signal ?? r.code} after end offsets summing to ${got} (expected ${input.count}):\n${r.stderr.slice(-2000)}`);
   const s = r.ms / 1000;
-  return { s, rps: input.count / s, mbps: (input.count * input.valueBytes) / 1e6 / s, brokerCpu: brokerCpu / s, kcatCpu: kcatCpuSeconds(r.stderr) / s, peakRss: peak };
+  return {
+    s,
+    rps: input.count / s,
+    mbps: (input.count * input.valueBytes) / 1e6 / s,
+    brokerCpu: brokerCpu / s,
+    kcatCpu: kcatCpuSeconds(r.stderr) / s,
+    peakRss: peak,
+  };
 }
 
 async function measureStartup() {

@@ -121,7 +121,7 @@ async function startKafkaBroker(dir) {
     await waitForApiVersions('127.0.0.1', k.port, 120_000, k.isDead, 10);
   } catch (err) {
     await k.stop();
-    throw new Error(`${err.message}\n${k.logTail()}`);
+    throw new Error(`${err.message}\n${k.logTail()}`, { cause: err });
   }
   return {
     name: 'kafka',

@@ -153,7 +153,9 @@ export function spawnKafka(prepared, { cpus, heap = ['-Xmx1G', '-Xms1G'] } = {})
       let log = '';
       try {
         log = readFileSync(path.join(dir, 'server.log'), 'utf8');
-      } catch {}
+      } catch {
+        // No log written yet: the tail is the console output alone.
+      }
       return `${console}\n${log.split('\n').slice(-lines).join('\n')}`;
     },
     /** SIGTERM (controlled shutdown), SIGKILL after graceMs; resolves with the exit status. */

@@ -22,7 +22,9 @@ export function cleanupAll() {
   for (const c of children) {
     try {
       c.kill('SIGKILL');
-    } catch {}
+    } catch {
+      // Already gone.
+    }
   }
   children.clear();
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });

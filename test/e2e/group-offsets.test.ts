@@ -32,7 +32,12 @@ async function lagOf(admin: Admin, groupId: string, topic: string): Promise<Lag>
  * A consumer that reads what is there and commits after each record, but only up to
  * `limit(partition)` records per partition, so the lag is uneven and not zero.
  */
-async function consumeSome(bootstrap: string, groupId: string, topic: string, limit: (p: number) => number): Promise<{ consumer: Consumer; seen: { partition: number; offset: number }[] }> {
+async function consumeSome(
+  bootstrap: string,
+  groupId: string,
+  topic: string,
+  limit: (p: number) => number,
+): Promise<{ consumer: Consumer; seen: { partition: number; offset: number }[] }> {
   const consumer = client(bootstrap, { clientId: 'lagger' }).consumer(fastConsumer(groupId));
   onCleanup(() => consumer.disconnect());
   const seen: { partition: number; offset: number }[] = [];
@@ -161,7 +166,7 @@ describe('committed offsets and lag', () => {
     const startBroker = async (): Promise<ChildProcess> => {
       const c = spawn(process.execPath, [BROKER_BIN, 'start', '--data-dir', dataDir, '--listen', bootstrap], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
-      c.stderr!.on('data', (d) => (stderr += d));
+      c.stderr.on('data', (d) => (stderr += d));
       const exited = new Promise((r) => c.once('exit', r));
       await waitFor(() => stderr.includes('listening on'), { timeoutMs: 15_000, message: `broker start: ${stderr}` });
       onCleanup(async () => {

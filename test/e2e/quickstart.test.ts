@@ -23,8 +23,8 @@ function startConsumer(args: string[]) {
   const child = spawn(node, [bin('mq-console-consumer'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const state = { out: '', err: '', code: null as number | null, exited: new Promise<number | null>((r) => child.on('exit', (c) => r(c))) };
-  child.stdout!.on('data', (d) => (state.out += d));
-  child.stderr!.on('data', (d) => (state.err += d));
+  child.stdout.on('data', (d) => (state.out += d));
+  child.stderr.on('data', (d) => (state.err += d));
   void state.exited.then((c) => (state.code = c));
   return { child, state };
 }
@@ -123,7 +123,7 @@ describe('quickstart', () => {
     await runOk(node, [bin('mq-console-producer'), '--topic', topic], { env, stdin: Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n') });
     const c = startConsumer(['--topic', topic, '--from-beginning']);
     await waitFor(() => c.state.out.length > 0, { timeoutMs: 30000 });
-    c.child.stdout!.destroy();
+    c.child.stdout.destroy();
     // Like `| head`: the consumer notices on its next write.
     await runOk(node, [bin('mq-console-producer'), '--topic', topic], { env, stdin: 'more\n' });
     const code = await Promise.race([c.state.exited, new Promise((r) => setTimeout(() => r('hung'), 20000))]);

@@ -51,9 +51,14 @@ export async function topicPartitions(bootstrap: string, topic: string): Promise
  * kafkajs as an independent reader and client in tests: its codec registry filled with mq's
  * snappy/lz4/zstd, and mq's translated security settings as kafkajs's `ssl` / `sasl` options.
  */
+export interface KafkajsCodec {
+  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
+  decompress(b: Buffer): Promise<Buffer>;
+}
+
 interface KafkajsLike {
   CompressionTypes: { Snappy: number; LZ4: number; ZSTD: number };
-  CompressionCodecs: Record<number, () => { compress(encoder: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }>;
+  CompressionCodecs: Record<number, () => KafkajsCodec>;
 }
 
 export function registerCodecs(kafkajs: KafkajsLike): void {
@@ -63,8 +68,13 @@ export function registerCodecs(kafkajs: KafkajsLike): void {
   C[T.ZSTD] = () => ({ compress: (e) => zstdCompress(e.buffer), decompress: (b) => zstdDecompress(b) });
 }
 
-export function toKafkaJsSecurity(sec: SecuritySettings): { ssl?: ConnectionOptions | boolean; sasl?: { mechanism: SaslMechanism; username: string; password: string } } {
-  const out: { ssl?: ConnectionOptions | boolean; sasl?: { mechanism: SaslMechanism; username: string; password: string } } = {};
+export interface KafkajsSecurity {
+  ssl?: ConnectionOptions | boolean;
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+}
+
+export function toKafkaJsSecurity(sec: SecuritySettings): KafkajsSecurity {
+  const out: KafkajsSecurity = {};
   if (sec.ssl) out.ssl = Object.keys(sec.ssl).length === 0 ? true : sec.ssl;
   if (sec.sasl) out.sasl = { mechanism: sec.sasl.mechanism, username: sec.sasl.username, password: sec.sasl.password };
   return out;

@@ -1,6 +1,8 @@
 /**
  * Poll until a condition holds, instead of sleeping for a fixed time.
  */
+import { inspect } from 'node:util';
+
 export interface WaitOptions {
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;
@@ -33,7 +35,7 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const what = opts.message ?? 'condition';
-      const cause = lastError instanceof Error ? `: ${lastError.message}` : lastError !== undefined ? `: ${String(lastError)}` : '';
+      const cause = lastError instanceof Error ? `: ${lastError.message}` : lastError !== undefined ? `: ${inspect(lastError)}` : '';
       throw new Error(`waitFor: ${what} not met within ${timeoutMs} ms${cause}`, { cause: lastError });
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));

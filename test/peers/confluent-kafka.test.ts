@@ -8,7 +8,7 @@ import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { createTopics, topicPartitions } from '../helpers/kafkajs.js';
 import { randomGroup, randomTopic } from '../helpers/names.js';
 import { COMPRESSION, readStoredBatches } from '../helpers/segments.js';
-import { decodeRecords, describeFailure, encodeRecords, haveConfluentKafka, haveKafkaPython, jsonLines, runFixture, type InRecord } from './peers.js';
+import { decodeRecords, describeFailure, encodeRecords, haveConfluentKafka, jsonLines, runFixture, type InRecord } from './peers.js';
 
 let tb: TestBroker;
 
@@ -147,7 +147,8 @@ describe('confluent-kafka-python 1.7.0 (librdkafka 2.0.2)', () => {
 
     const md = await admin('metadata', topic);
     expect(md.code, describeFailure(md)).toBe(0);
-    const m = jsonLines<{ error: string | null; partitions: number[]; brokers: [number, string, number][]; controller: number; cluster_id: string }>(md.stdout)[0]!;
+    type ClusterMetadata = { error: string | null; partitions: number[]; brokers: [number, string, number][]; controller: number; cluster_id: string };
+    const m = jsonLines<ClusterMetadata>(md.stdout)[0]!;
     expect(m.error).toBeNull();
     expect(m.partitions).toEqual([0, 1, 2, 3, 4]);
     expect(m.brokers).toEqual([[1, '127.0.0.1', tb.port]]);
@@ -170,7 +171,8 @@ describe('confluent-kafka-python 1.7.0 (librdkafka 2.0.2)', () => {
     await consume(topic, group, 1);
     const r = await runFixture('ck_admin.py', [tb.bootstrap, 'groups']);
     expect(r.code, describeFailure(r)).toBe(0);
-    const groups = jsonLines<{ groups: Array<{ id: string; state: string; protocol_type: string; members: string[]; error: string | null }> }>(r.stdout)[0]!.groups;
+    type GroupRow = { id: string; state: string; protocol_type: string; members: string[]; error: string | null };
+    const groups = jsonLines<{ groups: GroupRow[] }>(r.stdout)[0]!.groups;
     const g = groups.find((x) => x.id === group);
     expect(g).toMatchObject({ id: group, state: 'Empty', protocol_type: 'consumer', members: [], error: null });
   });

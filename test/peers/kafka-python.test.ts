@@ -171,8 +171,8 @@ describe('kafka-python 2.0.2', () => {
     const first = await runFixture('kp_group.py', [tb.bootstrap, topic, group, '10', '30000']);
     expect(first.code, describeFailure(first)).toBe(0);
     const got = decodeRecords(first.stdout);
-    expect(got.map((r) => `${r.partition}:${r.offset}:${r.key}`).sort()).toEqual(
-      records.map((r, i) => `${r.partition}:${Math.floor(i / 2)}:${r.key}`).sort(),
+    expect(got.map((r) => `${r.partition}:${r.offset}:${String(r.key)}`).sort()).toEqual(
+      records.map((r, i) => `${r.partition}:${Math.floor(i / 2)}:${String(r.key)}`).sort(),
     );
     expect(jsonLines<{ committed?: unknown }>(first.stdout).find((l) => l.committed)?.committed).toEqual([
       [0, 5],

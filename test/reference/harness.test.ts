@@ -173,7 +173,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('reference harness (real Apache Kafka
 
       const configs = await tool(version, 'kafka-configs', [...bs, '--describe', '--entity-type', 'topics', '--entity-name', 'rt']);
       expect(configs.code).toBe(0);
-      expect(configs.stdout).toContain("Dynamic configs for topic rt are:");
+      expect(configs.stdout).toContain('Dynamic configs for topic rt are:');
 
       const pp = await tool(version, 'kafka-producer-perf-test', [
         '--topic', 'perf', '--num-records', '2000', '--record-size', '100', '--throughput', '-1',

@@ -59,7 +59,10 @@ function producerSummary(stdout: string): { records: number; perSec: number; lin
   return { records: Number(m[1]), perSec: Number(m[2]), line: m[0] };
 }
 
-/** The row under `start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec` */
+/**
+ * The row under `start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+ * rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec`
+ */
 function consumerSummary(stdout: string): { records: number; perSec: number; fetchPerSec: number; rebalanceMs: number; line: string } {
   const lines = stdout.split('\n');
   const h = lines.findIndex((l) => l.startsWith('start.time, end.time'));

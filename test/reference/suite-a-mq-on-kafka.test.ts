@@ -103,7 +103,8 @@ describe.skipIf(!process.env.MQ_REFERENCE)('Suite A: mq against Apache Kafka (re
         expect(byTopic(mine.stdout)).toEqual(byTopic(k.stdout));
 
         const j = await mqOk('topics', [...bs, '--describe', '--topic', 'compacted', '--output', 'json']);
-        const doc = JSON.parse(j.stdout) as { topics: { name: string; topicId: string; partitionCount: number; configs: Record<string, string>; partitions: PartitionRow[] }[] };
+        type TopicDoc = { name: string; topicId: string; partitionCount: number; configs: Record<string, string>; partitions: PartitionRow[] };
+        const doc = JSON.parse(j.stdout) as { topics: TopicDoc[] };
         expect(doc.topics).toHaveLength(1);
         expect(doc.topics[0]).toMatchObject({
           name: 'compacted',
@@ -291,7 +292,8 @@ describe.skipIf(!process.env.MQ_REFERENCE)('Suite A: mq against Apache Kafka (re
         expect(verbose.stdout).toMatch(/\s3\s+orders\(0,1,2\)\s*$|\s3\s+\(0,1,2\)\s*$|orders:0,1,2/m);
 
         const json = await mqOk('consumer-groups', [...bs, '--describe', '--group', 'live', '--output', 'json']);
-        const doc = JSON.parse(json.stdout) as { groups: { group: string; state: string; members: { clientId: string; host: string }[]; offsets: { lag: number }[] }[] };
+        type GroupDoc = { group: string; state: string; members: { clientId: string; host: string }[]; offsets: { lag: number }[] };
+        const doc = JSON.parse(json.stdout) as { groups: GroupDoc[] };
         expect(doc.groups[0]).toMatchObject({ group: 'live', state: 'Stable' });
         expect(doc.groups[0]!.members).toHaveLength(1);
         expect(doc.groups[0]!.members[0]).toMatchObject({ clientId: 'console-consumer' });
@@ -403,7 +405,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('Suite A: mq against Apache Kafka (re
           'Dynamic configs for broker 1 are:\n' +
             '  log.cleaner.threads=2 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.cleaner.threads=2, DEFAULT_CONFIG:log.cleaner.threads=1}\n',
         );
-        r = await mqOk('configs', [...bs, '--alter', '--broker', '1', '--delete-config', 'log.cleaner.threads']);
+        await mqOk('configs', [...bs, '--alter', '--broker', '1', '--delete-config', 'log.cleaner.threads']);
         r = await mqOk('configs', [...bs, '--describe', '--broker', '1']);
         expect(r.stdout).toBe('Dynamic configs for broker 1 are:\n');
         r = await mqOk('configs', [...bs, '--describe', '--entity-type', 'brokers', '--entity-default']);
@@ -540,14 +542,14 @@ describe.skipIf(!process.env.MQ_REFERENCE)('Suite A: mq against Apache Kafka (re
           mq('topics', [...sbs, '--command-config', noCa, '--list'], { timeoutMs: 30_000 }),
           mq('topics', [...sbs, '--command-config', badPw, '--list'], { timeoutMs: 30_000 }),
         ]);
-        for (const r of [a!, b!, c!]) {
+        for (const r of [a, b, c]) {
           expect(r.timedOut).toBe(false);
           expect(r.code).toBe(1);
           expect(r.stdout).toBe('');
           expect(r.stderr).toMatch(ONE_LINE);
         }
-        expect(b!.stderr).toContain('TLS handshake failed: self-signed certificate in certificate chain');
-        expect(c!.stderr).toContain('wrong password');
+        expect(b.stderr).toContain('TLS handshake failed: self-signed certificate in certificate chain');
+        expect(c.stderr).toContain('wrong password');
       });
     });
   });

@@ -74,7 +74,7 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
   {
     id: 'no-cluster-min-isr',
     reason:
-      "A Kafka 4.1+ broker with eligible leader replicas keeps a cluster-wide min.insync.replicas=1 that shows in every " +
+      'A Kafka 4.1+ broker with eligible leader replicas keeps a cluster-wide min.insync.replicas=1 that shows in every ' +
       "topic's `Configs:`; mq's single-node broker has no ELR and does not.",
     readme: "- Topics do not show Kafka 4.1+'s cluster-wide `min.insync.replicas=1` in `Configs:`.",
     apply: (s, run) => {

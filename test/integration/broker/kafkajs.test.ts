@@ -34,7 +34,8 @@ async function consumeAll(topic: string, expected: number, partition?: number) {
     void consumer.run({
       eachMessage: async ({ partition: p, message }) => {
         if (partition !== undefined && p !== partition) return;
-        got.push({ partition: p, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {}, timestamp: message.timestamp });
+        const { offset, key, value, headers, timestamp } = message;
+        got.push({ partition: p, offset, key, value, headers: headers ?? {}, timestamp });
         if (got.length >= expected) {
           clearTimeout(timer);
           resolve();

@@ -67,7 +67,7 @@ describe('topics by id and flexible versions', () => {
     expect(deleted.responses[0]).toMatchObject({ name: t, errorCode: 0 });
   });
 
-  it("Metadata v0 with an empty list means every topic; v1+ empty means none", async () => {
+  it('Metadata v0 with an empty list means every topic; v1+ empty means none', async () => {
     const t = randomTopic();
     await createTopic(t);
     expect((await req(3, 0, { topics: [] })).topics.map((x: any) => x.name)).toContain(t);

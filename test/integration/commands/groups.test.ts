@@ -17,6 +17,17 @@ let topic: string;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const norm = (s: string) => s.replace(UUID, 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx');
 
+/** A row of `mq-consumer-groups --describe --output json`'s offsets. */
+interface OffsetRow {
+  partition: number;
+  currentOffset: number | null;
+  logEndOffset: number;
+  lag: number | null;
+  consumerId: string;
+  host: string;
+  clientId: string;
+}
+
 async function cg(args: string[]) {
   const io = testIo();
   const code = await groups(['--bootstrap-server', b.bootstrap, ...args], io);
@@ -131,7 +142,7 @@ describe('mq-consumer-groups --describe', () => {
         '\n' +
           fmt(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID']) +
           doc.offsets
-            .map((o: { partition: number; currentOffset: number | null; logEndOffset: number; lag: number | null; consumerId: string; host: string; clientId: string }) =>
+            .map((o: OffsetRow) =>
               fmt([g, topic, String(o.partition), String(o.currentOffset ?? '-'), String(o.logEndOffset), String(o.lag ?? '-'), o.consumerId, o.host, o.clientId]),
             )
             .join(''),
@@ -174,7 +185,8 @@ describe('mq-consumer-groups --describe', () => {
       expect(delOff.out).toContain('\nError: Encounter some partition level error, see the follow-up details:\n');
       expect(delOff.out).toContain('Error: :Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.');
       const after = JSON.parse((await cg(['--describe', '--group', g, '--output', 'json'])).out).groups[0].offsets;
-      expect(after.map((o: { currentOffset: number }) => o.currentOffset)).toEqual(JSON.parse(before).groups[0].offsets.map((o: { currentOffset: number }) => o.currentOffset));
+      const offsetsBefore = (JSON.parse(before) as { groups: { offsets: { currentOffset: number }[] }[] }).groups[0]!.offsets;
+      expect(after.map((o: { currentOffset: number }) => o.currentOffset)).toEqual(offsetsBefore.map((o) => o.currentOffset));
     } finally {
       await consumer.disconnect();
     }

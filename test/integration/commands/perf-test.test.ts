@@ -47,7 +47,6 @@ async function committed(group: string, topic: string): Promise<number> {
 }
 
 const N = '\\d+';
-const F1 = '\\d+\\.\\d';
 const F2 = '\\d+\\.\\d{2}';
 const F4 = '(\\d+\\.\\d{4}|NaN|Infinity)';
 const F6 = '\\d+\\.\\d{6}';

@@ -114,7 +114,7 @@ describe('bad input', () => {
     expect(code).not.toBe(0);
     const err = io.err();
     if (process.env.SHOW) console.log(JSON.stringify(err));
-    if (typeof message === "string") expect(err.split('\n').some((l) => l === message || l === `${tool}: ${message}`)).toBe(true);
+    if (typeof message === 'string') expect(err.split('\n').some((l) => l === message || l === `${tool}: ${message}`)).toBe(true);
     else expect(err).toMatch(message);
     expect([await endOffsets(), await committed()]).toEqual(before);
   });

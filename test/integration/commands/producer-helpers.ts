@@ -40,4 +40,3 @@ export async function storedRecords(dataDir: string, topic: string, partition: n
   }
   return all;
 }
-

@@ -7,7 +7,6 @@ import { captureIo } from '../../../src/cli/io.js';
 import { main } from '../../../src/commands/topics/index.js';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { randomTopic } from '../../helpers/names.js';
-import { createTopics } from '../../helpers/kafkajs.js';
 
 let b: TestBroker;
 beforeAll(async () => {

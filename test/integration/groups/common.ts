@@ -14,10 +14,10 @@ const { Kafka, logLevel, AssignerProtocol } = kafkajs;
 // ---------------------------------------------------------------------------------------------
 // Cleanup
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const cleanups: (() => unknown)[] = [];
 
 /** Registers a cleanup; they run in reverse order after each test, errors ignored. */
-export function onCleanup(fn: () => Promise<unknown> | unknown): void {
+export function onCleanup(fn: () => unknown): void {
   cleanups.push(fn);
 }
 

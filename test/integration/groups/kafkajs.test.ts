@@ -163,7 +163,7 @@ describe('kafkajs consumer group', () => {
     await waitFor(
       () => {
         const latest = consumers.map((c) => c.joins.latest);
-        return latest.every((l) => l !== null) && latest.filter((l) => l!.length === 1).length === 1;
+        return latest.every((l) => l !== null) && latest.filter((l) => l.length === 1).length === 1;
       },
       { timeoutMs: 30_000, message: 'one consumer holding the partition' },
     );

@@ -80,7 +80,7 @@ describe('Output', () => {
 });
 
 describe('argument parsers', () => {
-  it("topic regex preprocessing and full matching (TopicFilter.IncludeList)", () => {
+  it('topic regex preprocessing and full matching (TopicFilter.IncludeList)', () => {
     expect(preprocessTopicRegex(' "a, b" ')).toBe('a|b');
     expect(selectTopics(['__consumer_offsets', 'test', 'test2'], 'test', false)).toEqual(['test']);
     expect(selectTopics(['__consumer_offsets', 'test', 'test2'], 'test.*', false)).toEqual(['test', 'test2']);

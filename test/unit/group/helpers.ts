@@ -34,7 +34,7 @@ export interface Tracked<T> {
 
 export function track<T>(promise: Promise<T>): Tracked<T> {
   const t = { done: false, value: undefined as T, promise };
-  promise.then((v) => {
+  void promise.then((v) => {
     t.done = true;
     t.value = v;
   });

@@ -54,18 +54,18 @@ function run(seed: number, steps: number) {
     c.owned = null;
     c.syncing = null;
     const p = h.coord.joinGroup(
-        {
-          groupId: GROUP,
-          memberId: c.memberId,
-          sessionTimeoutMs: 6000,
-          rebalanceTimeoutMs: 9000,
-          protocolType: 'consumer',
-          protocols: [{ name: 'range', metadata: sub([TOPIC]) }],
-        },
-        { version: 5, clientId: `c${c.id}`, clientHost: '/127.0.0.1' },
-      );
+      {
+        groupId: GROUP,
+        memberId: c.memberId,
+        sessionTimeoutMs: 6000,
+        rebalanceTimeoutMs: 9000,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: sub([TOPIC]) }],
+      },
+      { version: 5, clientId: `c${c.id}`, clientHost: '/127.0.0.1' },
+    );
     // Checked in the order the coordinator answers, not the order clients get round to reading.
-    p.then((r) => {
+    void p.then((r) => {
       if (r.errorCode !== ErrorCode.NONE) return;
       if (r.generationId < maxGeneration) generationErrors.push(`generation ${r.generationId} answered after ${maxGeneration}`);
       maxGeneration = r.generationId;
