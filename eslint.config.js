@@ -67,6 +67,8 @@ export default defineConfig([
     },
   },
 
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
+
   // TypeScript, type-aware: every .ts file is in tsconfig.test.json (src, test and the vitest configs).
   {
     files: ['**/*.ts'],
