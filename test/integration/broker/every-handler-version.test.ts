@@ -1,6 +1,6 @@
 /**
  * Generated from the handler registry (src/engine/broker/handlers/index.ts): every API the broker
- * registers, at every version it advertises, gets a minimal valid request (each field its
+ * registers, at every version it advertises, gets a minimal valid request (every field its
  * default: empty arrays, empty strings, zeros) encoded with our codec and sent over a real socket
  * to an in-process broker. The answer must be one well-formed frame: the request's correlation
  * id, the response header of that version, and a body the codec decodes to the last byte.
@@ -10,53 +10,29 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlers } from '../../../src/engine/broker/handlers/index.js';
-import { decode, encode, type Struct } from '../../../src/engine/protocol/codec.js';
+import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
+import { decode, encode } from '../../../src/engine/protocol/codec.js';
 import { readResponseHeader, responseHeaderIsFlexible, writeRequestHeader } from '../../../src/engine/protocol/header.js';
-import { schemaFor } from '../../../src/engine/protocol/messages/index.js';
+import { ApiVersions } from '../../../src/engine/protocol/messages/18-api-versions.js';
 import { Reader } from '../../../src/engine/protocol/reader.js';
-import { inRange, type ApiSchema, type Field } from '../../../src/engine/protocol/schema.js';
+import { inRange, type ApiSchema } from '../../../src/engine/protocol/schema.js';
 import { Writer } from '../../../src/engine/protocol/writer.js';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 
-/** The value a field takes when a client leaves it alone: its declared default, else the type's zero. */
-function minimalValue(f: Field, version: number): unknown {
-  if (f.default !== undefined) return f.default;
-  if (f.type.startsWith('[]')) return [];
-  switch (f.type) {
-    case 'bool':
-      return false;
-    case 'string':
-      return inRange(f.nullable, version) ? null : '';
-    case 'bytes':
-    case 'records':
-      return inRange(f.nullable, version) ? null : Buffer.alloc(0);
-    case 'uuid':
-      return '00000000000000000000000000000000';
-    case 'struct':
-      return inRange(f.nullable, version) ? null : minimal(f.fields ?? [], version);
-    default:
-      return 0;
-  }
-}
-
-function minimal(fields: readonly Field[], version: number): Struct {
-  const out: Struct = {};
-  for (const f of fields) if (inRange(f.versions, version)) out[f.name] = minimalValue(f, version);
-  return out;
-}
-
 /**
- * Where the all-defaults request would get no answer at all, by design: Produce with acks=0 is
- * answered with silence (Kafka's KafkaApis.handleProduceRequest), so ask for the leader's ack.
+ * The request body: no fields at all, which the encoder writes as every field's default (empty
+ * arrays, empty or null strings, zeros, the descriptor's declared defaults). Where that would get no
+ * answer by design, one field is set: Produce with acks=0 is answered with silence (Kafka's
+ * KafkaApis.handleProduceRequest), so it asks for the leader's ack.
  */
-const overrides: Readonly<Record<number, Struct>> = { 0: { acks: 1 } };
+const overrides: Readonly<Partial<Record<number, Record<string, unknown>>>> = { [ApiKey.Produce]: { acks: 1 } };
 
 function requestFrame(schema: ApiSchema, version: number, correlationId: number): Buffer {
   const flexible = inRange(schema.flexible, version);
   const w = new Writer();
   w.int32(0); // size, patched below
   writeRequestHeader(w, { apiKey: schema.apiKey, apiVersion: version, correlationId, clientId: 'every-handler' }, flexible);
-  encode(schema.request, version, { ...minimal(schema.request.fields, version), ...overrides[schema.apiKey] }, flexible, w);
+  encode(schema.request, version, { ...overrides[schema.apiKey] }, flexible, w);
   const frame = w.toBuffer();
   frame.writeInt32BE(frame.length - 4, 0);
   return frame;
@@ -122,21 +98,21 @@ afterAll(async () => {
 describe('every registered handler answers every version it advertises', () => {
   it('ApiVersions advertises exactly the registry', async () => {
     const conn = new Connection(tb);
-    const answer = await conn.send(requestFrame(schemaFor(18)!, 0, 1));
+    const answer = await conn.send(requestFrame(ApiVersions, 0, 1));
     conn.close();
     if (answer === 'closed') throw new Error('ApiVersions v0 closed the connection');
     const r = new Reader(answer);
     expect(readResponseHeader(r, false)).toBe(1);
-    const body = decode(schemaFor(18)!.response, 0, r, false);
+    const body = decode(ApiVersions.response, 0, r, false);
     expect(r.remaining).toBe(0);
-    const registered = [...handlers].sort((a, b) => a.apiKey - b.apiKey).map((h) => ({ apiKey: h.apiKey, minVersion: h.min, maxVersion: h.max }));
+    const registered = [...handlers].sort((a, b) => a.api.apiKey - b.api.apiKey).map((h) => ({ apiKey: h.api.apiKey, minVersion: h.min, maxVersion: h.max }));
     expect(body.apiKeys).toEqual(registered);
   });
 
   for (const h of handlers) {
-    const schema = schemaFor(h.apiKey)!;
+    const schema = h.api;
     const served = h.implementedMin ?? h.min;
-    it(`${schema.name} (${h.apiKey}) v${served}-${h.max}: a well-formed answer to a minimal request`, async () => {
+    it(`${schema.name} (${schema.apiKey}) v${served}-${h.max}: a well-formed answer to a minimal request`, async () => {
       const conn = new Connection(tb);
       try {
         for (let version = served; version <= h.max; version++) {
@@ -145,7 +121,7 @@ describe('every registered handler answers every version it advertises', () => {
           if (answer === 'closed') throw new Error(`${schema.name} v${version}: the broker closed the connection`);
           const flexible = inRange(schema.flexible, version);
           const r = new Reader(answer);
-          expect(readResponseHeader(r, responseHeaderIsFlexible(h.apiKey, flexible)), `${schema.name} v${version} correlation id`).toBe(correlationId);
+          expect(readResponseHeader(r, responseHeaderIsFlexible(schema.apiKey, flexible)), `${schema.name} v${version} correlation id`).toBe(correlationId);
           const body = decode(schema.response, version, r, flexible);
           expect(r.remaining, `${schema.name} v${version}: bytes left after the body`).toBe(0);
           expect(typeof body, `${schema.name} v${version}`).toBe('object');
@@ -156,7 +132,7 @@ describe('every registered handler answers every version it advertises', () => {
     });
 
     if (served > h.min) {
-      it(`${schema.name} (${h.apiKey}) v${h.min}-${served - 1}: advertised but not served, so the connection closes`, async () => {
+      it(`${schema.name} (${schema.apiKey}) v${h.min}-${served - 1}: advertised but not served, so the connection closes`, async () => {
         for (let version = h.min; version < served; version++) {
           const conn = new Connection(tb);
           const answer = await conn.send(requestFrame(schema, version, 7));
