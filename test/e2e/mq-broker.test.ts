@@ -10,6 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { run } from '../helpers/proc.js';
 import { waitFor } from '../helpers/wait.js';
 import { rawRequest } from '../helpers/raw.js';
+import { Metadata } from '../../src/engine/protocol/messages/03-metadata.js';
 
 const bin = join(import.meta.dirname, '../../bin/mq-broker.js');
 const dirs: string[] = [];
@@ -66,9 +67,9 @@ describe('mq-broker', () => {
     const kafka = new Kafka({ brokers: [`127.0.0.1:${info.port}`], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    const meta = await rawRequest(`127.0.0.1:${info.port}`, 3, 4, { topics: [{ name: 'auto-created' }], allowAutoTopicCreation: true });
-    expect(meta.topics[0].errorCode).toBe(0);
-    expect(meta.topics[0].partitions).toHaveLength(3);
+    const meta = await rawRequest(`127.0.0.1:${info.port}`, Metadata, 4, { topics: [{ name: 'auto-created' }], allowAutoTopicCreation: true });
+    expect(meta.topics[0]!.errorCode).toBe(0);
+    expect(meta.topics[0]!.partitions).toHaveLength(3);
     await admin.disconnect();
 
     // A second broker on the same data directory is refused.

@@ -3,15 +3,16 @@
  * what the broker answers (error messages, fields kafkajs hides).
  */
 import net from 'node:net';
-import { decode, encode, type Struct } from '../../src/engine/protocol/codec.js';
+import { decode, encode } from '../../src/engine/protocol/codec.js';
 import { readResponseHeader, responseHeaderIsFlexible, writeRequestHeader } from '../../src/engine/protocol/header.js';
-import { schemaFor } from '../../src/engine/protocol/messages/index.js';
 import { Reader } from '../../src/engine/protocol/reader.js';
-import { inRange } from '../../src/engine/protocol/schema.js';
+import { inRange, type ApiSchema, type RequestInput, type ResponseOf } from '../../src/engine/protocol/schema.js';
 import { Writer } from '../../src/engine/protocol/writer.js';
 
-export async function rawRequest(bootstrap: string, apiKey: number, version: number, body: Struct): Promise<Struct> {
-  const schema = schemaFor(apiKey)!;
+/** Sends `body` as `api` at `version` and decodes the answer with the same descriptor, typed by it. */
+export async function rawRequest<A extends ApiSchema>(bootstrap: string, api: A, version: number, body: RequestInput<A>): Promise<ResponseOf<A>> {
+  const schema = api;
+  const apiKey = api.apiKey;
   const flexible = inRange(schema.flexible, version);
   const w = new Writer();
   w.int32(0);
@@ -37,5 +38,5 @@ export async function rawRequest(bootstrap: string, apiKey: number, version: num
   });
   const r = new Reader(answer);
   readResponseHeader(r, responseHeaderIsFlexible(apiKey, flexible));
-  return decode(schema.response, version, r, flexible);
+  return decode(schema.response, version, r, flexible) as ResponseOf<A>;
 }

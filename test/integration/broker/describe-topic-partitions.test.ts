@@ -8,13 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { rawRequest } from '../../helpers/raw.js';
+import { CreateTopics } from '../../../src/engine/protocol/messages/19-create-topics.js';
+import { DescribeTopicPartitions } from '../../../src/engine/protocol/messages/75-describe-topic-partitions.js';
 
 let tb: TestBroker;
 beforeAll(async () => {
   tb = await startTestBroker();
   for (const [name, numPartitions] of [['dtp-b', 3], ['dtp-a', 2]] as const) {
-    const r = await rawRequest(tb.bootstrap, 19, 7, { topics: [{ name, numPartitions, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-    expect(r.topics[0].errorCode).toBe(0);
+    const r = await rawRequest(tb.bootstrap, CreateTopics, 7, { topics: [{ name, numPartitions, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(r.topics[0]!.errorCode).toBe(0);
   }
 });
 afterAll(async () => {
@@ -23,20 +25,20 @@ afterAll(async () => {
 
 type Cursor = { topicName: string; partitionIndex: number } | null;
 const dtp = (topics: string[], limit = 2000, cursor: Cursor = null) =>
-  rawRequest(tb.bootstrap, 75, 0, { topics: topics.map((name) => ({ name })), responsePartitionLimit: limit, cursor });
+  rawRequest(tb.bootstrap, DescribeTopicPartitions, 0, { topics: topics.map((name) => ({ name })), responsePartitionLimit: limit, cursor });
 
 describe('DescribeTopicPartitions', () => {
   it('describes the named topics in name order, with empty ELR lists', async () => {
     const r = await dtp(['dtp-b', 'dtp-a']);
-    expect(r.topics.map((t: any) => t.name)).toEqual(['dtp-a', 'dtp-b']);
-    const a = r.topics[0];
+    expect(r.topics.map((t) => t.name)).toEqual(['dtp-a', 'dtp-b']);
+    const a = r.topics[0]!;
     expect(a).toMatchObject({ errorCode: 0, isInternal: false });
     expect(a.topicId).toMatch(/^[0-9a-f]{32}$/);
     expect(a.topicId).not.toBe('00000000000000000000000000000000');
     expect(a.partitions).toEqual([0, 1].map((p) => ({
       errorCode: 0, partitionIndex: p, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [],
     })));
-    expect(r.topics[1].partitions).toHaveLength(3);
+    expect(r.topics[1]!.partitions).toHaveLength(3);
     expect(r.nextCursor).toBeNull();
   });
 

@@ -13,6 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { randomTopic } from '../../helpers/names.js';
 import { rawRequest } from '../../helpers/raw.js';
+import { CreateTopics } from '../../../src/engine/protocol/messages/19-create-topics.js';
+import { DescribeConfigs } from '../../../src/engine/protocol/messages/32-describe-configs.js';
+import { AlterConfigs } from '../../../src/engine/protocol/messages/33-alter-configs.js';
+import { IncrementalAlterConfigs } from '../../../src/engine/protocol/messages/44-incremental-alter-configs.js';
+import type { ApiSchema, RequestInput } from '../../../src/engine/protocol/schema.js';
 
 let tb: TestBroker;
 beforeAll(async () => {
@@ -26,16 +31,16 @@ const BROKER = 4;
 const TOPIC = 2;
 const Source = { TOPIC: 1, BROKER: 2, DEFAULT_BROKER: 3, STATIC: 4, DEFAULT: 5 } as const;
 
-const req = (apiKey: number, version: number, body: Record<string, unknown>) => rawRequest(tb.bootstrap, apiKey, version, body);
+const req = <A extends ApiSchema>(api: A, version: number, body: RequestInput<A>) => rawRequest(tb.bootstrap, api, version, body);
 
 async function describeConfigs(resourceType: number, resourceName: string, keys: string[] | null) {
-  const r = await req(32, 4, { resources: [{ resourceType, resourceName, configurationKeys: keys }], includeSynonyms: true, includeDocumentation: false });
-  expect(r.results[0].errorCode).toBe(0);
-  return new Map<string, any>(r.results[0].configs.map((c: any) => [c.name, c]));
+  const r = await req(DescribeConfigs, 4, { resources: [{ resourceType, resourceName, configurationKeys: keys }], includeSynonyms: true, includeDocumentation: false });
+  expect(r.results[0]!.errorCode).toBe(0);
+  return new Map<string, any>(r.results[0]!.configs.map((c: any) => [c.name, c]));
 }
 
 async function incremental(resourceName: string, configs: { name: string; op: number; value: string | null }[]) {
-  const r = await req(44, 1, {
+  const r = await req(IncrementalAlterConfigs, 1, {
     resources: [{ resourceType: BROKER, resourceName, configs: configs.map((c) => ({ name: c.name, configOperation: c.op, value: c.value })) }],
     validateOnly: false,
   });
@@ -43,7 +48,7 @@ async function incremental(resourceName: string, configs: { name: string; op: nu
 }
 
 async function legacyAlter(resourceName: string, configs: Record<string, string>) {
-  const r = await req(33, 2, {
+  const r = await req(AlterConfigs, 2, {
     resources: [{ resourceType: BROKER, resourceName, configs: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
     validateOnly: false,
   });
@@ -87,8 +92,8 @@ describe('dynamic broker configs: per broker and cluster default', () => {
 
     // Topics inherit both, each with its own source.
     const topic = randomTopic('dyn');
-    const created = await req(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-    expect(created.topics[0].errorCode).toBe(0);
+    const created = await req(CreateTopics, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(created.topics[0]!.errorCode).toBe(0);
     const t = await describeConfigs(TOPIC, topic, ['retention.ms', 'retention.bytes']);
     expect(t.get('retention.ms')).toMatchObject({
       value: '700000',

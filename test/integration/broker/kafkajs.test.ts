@@ -7,6 +7,7 @@ import { CompressionTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { randomTopic } from '../../helpers/names.js';
 import { rawRequest } from '../../helpers/raw.js';
+import { CreateTopics } from '../../../src/engine/protocol/messages/19-create-topics.js';
 
 let tb: TestBroker;
 let kafka: Kafka;
@@ -69,8 +70,8 @@ describe('topic administration', () => {
     await expect(admin.createTopics({ topics: [{ topic: t, numPartitions: 1, replicationFactor: 3 }] })).rejects.toMatchObject({
       errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })],
     });
-    const r = await rawRequest(tb.bootstrap, 19, 5, { topics: [{ name: t, numPartitions: 1, replicationFactor: 3, assignments: [], configs: [] }], timeoutMs: 1000 });
-    expect(r.topics[0].errorMessage).toBe('Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.');
+    const r = await rawRequest(tb.bootstrap, CreateTopics, 5, { topics: [{ name: t, numPartitions: 1, replicationFactor: 3, assignments: [], configs: [] }], timeoutMs: 1000 });
+    expect(r.topics[0]!.errorMessage).toBe('Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.');
     expect(await admin.listTopics()).not.toContain(t);
   });
 
@@ -78,8 +79,8 @@ describe('topic administration', () => {
     await expect(admin.createTopics({ topics: [{ topic: 'bad name!' }] })).rejects.toMatchObject({
       errors: [expect.objectContaining({ type: 'INVALID_TOPIC_EXCEPTION' })],
     });
-    const r = await rawRequest(tb.bootstrap, 19, 5, { topics: [{ name: 'bad name!', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
-    expect(r.topics[0].errorMessage).toBe("Topic name is invalid: 'bad name!' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'");
+    const r = await rawRequest(tb.bootstrap, CreateTopics, 5, { topics: [{ name: 'bad name!', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    expect(r.topics[0]!.errorMessage).toBe("Topic name is invalid: 'bad name!' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'");
   });
 
   it('describes and alters topic configs', async () => {
@@ -106,7 +107,7 @@ describe('topic administration', () => {
       errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })],
     });
     const bad = async (name: string, value: string) =>
-      (await rawRequest(tb.bootstrap, 19, 5, { topics: [{ name: t, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name, value }] }], timeoutMs: 1000 })).topics[0].errorMessage;
+      (await rawRequest(tb.bootstrap, CreateTopics, 5, { topics: [{ name: t, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name, value }] }], timeoutMs: 1000 })).topics[0]!.errorMessage;
     expect(await bad('no.such.config', '1')).toBe('Unknown topic config name: no.such.config');
     expect(await bad('retention.ms', 'abc')).toBe('Invalid value abc for configuration retention.ms: Not a number of type LONG');
     expect(await admin.listTopics()).not.toContain(t);

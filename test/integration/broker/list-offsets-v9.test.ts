@@ -10,6 +10,10 @@ import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { kafkaClient } from '../../helpers/kafkajs.js';
 import { randomTopic } from '../../helpers/names.js';
 import { rawRequest } from '../../helpers/raw.js';
+import { ListOffsets } from '../../../src/engine/protocol/messages/02-list-offsets.js';
+import { ApiVersions } from '../../../src/engine/protocol/messages/18-api-versions.js';
+import { DeleteRecords } from '../../../src/engine/protocol/messages/21-delete-records.js';
+import type { ApiSchema, RequestInput } from '../../../src/engine/protocol/schema.js';
 
 let tb: TestBroker;
 beforeAll(async () => {
@@ -19,15 +23,15 @@ afterAll(async () => {
   await tb?.stop();
 });
 
-const req = (apiKey: number, version: number, body: Record<string, unknown>) => rawRequest(tb.bootstrap, apiKey, version, body);
+const req = <A extends ApiSchema>(api: A, version: number, body: RequestInput<A>) => rawRequest(tb.bootstrap, api, version, body);
 
 async function listOffset(version: number, topic: string, timestamp: number) {
-  const r = await req(2, version, {
+  const r = await req(ListOffsets, version, {
     replicaId: -1,
     isolationLevel: 0,
     topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] }],
   });
-  return r.topics[0].partitions[0];
+  return r.topics[0]!.partitions[0];
 }
 
 describe('ListOffsets v8/v9', () => {
@@ -41,8 +45,8 @@ describe('ListOffsets v8/v9', () => {
       await p.connect();
       await p.send({ topic, messages: Array.from({ length: 5 }, (_, i) => ({ value: `v${i}` })) });
       await p.disconnect();
-      const del = await req(21, 2, { topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: 2 }] }], timeoutMs: 5000 });
-      expect(del.topics[0].partitions[0]).toMatchObject({ errorCode: 0, lowWatermark: 2 });
+      const del = await req(DeleteRecords, 2, { topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: 2 }] }], timeoutMs: 5000 });
+      expect(del.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, lowWatermark: 2 });
     } finally {
       await admin.disconnect();
     }
@@ -55,7 +59,7 @@ describe('ListOffsets v8/v9', () => {
   });
 
   it('advertises ListOffsets up to 9', async () => {
-    const r = await req(18, 3, { clientSoftwareName: 'mq-test', clientSoftwareVersion: '1' });
+    const r = await req(ApiVersions, 3, { clientSoftwareName: 'mq-test', clientSoftwareVersion: '1' });
     expect(r.apiKeys.find((k: { apiKey: number }) => k.apiKey === 2)).toMatchObject({ minVersion: 1, maxVersion: 9 });
   });
 });

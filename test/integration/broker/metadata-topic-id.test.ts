@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { randomTopic } from '../../helpers/names.js';
 import { rawRequest } from '../../helpers/raw.js';
+import { Metadata } from '../../../src/engine/protocol/messages/03-metadata.js';
+import { CreateTopics } from '../../../src/engine/protocol/messages/19-create-topics.js';
+import type { ApiSchema, RequestInput } from '../../../src/engine/protocol/schema.js';
 
 let tb: TestBroker;
 beforeAll(async () => {
@@ -20,34 +23,34 @@ afterAll(async () => {
   await tb?.stop();
 });
 
-const req = (apiKey: number, version: number, body: Record<string, unknown>) => rawRequest(tb.bootstrap, apiKey, version, body);
+const req = <A extends ApiSchema>(api: A, version: number, body: RequestInput<A>) => rawRequest(tb.bootstrap, api, version, body);
 const ZERO = '00000000000000000000000000000000';
 
 describe('Metadata by topic id', () => {
   it('finds the topic when the name is "" (Java admin) as well as null', async () => {
     const t = randomTopic('byid');
-    const created = await req(19, 7, { topics: [{ name: t, numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-    const topicId = created.topics[0].topicId as string;
+    const created = await req(CreateTopics, 7, { topics: [{ name: t, numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const topicId = created.topics[0]!.topicId as string;
     expect(topicId).not.toBe(ZERO);
     for (const name of ['', null]) {
-      const r = await req(3, 12, { topics: [{ topicId, name }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      const r = await req(Metadata, 12, { topics: [{ topicId, name }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
       expect(r.topics).toHaveLength(1);
       expect(r.topics[0]).toMatchObject({ errorCode: 0, name: t, topicId });
-      expect(r.topics[0].partitions).toHaveLength(2);
+      expect(r.topics[0]!.partitions).toHaveLength(2);
     }
   });
 
   it('an unknown id is UNKNOWN_TOPIC_ID with that id, never a zero id', async () => {
     const unknown = '0123456789abcdef0123456789abcdef';
-    const r = await req(3, 12, { topics: [{ topicId: unknown, name: '' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const r = await req(Metadata, 12, { topics: [{ topicId: unknown, name: '' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     expect(r.topics[0]).toMatchObject({ errorCode: 100, name: null, topicId: unknown });
   });
 
   it('a lookup by name still works with a zero id (and does not auto-create "")', async () => {
     const t = randomTopic('byname');
-    await req(19, 7, { topics: [{ name: t, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-    const r = await req(3, 12, { topics: [{ topicId: ZERO, name: t }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    await req(CreateTopics, 7, { topics: [{ name: t, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const r = await req(Metadata, 12, { topics: [{ topicId: ZERO, name: t }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     expect(r.topics[0]).toMatchObject({ errorCode: 0, name: t });
-    expect(r.topics[0].topicId).not.toBe(ZERO);
+    expect(r.topics[0]!.topicId).not.toBe(ZERO);
   });
 });

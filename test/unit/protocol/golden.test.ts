@@ -172,14 +172,14 @@ describe('tagged struct defaults (Fetch v12 response)', () => {
     const withLeader = enc({ ...partition, currentLeader: { leaderId: 0, leaderEpoch: 3 } });
     expect(withLeader.length).toBe(plain.length + 1 + 1 + 1 + 8 + 1 - 1);
     const back = decode(Fetch.response, 12, new Reader(withLeader), true);
-    expect(back.responses[0].partitions[0].currentLeader).toEqual({ leaderId: 0, leaderEpoch: 3 });
-    expect(back.responses[0].partitions[0].divergingEpoch).toEqual({ epoch: -1, endOffset: -1 });
+    expect(back.responses[0]!.partitions[0]!.currentLeader).toEqual({ leaderId: 0, leaderEpoch: 3 });
+    expect(back.responses[0]!.partitions[0]!.divergingEpoch).toEqual({ epoch: -1, endOffset: -1 });
   });
 
   it('non-nullable bytes default to empty; a null there is refused, not written as empty', () => {
     const bytes = encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range' }] }, false).toBuffer();
     const back = decode(JoinGroup.request, 0, new Reader(bytes), false);
-    expect(back.protocols[0].metadata).toEqual(Buffer.alloc(0));
+    expect(back.protocols[0]!.metadata).toEqual(Buffer.alloc(0));
     // The descriptor's type refuses the null already; this checks the encoder's run-time refusal too.
     // @ts-expect-error metadata is not nullable
     expect(() => encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range', metadata: null }] }, false)).toThrow(
