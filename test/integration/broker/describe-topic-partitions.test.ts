@@ -15,7 +15,11 @@ let tb: TestBroker;
 beforeAll(async () => {
   tb = await startTestBroker();
   for (const [name, numPartitions] of [['dtp-b', 3], ['dtp-a', 2]] as const) {
-    const r = await rawRequest(tb.bootstrap, CreateTopics, 7, { topics: [{ name, numPartitions, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const r = await rawRequest(tb.bootstrap, CreateTopics, 7, {
+      topics: [{ name, numPartitions, replicationFactor: -1, assignments: [], configs: [] }],
+      timeoutMs: 5000,
+      validateOnly: false,
+    });
     expect(r.topics[0]!.errorCode).toBe(0);
   }
 });
@@ -36,7 +40,8 @@ describe('DescribeTopicPartitions', () => {
     expect(a.topicId).toMatch(/^[0-9a-f]{32}$/);
     expect(a.topicId).not.toBe('00000000000000000000000000000000');
     expect(a.partitions).toEqual([0, 1].map((p) => ({
-      errorCode: 0, partitionIndex: p, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [],
+      errorCode: 0, partitionIndex: p, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1],
+      eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [],
     })));
     expect(r.topics[1]!.partitions).toHaveLength(3);
     expect(r.nextCursor).toBeNull();
@@ -46,7 +51,7 @@ describe('DescribeTopicPartitions', () => {
     const r = await dtp(['nope']);
     expect(r.topics).toEqual([expect.objectContaining({ errorCode: 3, name: 'nope', topicId: '00000000000000000000000000000000', partitions: [] })]);
     const all = await dtp([]);
-    expect(all.topics.map((t: any) => t.name)).toEqual(['dtp-a', 'dtp-b']);
+    expect(all.topics.map((t) => t.name)).toEqual(['dtp-a', 'dtp-b']);
   });
 
   it('pages with responsePartitionLimit and the cursor', async () => {
@@ -55,7 +60,7 @@ describe('DescribeTopicPartitions', () => {
     for (let i = 0; i < 10; i++) {
       const r = await dtp(['dtp-a', 'dtp-b'], 2, cursor);
       for (const t of r.topics) for (const p of t.partitions) seen.push(`${t.name}-${p.partitionIndex}`);
-      expect(r.topics.reduce((n: number, t: any) => n + t.partitions.length, 0)).toBeLessThanOrEqual(2);
+      expect(r.topics.reduce((n, t) => n + t.partitions.length, 0)).toBeLessThanOrEqual(2);
       cursor = r.nextCursor;
       if (!cursor) break;
     }

@@ -34,9 +34,13 @@ const Source = { TOPIC: 1, BROKER: 2, DEFAULT_BROKER: 3, STATIC: 4, DEFAULT: 5 }
 const req = <A extends ApiSchema>(api: A, version: number, body: RequestInput<A>) => rawRequest(tb.bootstrap, api, version, body);
 
 async function describeConfigs(resourceType: number, resourceName: string, keys: string[] | null) {
-  const r = await req(DescribeConfigs, 4, { resources: [{ resourceType, resourceName, configurationKeys: keys }], includeSynonyms: true, includeDocumentation: false });
+  const r = await req(DescribeConfigs, 4, {
+    resources: [{ resourceType, resourceName, configurationKeys: keys }],
+    includeSynonyms: true,
+    includeDocumentation: false,
+  });
   expect(r.results[0]!.errorCode).toBe(0);
-  return new Map<string, any>(r.results[0]!.configs.map((c: any) => [c.name, c]));
+  return new Map(r.results[0]!.configs.map((c) => [c.name, c]));
 }
 
 async function incremental(resourceName: string, configs: { name: string; op: number; value: string | null }[]) {
@@ -92,7 +96,11 @@ describe('dynamic broker configs: per broker and cluster default', () => {
 
     // Topics inherit both, each with its own source.
     const topic = randomTopic('dyn');
-    const created = await req(CreateTopics, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const created = await req(CreateTopics, 7, {
+      topics: [{ name: topic, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }],
+      timeoutMs: 5000,
+      validateOnly: false,
+    });
     expect(created.topics[0]!.errorCode).toBe(0);
     const t = await describeConfigs(TOPIC, topic, ['retention.ms', 'retention.bytes']);
     expect(t.get('retention.ms')).toMatchObject({

@@ -70,7 +70,10 @@ describe('topic administration', () => {
     await expect(admin.createTopics({ topics: [{ topic: t, numPartitions: 1, replicationFactor: 3 }] })).rejects.toMatchObject({
       errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })],
     });
-    const r = await rawRequest(tb.bootstrap, CreateTopics, 5, { topics: [{ name: t, numPartitions: 1, replicationFactor: 3, assignments: [], configs: [] }], timeoutMs: 1000 });
+    const r = await rawRequest(tb.bootstrap, CreateTopics, 5, {
+      topics: [{ name: t, numPartitions: 1, replicationFactor: 3, assignments: [], configs: [] }],
+      timeoutMs: 1000,
+    });
     expect(r.topics[0]!.errorMessage).toBe('Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.');
     expect(await admin.listTopics()).not.toContain(t);
   });
@@ -79,7 +82,10 @@ describe('topic administration', () => {
     await expect(admin.createTopics({ topics: [{ topic: 'bad name!' }] })).rejects.toMatchObject({
       errors: [expect.objectContaining({ type: 'INVALID_TOPIC_EXCEPTION' })],
     });
-    const r = await rawRequest(tb.bootstrap, CreateTopics, 5, { topics: [{ name: 'bad name!', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    const r = await rawRequest(tb.bootstrap, CreateTopics, 5, {
+      topics: [{ name: 'bad name!', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+      timeoutMs: 1000,
+    });
     expect(r.topics[0]!.errorMessage).toBe("Topic name is invalid: 'bad name!' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'");
   });
 
@@ -107,7 +113,10 @@ describe('topic administration', () => {
       errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })],
     });
     const bad = async (name: string, value: string) =>
-      (await rawRequest(tb.bootstrap, CreateTopics, 5, { topics: [{ name: t, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name, value }] }], timeoutMs: 1000 })).topics[0]!.errorMessage;
+      (await rawRequest(tb.bootstrap, CreateTopics, 5, {
+        topics: [{ name: t, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name, value }] }],
+        timeoutMs: 1000,
+      })).topics[0]!.errorMessage;
     expect(await bad('no.such.config', '1')).toBe('Unknown topic config name: no.such.config');
     expect(await bad('retention.ms', 'abc')).toBe('Invalid value abc for configuration retention.ms: Not a number of type LONG');
     expect(await admin.listTopics()).not.toContain(t);

@@ -29,8 +29,12 @@ const ZERO = '00000000000000000000000000000000';
 describe('Metadata by topic id', () => {
   it('finds the topic when the name is "" (Java admin) as well as null', async () => {
     const t = randomTopic('byid');
-    const created = await req(CreateTopics, 7, { topics: [{ name: t, numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-    const topicId = created.topics[0]!.topicId as string;
+    const created = await req(CreateTopics, 7, {
+      topics: [{ name: t, numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }],
+      timeoutMs: 5000,
+      validateOnly: false,
+    });
+    const topicId = created.topics[0]!.topicId;
     expect(topicId).not.toBe(ZERO);
     for (const name of ['', null]) {
       const r = await req(Metadata, 12, { topics: [{ topicId, name }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
@@ -48,7 +52,11 @@ describe('Metadata by topic id', () => {
 
   it('a lookup by name still works with a zero id (and does not auto-create "")', async () => {
     const t = randomTopic('byname');
-    await req(CreateTopics, 7, { topics: [{ name: t, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    await req(CreateTopics, 7, {
+      topics: [{ name: t, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [] }],
+      timeoutMs: 5000,
+      validateOnly: false,
+    });
     const r = await req(Metadata, 12, { topics: [{ topicId: ZERO, name: t }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     expect(r.topics[0]).toMatchObject({ errorCode: 0, name: t });
     expect(r.topics[0]!.topicId).not.toBe(ZERO);

@@ -38,7 +38,11 @@ afterAll(async () => {
 const req = <A extends ApiSchema>(api: A, version: number, body: RequestInput<A>) => rawRequest(tb.bootstrap, api, version, body);
 
 async function createTopic(name: string, partitions = 1, configs: { name: string; value: string }[] = []) {
-  const r = await req(CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: -1, assignments: [], configs }], timeoutMs: 5000, validateOnly: false });
+  const r = await req(CreateTopics, 7, {
+    topics: [{ name, numPartitions: partitions, replicationFactor: -1, assignments: [], configs }],
+    timeoutMs: 5000,
+    validateOnly: false,
+  });
   const topic = r.topics[0]!;
   expect(topic.errorCode).toBe(0);
   return topic;
@@ -56,7 +60,7 @@ describe('ApiVersions', () => {
   it('advertises the ranges kafka-protocol.md recommends, from the handler registry', async () => {
     const r = await req(ApiVersions, 3, { clientSoftwareName: 'mq-test', clientSoftwareVersion: '1' });
     expect(r.errorCode).toBe(0);
-    const ranges = Object.fromEntries(r.apiKeys.map((k: any) => [k.apiKey, `${k.minVersion}-${k.maxVersion}`]));
+    const ranges = Object.fromEntries(r.apiKeys.map((k) => [k.apiKey, `${k.minVersion}-${k.maxVersion}`]));
     expect(ranges).toEqual({
       0: '0-9', 1: '4-12', 2: '1-9', 3: '0-12', 8: '2-8', 9: '1-8', 10: '0-4', 11: '0-9', 12: '0-4', 13: '0-5', 14: '0-5',
       15: '0-5', 16: '0-5', 18: '0-4', 19: '0-7', 20: '0-6', 21: '0-2', 22: '0-4', 23: '2-4', 32: '0-4', 33: '0-2', 37: '0-3',
@@ -88,9 +92,9 @@ describe('topics by id and flexible versions', () => {
   it('Metadata v0 with an empty list means every topic; v1+ empty means none', async () => {
     const t = randomTopic();
     await createTopic(t);
-    expect((await req(Metadata, 0, { topics: [] })).topics.map((x: any) => x.name)).toContain(t);
+    expect((await req(Metadata, 0, { topics: [] })).topics.map((x) => x.name)).toContain(t);
     expect((await req(Metadata, 1, { topics: [] })).topics).toEqual([]);
-    expect((await req(Metadata, 1, { topics: null })).topics.map((x: any) => x.name)).toContain(t);
+    expect((await req(Metadata, 1, { topics: null })).topics.map((x) => x.name)).toContain(t);
   });
 
   it('answers an unknown topic without auto-creation when the client says so', async () => {
@@ -109,14 +113,23 @@ describe('topics by id and flexible versions', () => {
     await produce(t, 3);
     const fetched = await req(Fetch, 12, {
       maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1,
-      topics: [{ topic: t, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 1, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+      topics: [
+        {
+          topic: t,
+          partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 1, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }],
+        },
+      ],
       forgottenTopicsData: [], rackId: '',
     });
     const p = fetched.responses[0]!.partitions[0]!;
     expect(p).toMatchObject({ errorCode: 0, highWatermark: 3, lastStableOffset: 3, logStartOffset: 0, preferredReadReplica: -1 });
     expect(p.records!.length).toBeGreaterThan(61);
     expect(p.records!.readBigInt64BE(0)).toBe(1n); // starts with the batch holding offset 1
-    const max = await req(ListOffsets, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: t, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -3 }] }] });
+    const max = await req(ListOffsets, 7, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: t, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -3 }] }],
+    });
     expect(max.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 2, timestamp: 1_700_000_000_002, leaderEpoch: 0 });
   });
 
@@ -124,7 +137,18 @@ describe('topics by id and flexible versions', () => {
     const t = randomTopic();
     await createTopic(t);
     const fetchAt = (offset: number, maxWaitMs: number) =>
-      req(Fetch, 11, { replicaId: -1, maxWaitMs, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: t, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '' });
+      req(Fetch, 11, {
+        replicaId: -1,
+        maxWaitMs,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topic: t, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+        forgottenTopicsData: [],
+        rackId: '',
+      });
     expect((await fetchAt(5, 0)).responses[0]!.partitions[0]!.errorCode).toBe(1);
     // Produce only once the broker has parked the fetch (found nothing and waits on the partition), so
     // the answer below can only come from the produce waking it.
@@ -144,30 +168,48 @@ describe('configs', () => {
   it('IncrementalAlterConfigs sets, appends and deletes topic configs', async () => {
     const t = randomTopic();
     await createTopic(t, 1, [{ name: 'retention.ms', value: '1000' }]);
-    const alter = (configs: { name: string; configOperation: number; value: string | null }[]) => req(IncrementalAlterConfigs, 1, { resources: [{ resourceType: 2, resourceName: t, configs }], validateOnly: false });
+    const alter = (configs: { name: string; configOperation: number; value: string | null }[]) =>
+      req(IncrementalAlterConfigs, 1, { resources: [{ resourceType: 2, resourceName: t, configs }], validateOnly: false });
     expect((await alter([{ name: 'segment.bytes', configOperation: 0, value: '2000000' }])).responses[0]!.errorCode).toBe(0);
     expect((await alter([{ name: 'cleanup.policy', configOperation: 2, value: 'compact' }])).responses[0]!.errorCode).toBe(0);
     expect((await alter([{ name: 'retention.ms', configOperation: 1, value: null }])).responses[0]!.errorCode).toBe(0);
     const bad = await alter([{ name: 'retention.ms', configOperation: 0, value: 'soon' }]);
     expect(bad.responses[0]).toMatchObject({ errorCode: 40, errorMessage: 'Invalid value soon for configuration retention.ms: Not a number of type LONG' });
-    const d = await req(DescribeConfigs, 4, { resources: [{ resourceType: 2, resourceName: t, configurationKeys: null }], includeSynonyms: true, includeDocumentation: false });
-    const by = new Map(d.results[0]!.configs.map((c: any) => [c.name, c]));
+    const d = await req(DescribeConfigs, 4, {
+      resources: [{ resourceType: 2, resourceName: t, configurationKeys: null }],
+      includeSynonyms: true,
+      includeDocumentation: false,
+    });
+    const by = new Map(d.results[0]!.configs.map((c) => [c.name, c]));
     expect(by.get('segment.bytes')).toMatchObject({ value: '2000000', configSource: 1 });
     expect(by.get('cleanup.policy')).toMatchObject({ value: 'delete,compact', configSource: 1, configType: 7 });
     expect(by.get('retention.ms')).toMatchObject({ value: '604800000', configSource: 5, configType: 5 });
   });
 
   it('describes and alters dynamic broker configs, which survive a restart', async () => {
-    const r = await req(IncrementalAlterConfigs, 1, { resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 0, value: '3600000' }] }], validateOnly: false });
+    const r = await req(IncrementalAlterConfigs, 1, {
+      resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 0, value: '3600000' }] }],
+      validateOnly: false,
+    });
     expect(r.responses[0]!.errorCode).toBe(0);
-    const refused = await req(IncrementalAlterConfigs, 1, { resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'node.id', configOperation: 0, value: '7' }] }], validateOnly: false });
+    const refused = await req(IncrementalAlterConfigs, 1, {
+      resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'node.id', configOperation: 0, value: '7' }] }],
+      validateOnly: false,
+    });
     expect(refused.responses[0]!.errorCode).toBe(40);
     await tb.restart();
-    const d = await req(DescribeConfigs, 4, { resources: [{ resourceType: 4, resourceName: '1', configurationKeys: ['log.retention.ms', 'num.partitions'] }], includeSynonyms: false, includeDocumentation: false });
-    const by = new Map(d.results[0]!.configs.map((c: any) => [c.name, c]));
+    const d = await req(DescribeConfigs, 4, {
+      resources: [{ resourceType: 4, resourceName: '1', configurationKeys: ['log.retention.ms', 'num.partitions'] }],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    });
+    const by = new Map(d.results[0]!.configs.map((c) => [c.name, c]));
     expect(by.get('log.retention.ms')).toMatchObject({ value: '3600000', configSource: 2 });
     expect(by.get('num.partitions')).toMatchObject({ value: '1', configSource: 5 });
-    await req(IncrementalAlterConfigs, 1, { resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 1, value: null }] }], validateOnly: false });
+    await req(IncrementalAlterConfigs, 1, {
+      resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 1, value: null }] }],
+      validateOnly: false,
+    });
   });
 });
 
@@ -200,9 +242,18 @@ describe('cluster, producers, partitions, groups', () => {
     const t = randomTopic();
     const g = randomGroup();
     await createTopic(t, 2);
-    const commit = await req(OffsetCommit, 8, { groupId: g, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: t, partitions: [{ partitionIndex: 1, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: 'meta' }] }] });
+    const commit = await req(OffsetCommit, 8, {
+      groupId: g,
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [{ name: t, partitions: [{ partitionIndex: 1, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: 'meta' }] }],
+    });
     expect(commit.topics[0]!.partitions[0]!.errorCode).toBe(0);
-    const fetched = await req(OffsetFetch, 8, { groups: [{ groupId: g, topics: null }, { groupId: 'no-such-group', topics: [{ name: t, partitionIndexes: [0] }] }], requireStable: false });
+    const fetched = await req(OffsetFetch, 8, {
+      groups: [{ groupId: g, topics: null }, { groupId: 'no-such-group', topics: [{ name: t, partitionIndexes: [0] }] }],
+      requireStable: false,
+    });
     expect(fetched.groups[0]!.topics[0]!.partitions[0]).toMatchObject({ partitionIndex: 1, committedOffset: 42, metadata: 'meta', errorCode: 0 });
     expect(fetched.groups[1]!.topics[0]!.partitions[0]).toMatchObject({ partitionIndex: 0, committedOffset: -1, errorCode: 0 });
     const listed = await req(ListGroups, 5, { statesFilter: ['Empty'], typesFilter: ['classic'] });
@@ -217,7 +268,10 @@ describe('cluster, producers, partitions, groups', () => {
     const t = randomTopic();
     await createTopic(t);
     await produce(t, 2);
-    const r = await req(OffsetForLeaderEpoch, 4, { replicaId: -1, topics: [{ topic: t, partitions: [{ partition: 0, currentLeaderEpoch: 0, leaderEpoch: 0 }] }] });
+    const r = await req(OffsetForLeaderEpoch, 4, {
+      replicaId: -1,
+      topics: [{ topic: t, partitions: [{ partition: 0, currentLeaderEpoch: 0, leaderEpoch: 0 }] }],
+    });
     expect(r.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, leaderEpoch: 0, endOffset: 2 });
   });
 });
@@ -228,10 +282,16 @@ describe('dynamic broker configs reach the logs', () => {
     await createTopic(t);
     const log = () => tb.broker.services.log.partition(t, 0)!;
     expect(log().logConfig.retentionMs).toBe(604_800_000);
-    const set = await req(IncrementalAlterConfigs, 1, { resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 0, value: '60000' }] }], validateOnly: false });
+    const set = await req(IncrementalAlterConfigs, 1, {
+      resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 0, value: '60000' }] }],
+      validateOnly: false,
+    });
     expect(set.responses[0]!.errorCode).toBe(0);
     expect(log().logConfig.retentionMs).toBe(60_000);
-    await req(IncrementalAlterConfigs, 1, { resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 1, value: null }] }], validateOnly: false });
+    await req(IncrementalAlterConfigs, 1, {
+      resources: [{ resourceType: 4, resourceName: '1', configs: [{ name: 'log.retention.ms', configOperation: 1, value: null }] }],
+      validateOnly: false,
+    });
     expect(log().logConfig.retentionMs).toBe(604_800_000);
   });
 });

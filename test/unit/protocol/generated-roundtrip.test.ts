@@ -19,7 +19,7 @@ for (const s of schemas) {
   }
 }
 
-function roundTrip(msg: MessageSchema, version: number, flexible: boolean, value: Record<string, any>) {
+function roundTrip(msg: MessageSchema, version: number, flexible: boolean, value: Record<string, unknown>) {
   const bytes = encode(msg, version, value, flexible).toBuffer();
   const r = new Reader(bytes);
   const decoded = decode(msg, version, r, flexible);
@@ -30,7 +30,7 @@ function hasNullable(fields: readonly Field[], v: number): boolean {
   return fields.some((f) => inRange(f.versions, v) && (inRange(f.nullable, v) || (f.fields ? hasNullable(f.fields, v) : false)));
 }
 
-function allDefined(fields: readonly Field[], value: Record<string, any>): void {
+function allDefined(fields: readonly Field[], value: Record<string, unknown>): void {
   for (const f of fields) {
     expect(value, f.name).toHaveProperty(f.name);
     expect(value[f.name], f.name).not.toBeUndefined();
@@ -106,7 +106,7 @@ describe.each(cases)('%s', (_name, s, v, dir) => {
   // Tagged fields exist only in flexible versions, so the case is generated only for those.
   if (flexible) it('skips unknown tagged fields in every struct', () => {
     const value = sample(msg, v);
-    const extended = { ...msg, fields: withUnknownTags(msg.fields) };
+    const extended: MessageSchema = { ...msg, fields: withUnknownTags(msg.fields) };
     const bytes = encode(extended, v, fillUnknownTags(msg.fields, v, value), true).toBuffer();
     const plain = encode(msg, v, value, true).toBuffer();
     expect(bytes.length).toBeGreaterThan(plain.length);

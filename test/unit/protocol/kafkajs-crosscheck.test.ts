@@ -21,15 +21,22 @@ const Long = kjs('../utils/long.js');
 const { RecordBatch } = kjs('recordBatch/v0/index.js');
 const Record = kjs('recordBatch/record/v0/index.js');
 
-type Args = Record<string, any>;
+/** kafkajs's encoder arguments: plain objects its untyped JavaScript reads by name. */
+type Args = Record<string, unknown> | readonly unknown[];
+/**
+ * Our decoding of kafkajs's bytes and our sample responses, walked by field name for whichever API
+ * the table row names (the descriptor comes from schemaFor at run time, so no static type exists).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: one row type for every API
+type Loose = Record<string, any>;
 interface Api {
   dir: string;
   key: number;
   args: Args | (() => Args);
   /** Checks on our decoding of kafkajs's request. */
-  check?: (d: Record<string, any>, v: number) => void;
+  check?: (d: Loose, v: number) => void;
   /** Adjusts our sample response so kafkajs can decode it (real records, valid blobs). */
-  fixResponse?: (value: Record<string, any>, v: number) => void | Promise<void>;
+  fixResponse?: (value: Loose, v: number) => void | Promise<void>;
   /** Leaf values kafkajs legitimately does not surface, by field name. */
   ignoreResponseFields?: string[];
 }
@@ -125,7 +132,7 @@ const apis: Api[] = [
     key: 3,
     args: { topics: ['topic-a', 'topic-b'], allowAutoTopicCreation: false },
     check: (d, v) => {
-      expect(d.topics.map((t: Args) => t.name)).toEqual(['topic-a', 'topic-b']);
+      expect(d.topics.map((t: { name: string }) => t.name)).toEqual(['topic-a', 'topic-b']);
       if (v >= 4) expect(d.allowAutoTopicCreation).toBe(false);
     },
   },
@@ -339,10 +346,10 @@ function leaves(v: unknown, fields: readonly Field[] | undefined, ignore: Set<st
   if (typeof v === 'object') {
     const f = fields?.find((x) => x.name === name);
     const inner = name === '' ? fields : f?.fields;
-    for (const [k, x] of Object.entries(v as object)) leaves(x, inner, ignore, out, k);
+    for (const [k, x] of Object.entries(v)) leaves(x, inner, ignore, out, k);
     return;
   }
-  out.push(String(v));
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') out.push(String(v));
 }
 
 function kjsLeaves(v: unknown, out: Set<string>): void {
@@ -352,7 +359,7 @@ function kjsLeaves(v: unknown, out: Set<string>): void {
     return;
   }
   if (Long.isLong?.(v) || (typeof v === 'object' && v !== null && 'high' in v && 'low' in v)) {
-    out.add(String(v));
+    out.add((v as { toString(): string }).toString()); // a kafkajs Long: its decimal digits
     return;
   }
   if (Array.isArray(v)) {
@@ -360,19 +367,20 @@ function kjsLeaves(v: unknown, out: Set<string>): void {
     return;
   }
   if (typeof v === 'object') {
-    for (const x of Object.values(v as object)) kjsLeaves(x, out);
+    for (const x of Object.values(v)) kjsLeaves(x, out);
     return;
   }
-  out.add(String(v));
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') out.add(String(v));
 }
 
 /** Sets every errorCode to 0 (kafkajs throws on some codes while decoding) and makes ints unique-ish but valid. */
-function neutralise(value: any): void {
+function neutralise(value: unknown): void {
   if (Array.isArray(value)) return value.forEach(neutralise);
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    for (const k of Object.keys(value)) {
-      if (k === 'errorCode') value[k] = 0;
-      else neutralise(value[k]);
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (k === 'errorCode') o[k] = 0;
+      else neutralise(o[k]);
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import { inRange, type Field, type MessageSchema } from '../../../src/engine/protocol/schema.js';
 
-export type Struct = Record<string, any>;
+export type Struct = Record<string, unknown>;
 
 export interface SampleOptions {
   /** Put null in every field that is nullable at this version. */
@@ -82,7 +82,7 @@ export function project(fields: readonly Field[], version: number, value: Struct
     if (!inRange(f.versions, version)) continue;
     const v = value[f.name];
     if (v == null || (f.type !== 'struct' && f.type !== '[]struct')) out[f.name] = v;
-    else if (f.type === 'struct') out[f.name] = project(f.fields!, version, v);
+    else if (f.type === 'struct') out[f.name] = project(f.fields!, version, v as Struct);
     else out[f.name] = (v as Struct[]).map((x) => project(f.fields!, version, x));
   }
   return out;
@@ -114,7 +114,7 @@ export function fillUnknownTags(fields: readonly Field[], version: number, value
     if (!f.fields || !inRange(f.versions, version) || value[f.name] == null) continue;
     out[f.name] =
       f.type === 'struct'
-        ? fillUnknownTags(f.fields, version, value[f.name])
+        ? fillUnknownTags(f.fields, version, value[f.name] as Struct)
         : (value[f.name] as Struct[]).map((x) => fillUnknownTags(f.fields!, version, x));
   }
   return out;
