@@ -45,7 +45,7 @@ export function acquireLock(dataDir: string): () => void {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let owner = NaN;
+      let owner: number;
       try {
         owner = Number(readFileSync(path, 'utf8').trim());
       } catch {
@@ -109,7 +109,8 @@ export async function startDaemon(dataDir: string, opts: DaemonOptions = {}): Pr
   const log = openSync(join(dataDir, BROKER_LOG_FILE), 'a');
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, MQ_DAEMON: '1' } });
   closeSync(log);
-  let exited: number | null = null;
+  // Widened on purpose: set by the 'exit' listener, which the compiler's flow analysis cannot see.
+  let exited = null as number | null;
   child.on('exit', (code) => (exited = code ?? 1));
   child.unref();
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
