@@ -14,10 +14,10 @@ import { openSession, type Session } from '../../engine/client/connect.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
 import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
 import { LineReader, LineReaderError, lineReaderConfig, type LineRecord } from './line-reader.js';
-import { parseJsonRecord, JsonRecordError } from '../console-consumer/json-record.js';
+import { parseJsonRecord, JsonRecordError } from '../shared/json-record.js';
 import { stdinLines } from './stdin-lines.js';
 import { Producer, type PartitionLeader, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
-import { mergedProperties } from './props.js';
+import { mergedProperties } from '../shared/properties.js';
 import { TopicUnavailable, waitForPartitions } from '../shared/topic-wait.js';
 
 export interface ProducerOptions {

@@ -18,7 +18,7 @@ import { describeTopics } from '../../engine/client/partitions.js';
 import { Fetcher, FetchError, OffsetResetError } from '../../engine/client/fetcher.js';
 import { GroupMember } from '../../engine/client/group-member.js';
 import { countRecords } from '../../engine/client/record-reader.js';
-import { javaFixed, simpleDateFormat, DateFormatError } from '../producer-perf-test/format.js';
+import { javaFixed, simpleDateFormat, DateFormatError } from '../shared/java-format.js';
 
 export interface ConsumerPerfOptions {
   topic?: string;
