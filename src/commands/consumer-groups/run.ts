@@ -14,7 +14,7 @@ import { createOutput, type Output } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
 import type { Cluster } from '../../engine/client/protocol-client.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
-import * as api from './kafka-api.js';
+import * as api from '../../engine/client/admin/groups.js';
 import { describeTopics, listOffsets, EARLIEST, LATEST } from '../../engine/client/partitions.js';
 import { commitOffsets, fetchCommitted } from '../../engine/client/group-offsets.js';
 import * as views from './views.js';

@@ -19,7 +19,7 @@
  * unknown keeps waiting until `timeoutMs`.
  */
 import type { Cluster } from '../../engine/client/protocol-client.js';
-import { describeConfigs, RESOURCE } from './admin.js';
+import { ConfigResource, describeConfigs } from '../../engine/client/admin/configs.js';
 
 export type TopicWaitStop = 'no-auto-create' | 'timeout';
 
@@ -61,7 +61,7 @@ export class TopicWait {
       const brokers = md.brokers as { nodeId: number; host: string; port: number }[];
       const self = brokers.find((b) => b.host === a.host && b.port === a.port) ?? brokers[0];
       if (!self) return undefined;
-      const [res] = await describeConfigs(this.cluster, [{ type: RESOURCE.BROKER, name: String(self.nodeId), keys: ['auto.create.topics.enable'] }]);
+      const [res] = await describeConfigs(this.cluster, [{ type: ConfigResource.BROKER, name: String(self.nodeId), keys: ['auto.create.topics.enable'] }]);
       const value = res?.errorCode === 0 ? res.entries.find((e) => e.name === 'auto.create.topics.enable')?.value : undefined;
       return value === undefined || value === null ? undefined : value.trim().toLowerCase() === 'true';
     } catch {

@@ -1,14 +1,22 @@
 /**
- * The group admin requests only mq-consumer-groups needs, over our protocol client
- * (engine/client/protocol-client.ts): ListGroups with filters, DescribeGroups, DeleteGroups,
- * OffsetDelete. Topic partitions, ListOffsets and OffsetFetch/OffsetCommit are the engine's
- * (engine/client/partitions.ts, group-offsets.ts), shared with the consumers.
+ * Group administration over our protocol client: ListGroups with filters (KIP-518, KIP-848),
+ * DescribeGroups, DeleteGroups, OffsetDelete, each at the group's coordinator where it has one.
+ * Topic partitions, ListOffsets and OffsetFetch/OffsetCommit are engine/client/partitions.ts and
+ * group-offsets.ts, shared with the consumers.
  * Answers are plain objects; error codes are left to the callers, which have Kafka's texts.
+ *
+ *   const groups = await listGroups(cluster, ['Stable'], ['consumer']);
+ *   const d = await describeGroup(cluster, 'g');    // { state, members: [{ assignment }], coordinator }
  */
-import type { Cluster, ProtocolConnection } from '../../engine/client/protocol-client.js';
-import { KafkaResponseError } from '../../engine/client/protocol-client.js';
-import type { Struct } from '../../engine/protocol/codec.js';
-import { decodeAssignment } from '../../engine/protocol/consumer-protocol.js';
+import type { Cluster, ProtocolConnection } from '../protocol-client.js';
+import { KafkaResponseError } from '../protocol-client.js';
+import type { Struct } from '../../protocol/codec.js';
+import { decodeAssignment } from '../../protocol/consumer-protocol.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { DescribeGroups } from '../../protocol/messages/15-describe-groups.js';
+import { ListGroups } from '../../protocol/messages/16-list-groups.js';
+import { DeleteGroups } from '../../protocol/messages/42-delete-groups.js';
+import { OffsetDelete } from '../../protocol/messages/47-offset-delete.js';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
 
@@ -21,9 +29,9 @@ export interface GroupListing {
 
 export async function listGroups(cluster: Cluster, states: string[] = [], types: string[] = []): Promise<GroupListing[]> {
   const conn = cluster.any();
-  const v = conn.versionFor(16);
-  const res = await conn.request(16, { statesFilter: states, typesFilter: types.map((t) => t.toLowerCase()) });
-  if ((res.errorCode as number) !== 0) throw new KafkaResponseError(res.errorCode as number, null, 'ListGroups');
+  const v = conn.versionFor(ListGroups.apiKey);
+  const res = await conn.request(ListGroups.apiKey, { statesFilter: states, typesFilter: types.map((t) => t.toLowerCase()) });
+  if ((res.errorCode as number) !== ErrorCode.NONE) throw new KafkaResponseError(res.errorCode as number, null, 'ListGroups');
   return (res.groups as Struct[]).map((g) => ({
     groupId: g.groupId as string,
     protocolType: g.protocolType as string,
@@ -57,7 +65,7 @@ export async function coordinatorFor(cluster: Cluster, group: string): Promise<P
 
 export async function describeGroup(cluster: Cluster, group: string): Promise<GroupDescription> {
   const conn = await coordinatorFor(cluster, group);
-  const res = await conn.request(15, { groups: [group], includeAuthorizedOperations: false });
+  const res = await conn.request(DescribeGroups.apiKey, { groups: [group], includeAuthorizedOperations: false });
   const g = (res.groups as Struct[])[0]!;
   const node = cluster.knownNodes().find((n) => n.host === conn.host && n.port === conn.port);
   const consumer = g.protocolType === 'consumer' || g.protocolType === '';
@@ -94,7 +102,7 @@ export async function deleteGroups(cluster: Cluster, groups: string[]): Promise<
   // Each group goes to its own coordinator.
   for (const g of groups) {
     const conn = await coordinatorFor(cluster, g);
-    const res = await conn.request(42, { groupsNames: [g] });
+    const res = await conn.request(DeleteGroups.apiKey, { groupsNames: [g] });
     for (const r of res.results as Struct[]) out.set(r.groupId as string, r.errorCode as number);
   }
   return out;
@@ -108,7 +116,7 @@ export async function deleteOffsets(
   const conn = await coordinatorFor(cluster, group);
   const topics = new Map<string, number[]>();
   for (const p of partitions) topics.set(p.topic, [...(topics.get(p.topic) ?? []), p.partition]);
-  const res = await conn.request(47, { groupId: group, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) });
+  const res = await conn.request(OffsetDelete.apiKey, { groupId: group, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) });
   const out = new Map<string, number>();
   for (const t of res.topics as Struct[]) for (const p of t.partitions as Struct[]) out.set(`${t.name}:${p.partitionIndex}`, p.errorCode as number);
   return { errorCode: res.errorCode as number, partitions: out };
