@@ -13,7 +13,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
 import { colorLevel } from './color.js';
-import { CommandError, OutputClosedError, UsageError } from './errors.js';
+import { CommandError, ExitCode, OutputClosedError, UsageError } from './errors.js';
 
 function commanderMessage(err: CommanderError): string {
   const msg = err.message.replace(/^error: /, '');
@@ -49,19 +49,19 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
   configure(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return ExitCode.OK;
   } catch (err) {
     const fail = await errorWriter(io, argv);
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.OK;
       fail(`${name}: ${commanderMessage(err)}\nSee '${name} --help'.\n`);
-      return 1;
+      return ExitCode.FAILURE;
     }
     if (err instanceof UsageError) {
       fail(`${name}: ${err.message}\nSee '${name} --help'.\n`);
-      return 1;
+      return ExitCode.FAILURE;
     }
-    if (err instanceof OutputClosedError || (err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
+    if (err instanceof OutputClosedError || (err as NodeJS.ErrnoException)?.code === 'EPIPE') return ExitCode.OK;
     if (err instanceof CommandError) {
       if (err.message) fail(`${err.message}\n`);
       if (io.env.MQ_DEBUG && (err as { cause?: Error }).cause?.stack) fail(`${(err as { cause?: Error }).cause!.stack}\n`);
@@ -72,13 +72,13 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
     if (line !== null) {
       fail(`${line}\n`);
       if (io.env.MQ_DEBUG) fail(`${(err as Error).stack}\n`);
-      return 1;
+      return ExitCode.FAILURE;
     }
     const e = err as Error;
     fail(`${name}: unexpected error: ${e?.message ?? String(err)}\n`);
     if (io.env.MQ_DEBUG) fail(`${e?.stack}\n`);
     else fail(`Run again with MQ_DEBUG=1 for the stack trace, and report it as a bug.\n`);
-    return 1;
+    return ExitCode.FAILURE;
   }
 }
 

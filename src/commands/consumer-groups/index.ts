@@ -6,7 +6,7 @@ import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
 import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
-import type { GroupsOptions } from './run.js';
+import type { GroupsOptions } from './options.js';
 
 export function groupsProgram(io: Io): Command {
   return new Command('mq-consumer-groups')
