@@ -15,6 +15,10 @@ export const ExitCode = {
   OK: 0,
   /** A usage mistake or a failed operation. */
   FAILURE: 1,
+  /** mq-broker status: no broker is running (LSB init-script convention, "program is not running"). */
+  NOT_RUNNING: 3,
+  /** The console producer stopped by Ctrl-C (128 + SIGINT, as a shell reports a process killed by it). */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -2,7 +2,8 @@
  * mq-broker start | stop | status: runs and manages the local broker of a data directory.
  */
 import { Command, Option } from 'commander';
-import { CommandError, UsageError } from '../../cli/errors.js';
+import { CommandError, ExitCode, UsageError } from '../../cli/errors.js';
+import { createOutput } from '../../cli/output.js';
 import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
 import { resolveDataDir, readBrokerInfo, processAlive } from '../../engine/data-dir.js';
@@ -44,7 +45,7 @@ async function start(opts: { dataDir?: string; listen?: string; override: string
     const running = await findRunningBroker(dataDir);
     if (running) throw new CommandError(`An mq broker is already running for ${dataDir} (pid ${running.pid}, ${running.host}:${running.port})`);
     const info = await startDaemon(dataDir, { listen: opts.listen, overrides: opts.override, config: opts.config });
-    io.stderr.write(`mq broker started in the background on ${info.host}:${info.port} (pid ${info.pid}, data dir ${dataDir}); stop it with: mq-broker stop --data-dir ${dataDir}\n`);
+    createOutput(io).status(`mq broker started in the background on ${info.host}:${info.port} (pid ${info.pid}, data dir ${dataDir}); stop it with: mq-broker stop --data-dir ${dataDir}`);
     return;
   }
   const { runForeground } = await import('../../engine/broker/run.js');
@@ -55,11 +56,12 @@ async function stop(opts: { dataDir?: string }, io: Io): Promise<void> {
   const dataDir = resolveDataDir(opts.dataDir, io.env);
   const { stopBroker } = await import('../../engine/local-broker.js');
   const info = await stopBroker(dataDir);
+  const out = createOutput(io);
   if (!info) {
-    io.stderr.write(`No mq broker is running for ${dataDir}\n`);
+    out.status(`No mq broker is running for ${dataDir}`);
     return;
   }
-  io.stderr.write(`Stopped mq broker (pid ${info.pid}, ${info.host}:${info.port})\n`);
+  out.status(`Stopped mq broker (pid ${info.pid}, ${info.host}:${info.port})`);
 }
 
 async function status(opts: { dataDir?: string; output?: string }, io: Io): Promise<void> {
@@ -67,15 +69,11 @@ async function status(opts: { dataDir?: string; output?: string }, io: Io): Prom
   const info = await readBrokerInfo(dataDir);
   const { findRunningBroker } = await import('../../engine/local-broker.js');
   const running = info && processAlive(info.pid) ? await findRunningBroker(dataDir) : null;
-  if (opts.output === 'json') {
-    io.stdout.write(JSON.stringify({ running: Boolean(running), dataDir, ...(running ?? {}) }) + '\n');
-  } else if (running) {
-    io.stdout.write(`mq broker is running on ${running.host}:${running.port} (pid ${running.pid}, version ${running.mqVersion}, data dir ${dataDir})\n`);
-  } else {
-    io.stdout.write(`No mq broker is running for ${dataDir}\n`);
-  }
-  // LSB convention: status exits 3 when the service is not running.
-  if (!running) throw new CommandError('', 3);
+  const out = createOutput(io, { format: opts.output });
+  if (out.json) out.document({ running: Boolean(running), dataDir, ...(running ?? {}) });
+  else if (running) out.line(`mq broker is running on ${running.host}:${running.port} (pid ${running.pid}, version ${running.mqVersion}, data dir ${dataDir})`);
+  else out.line(`No mq broker is running for ${dataDir}`);
+  if (!running) throw new CommandError('', ExitCode.NOT_RUNNING);
 }
 
 export function brokerProgram(io: Io): Command {

@@ -121,19 +121,19 @@ export async function runGetOffsets(opts: GetOffsetsOptions, io: Io): Promise<vo
     for (const w of wanted) byLeader.set(w.leader, [...(byLeader.get(w.leader) ?? []), w]);
     for (const [leader, list] of byLeader) {
       if (leader < 0) {
-        for (const w of list) io.stderr.write(`Skip getting offsets for topic-partition ${w.topic}-${w.partition} due to error: LEADER_NOT_AVAILABLE\n`);
+        for (const w of list) out.status(`Skip getting offsets for topic-partition ${w.topic}-${w.partition} due to error: LEADER_NOT_AVAILABLE`);
         continue;
       }
       const conn = await cluster.forNode(leader);
       const answer = await out.spin('Listing offsets', offsetsAt(conn, list, time));
       if ('unsupported' in answer) {
         const { minVersion, maxVersion } = answer.unsupported;
-        for (const w of list) io.stderr.write(`Skip getting offsets for topic-partition ${w.topic}-${w.partition} due to error: The broker does not support LIST_OFFSETS with version in range [${minVersion},${minVersion}]. The supported range is [0,${maxVersion}].\n`);
+        for (const w of list) out.status(`Skip getting offsets for topic-partition ${w.topic}-${w.partition} due to error: The broker does not support LIST_OFFSETS with version in range [${minVersion},${minVersion}]. The supported range is [0,${maxVersion}].`);
         continue;
       }
       for (const p of answer.partitions) {
         if (p.errorCode !== ErrorCode.NONE) {
-          io.stderr.write(`Skip getting offsets for topic-partition ${p.topic}-${p.partition} due to error: ${errorName(p.errorCode)}\n`);
+          out.status(`Skip getting offsets for topic-partition ${p.topic}-${p.partition} due to error: ${errorName(p.errorCode)}`);
           continue;
         }
         if (p.offset === -1) continue;

@@ -151,10 +151,10 @@ function ensureTopicExists(found: readonly string[], requested: string | undefin
 
 export async function runTopics(opts: TopicsOptions, io: Io): Promise<void> {
   validateTopicsOptions(opts);
-  if (opts.deleteConfig?.length) {
-    io.stderr.write('delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.\n');
-  }
   const out = createOutput(io, { format: opts.output, color: opts.color });
+  if (opts.deleteConfig?.length) {
+    out.status('delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.');
+  }
   // Client-side checks that need no broker come before connecting.
   let create: CreateArgs | undefined;
   if (opts.create) {
