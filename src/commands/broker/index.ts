@@ -12,6 +12,21 @@ import { MQ_VERSION } from '../../version.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+export interface StartOptions {
+  dataDir?: string;
+  listen?: string;
+  override: string[];
+  config?: string;
+  daemon?: boolean;
+}
+
+/** What each subcommand runs with; tests pass their own runner to see what argv parses to. */
+export type BrokerCommand =
+  | { command: 'start'; opts: StartOptions }
+  | { command: 'stop'; opts: { dataDir?: string } }
+  | { command: 'status'; opts: { dataDir?: string; output?: string } };
+export type Runner = (c: BrokerCommand) => Promise<void>;
+
 export function parseListen(listen: string | undefined): { host: string; port: number | undefined } {
   if (!listen) return { host: '127.0.0.1', port: undefined };
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen.replace(/^[A-Z_]+:\/\//, ''));
@@ -21,7 +36,7 @@ export function parseListen(listen: string | undefined): { host: string; port: n
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
-async function start(opts: { dataDir?: string; listen?: string; override: string[]; config?: string; daemon?: boolean }, io: Io): Promise<void> {
+async function start(opts: StartOptions, io: Io): Promise<void> {
   const dataDir = resolveDataDir(opts.dataDir, io.env);
   const listen = parseListen(opts.listen);
   const overrides = opts.override.map((o) => {
@@ -76,7 +91,14 @@ async function status(opts: { dataDir?: string; output?: string }, io: Io): Prom
   if (!running) throw new CommandError('', ExitCode.NOT_RUNNING);
 }
 
-export function brokerProgram(io: Io): Command {
+export function brokerProgram(io: Io, runner?: Runner): Command {
+  const run: Runner =
+    runner ??
+    ((c) => {
+      if (c.command === 'start') return start(c.opts, io);
+      if (c.command === 'stop') return stop(c.opts, io);
+      return status(c.opts, io);
+    });
   const program = new Command('mq-broker')
     .description('Run and manage the local Kafka-compatible broker of a data directory')
     .version(MQ_VERSION, '--version', 'Print the version and exit')
@@ -90,18 +112,18 @@ export function brokerProgram(io: Io): Command {
     .option('--config <server.properties>', "Kafka-style broker properties file")
     .option('--override <key=value>', 'broker property, e.g. num.partitions=3 (repeatable)', collect, [])
     .option('--daemon', 'run in the background; logs go to <data-dir>/broker.log')
-    .action((opts) => start(opts, io));
+    .action((opts: StartOptions) => run({ command: 'start', opts }));
   program
     .command('stop')
     .description('Stop the broker running for the data directory')
     .addOption(dataDirOption())
-    .action((opts) => stop(opts, io));
+    .action((opts: { dataDir?: string }) => run({ command: 'stop', opts }));
   program
     .command('status')
     .description('Say whether a broker runs for the data directory (exit 3 if not)')
     .addOption(dataDirOption())
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']))
-    .action((opts) => status(opts, io));
+    .action((opts: { dataDir?: string; output?: string }) => run({ command: 'status', opts }));
   return program;
 }
 
