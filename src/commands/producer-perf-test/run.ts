@@ -19,7 +19,7 @@ import { Stats, Throttler } from './stats.js';
 import { Producer, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
 import { NO_HEADERS } from '../../engine/client/record-batch-writer.js';
 import { TopicUnavailable, waitForPartitions } from '../shared/topic-wait.js';
-import { errorName } from '../../engine/protocol/error-codes.js';
+import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 
 export interface ProducerPerfOptions {
   topic?: string;
@@ -177,7 +177,7 @@ async function loadPartitions(session: Session, topic: string, timeoutMs: number
   } catch (err) {
     if (!(err instanceof TopicUnavailable)) throw err;
     if (err.reason === 'invalid') throw new CommandError(`org.apache.kafka.common.errors.InvalidTopicException: Invalid topic name '${topic}'`);
-    if (err.reason === 'no-auto-create' || err.errorCode === 3) {
+    if (err.reason === 'no-auto-create' || err.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
       throw new CommandError(`Topic '${topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${topic}`);
     }
     throw new CommandError(`Could not get metadata for topic '${topic}': ${errorName(err.errorCode)}`);

@@ -246,7 +246,7 @@ async function describe(cluster: Cluster, opts: TopicsOptions, topicIdHex: strin
   const described: DescribedTopic[] = topics
     .map((topic, i) => {
       const cfg = configs[i]!;
-      if (cfg.errorCode !== 0) throw new KafkaResponseError(cfg.errorCode, cfg.errorMessage, `Topic ${topic.name}`);
+      if (cfg.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(cfg.errorCode, cfg.errorMessage, `Topic ${topic.name}`);
       return { topic, entries: cfg.entries };
     })
     .sort((a, b) => (a.topic.name < b.topic.name ? -1 : a.topic.name > b.topic.name ? 1 : 0));

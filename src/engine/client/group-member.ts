@@ -16,14 +16,16 @@ import type { Cluster, ProtocolConnection } from './protocol-client.js';
 import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
 import type { Struct } from '../protocol/codec.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { JoinGroup } from '../protocol/messages/11-join-group.js';
+import { Heartbeat } from '../protocol/messages/12-heartbeat.js';
+import { LeaveGroup } from '../protocol/messages/13-leave-group.js';
+import { SyncGroup } from '../protocol/messages/14-sync-group.js';
 import { commitOffsets, fetchCommitted } from './group-offsets.js';
 
-/** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: find it again. */
-const RETRY_COORDINATOR = new Set([14, 15, 16]);
-const REBALANCE_IN_PROGRESS = 27;
-const ILLEGAL_GENERATION = 22;
-const UNKNOWN_MEMBER_ID = 25;
-const MEMBER_ID_REQUIRED = 79;
+/** The coordinator is loading, gone or elsewhere: find it again. */
+const RETRY_COORDINATOR: ReadonlySet<number> = new Set([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
+const { REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, MEMBER_ID_REQUIRED } = ErrorCode;
 
 export const ASSIGNOR = 'range';
 
@@ -112,7 +114,7 @@ export class GroupMember {
       let res: Struct;
       try {
         conn = await this.coordinator();
-        res = await conn.request(11, {
+        res = await conn.request(JoinGroup.apiKey, {
           groupId: this.groupId,
           sessionTimeoutMs: this.o.sessionTimeoutMs,
           rebalanceTimeoutMs: this.o.rebalanceTimeoutMs,
@@ -141,13 +143,13 @@ export class GroupMember {
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      if (code !== 0) throw new KafkaResponseError(code, null, `JoinGroup ${this.groupId}`);
+      if (code !== ErrorCode.NONE) throw new KafkaResponseError(code, null, `JoinGroup ${this.groupId}`);
       this.memberId = res.memberId as string;
       this.generationId = res.generationId as number;
       const assignments = res.leader === this.memberId ? await this.assign(res.members as Struct[]) : [];
       let sync: Struct;
       try {
-        sync = await conn.request(14, {
+        sync = await conn.request(SyncGroup.apiKey, {
           groupId: this.groupId,
           generationId: this.generationId,
           memberId: this.memberId,
@@ -170,7 +172,7 @@ export class GroupMember {
         this.conn = undefined;
         continue;
       }
-      if (scode !== 0) throw new KafkaResponseError(scode, null, `SyncGroup ${this.groupId}`);
+      if (scode !== ErrorCode.NONE) throw new KafkaResponseError(scode, null, `SyncGroup ${this.groupId}`);
       this.needsRejoin = false;
       this.startHeartbeats();
       const bytes = sync.assignment as Buffer | null;
@@ -197,7 +199,7 @@ export class GroupMember {
     const allTopics = [...new Set([...subs.values()].flat())];
     const md = allTopics.length > 0 ? await this.cluster.metadata(allTopics) : { topics: [] };
     const counts = new Map<string, number>();
-    for (const t of md.topics as Struct[]) if ((t.errorCode as number) === 0) counts.set(t.name as string, ((t.partitions as Struct[]) ?? []).length);
+    for (const t of md.topics as Struct[]) if ((t.errorCode as number) === ErrorCode.NONE) counts.set(t.name as string, ((t.partitions as Struct[]) ?? []).length);
     return [...rangeAssignment(subs, counts)].map(([memberId, topics]) => ({
       memberId,
       assignment: encodeAssignment({ assignedPartitions: [...topics].map(([topic, partitions]) => ({ topic, partitions })), userData: null }, 0),
@@ -210,7 +212,7 @@ export class GroupMember {
       void (async () => {
         try {
           const conn = await this.coordinator();
-          const r = await conn.request(12, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+          const r = await conn.request(Heartbeat.apiKey, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
           const code = r.errorCode as number;
           if (code === REBALANCE_IN_PROGRESS || code === ILLEGAL_GENERATION || code === UNKNOWN_MEMBER_ID) this.needsRejoin = true;
           if (code === UNKNOWN_MEMBER_ID) this.memberId = '';
@@ -257,8 +259,8 @@ export class GroupMember {
     this.stopHeartbeats();
     if (!this.memberId) return;
     const conn = await this.coordinator();
-    const v = conn.versionFor(13);
-    await conn.request(13, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
+    const v = conn.versionFor(LeaveGroup.apiKey);
+    await conn.request(LeaveGroup.apiKey, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
     this.memberId = '';
     this.generationId = -1;
   }

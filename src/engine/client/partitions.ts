@@ -5,6 +5,8 @@
  */
 import type { Cluster } from './protocol-client.js';
 import type { Struct } from '../protocol/codec.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { ListOffsets } from '../protocol/messages/02-list-offsets.js';
 
 export interface TopicInfo {
   name: string;
@@ -60,13 +62,13 @@ export async function listOffsets(
   await Promise.all(
     [...byLeader].map(async ([leader, list]) => {
       if (leader < 0) {
-        for (const w of list) out.set(`${w.topic}:${w.partition}`, { errorCode: 5, offset: -1, timestamp: -1 });
+        for (const w of list) out.set(`${w.topic}:${w.partition}`, { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, offset: -1, timestamp: -1 });
         return;
       }
       const conn = await cluster.forNode(leader);
       const topics = new Map<string, number[]>();
       for (const w of list) topics.set(w.topic, [...(topics.get(w.topic) ?? []), w.partition]);
-      const res = await conn.request(2, {
+      const res = await conn.request(ListOffsets.apiKey, {
         replicaId: -1,
         isolationLevel,
         topics: [...topics].map(([name, parts]) => ({
