@@ -85,7 +85,7 @@ export async function poll(c: Consumer, o: PollOptions): Promise<{ end: PollEnd;
         continue;
       }
       const wait = Math.max(0, Math.min(o.maxWaitMs, remaining()));
-      const parts = await until(c.fetcher.fetch(wait, o.maxRecords - records));
+      const parts = await until(c.fetch(wait, o.maxRecords - records));
       if (parts === 'stop') return end('stopped');
       if (parts === 'timeout') return end('idle-timeout');
       let got = 0;

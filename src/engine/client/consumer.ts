@@ -9,18 +9,19 @@
  * consumer-poll.ts runs the poll loop over either.
  *
  *   const c = new GroupConsumer(cluster, { groupId: 'g', topics: ['t'], autoCommit: true, commitIntervalMs: 5000 });
- *   if (await c.ready()) for (const part of await c.fetcher.fetch()) { ...; c.consumed(part.topic, part.partition, next); }
+ *   if (await c.ready()) for (const part of await c.fetch(500, Infinity)) { ...; c.consumed(part.topic, part.partition, next); }
  *   await c.close();
  */
 import type { Cluster } from './protocol-client.js';
-import { Fetcher, type FetcherOptions } from './fetcher.js';
+import { Fetcher, type FetchedPartition, type FetcherOptions } from './fetcher.js';
 import { GroupMember, type TopicPartition } from './group-member.js';
 import type { TopicInfo } from './partitions.js';
 
 export interface Consumer {
-  readonly fetcher: Fetcher;
   /** Before each fetch: (re)join or pick up new topics; false = nothing assigned yet, poll again later. */
   ready(): Promise<boolean>;
+  /** The next fetched data of the assigned partitions (Fetcher.fetch: waits up to `maxWaitMs`, prefetches unless `want` records are in). */
+  fetch(maxWaitMs: number, want: number): Promise<FetchedPartition[]>;
   /** Consumption of a partition reached `offset` (the offset after the last record taken): what a commit says. */
   consumed(topic: string, partition: number, offset: number): void;
   /** Between fetches (periodic commits). */
@@ -51,6 +52,10 @@ export class AssignedConsumer implements Consumer {
 
   async ready(): Promise<boolean> {
     return true;
+  }
+
+  fetch(maxWaitMs: number, want: number): Promise<FetchedPartition[]> {
+    return this.fetcher.fetch(maxWaitMs, want);
   }
 
   consumed(): void {}
@@ -145,6 +150,10 @@ export class GroupConsumer implements Consumer {
     }
     if (!this.joined || this.member.needsRejoin) await this.join();
     return this.fetcher.partitions.length > 0;
+  }
+
+  fetch(maxWaitMs: number, want: number): Promise<FetchedPartition[]> {
+    return this.fetcher.fetch(maxWaitMs, want);
   }
 
   consumed(topic: string, partition: number, offset: number): void {
