@@ -17,7 +17,7 @@ import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import type { OutBuffer } from '../../cli/out-buffer.js';
 import { createOutput, type Output, type RecordSink } from '../../cli/output.js';
-import { openSession, type Session } from '../../engine/client/connect.js';
+import { openSession } from '../../engine/client/connect.js';
 import type { Struct } from '../../engine/protocol/codec.js';
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import type { Cluster } from '../../engine/client/protocol-client.js';
