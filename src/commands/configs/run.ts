@@ -14,7 +14,6 @@ import { ErrorCode } from '../../engine/protocol/error-codes.js';
 import { liveBrokers } from '../../engine/client/admin/cluster.js';
 import {
   alterConfigs,
-  ConfigResource,
   ConfigSource,
   configSourceName,
   describeConfigs,
@@ -23,6 +22,7 @@ import {
   type AlterConfigsResult,
   type ConfigEntryInfo,
 } from '../../engine/client/admin/configs.js';
+import { ResourceType } from '../../engine/protocol/config-resources.js';
 import { listTopicNames } from '../../engine/client/admin/topics.js';
 import { sessionOptions, type ConnectionFlags } from '../shared/options.js';
 
@@ -48,10 +48,10 @@ export interface ConfigsOptions extends ConnectionFlags {
 
 const KAFKA_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers', 'ips', 'client-metrics', 'groups'];
 const SUPPORTED: Record<string, { resource: number; dynamicSources: number[]; singular: string }> = {
-  topics: { resource: ConfigResource.TOPIC, dynamicSources: [ConfigSource.DYNAMIC_TOPIC_CONFIG], singular: 'topic' },
-  brokers: { resource: ConfigResource.BROKER, dynamicSources: [ConfigSource.DYNAMIC_BROKER_CONFIG], singular: 'broker' },
-  'broker-loggers': { resource: ConfigResource.BROKER_LOGGER, dynamicSources: [ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG], singular: 'broker-logger' },
-  groups: { resource: ConfigResource.GROUP, dynamicSources: [ConfigSource.DYNAMIC_GROUP_CONFIG], singular: 'group' },
+  topics: { resource: ResourceType.TOPIC, dynamicSources: [ConfigSource.DYNAMIC_TOPIC_CONFIG], singular: 'topic' },
+  brokers: { resource: ResourceType.BROKER, dynamicSources: [ConfigSource.DYNAMIC_BROKER_CONFIG], singular: 'broker' },
+  'broker-loggers': { resource: ResourceType.BROKER_LOGGER, dynamicSources: [ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG], singular: 'broker-logger' },
+  groups: { resource: ResourceType.GROUP, dynamicSources: [ConfigSource.DYNAMIC_GROUP_CONFIG], singular: 'group' },
 };
 
 /** A source as ConfigEntry.ConfigSource prints it. */

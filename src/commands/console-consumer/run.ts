@@ -18,9 +18,9 @@ import { CommandError, UsageError } from '../../cli/errors.js';
 import type { OutBuffer } from '../../cli/out-buffer.js';
 import { createOutput, type Output, type RecordSink } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
-import type { Struct } from '../../engine/protocol/codec.js';
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import type { Cluster } from '../../engine/client/protocol-client.js';
+import { metadata } from '../../engine/client/admin/request.js';
 import { AssignedConsumer, GroupConsumer, type Consumer } from '../../engine/client/consumer.js';
 import { poll, type Taken } from '../../engine/client/consumer-poll.js';
 import { FetchError, OffsetResetError, type FetchedPartition } from '../../engine/client/fetcher.js';
@@ -356,10 +356,10 @@ async function matching(cluster: Cluster, pattern: RegExp): Promise<string[]> {
 async function awaitTopics(cluster: Cluster, topics: string[]): Promise<void> {
   const wait = new TopicWait(cluster);
   for (;;) {
-    const md = await cluster.metadata(topics, { allowAutoTopicCreation: true });
-    const missing = (md.topics as Struct[]).find((t) => (t.errorCode as number) !== ErrorCode.NONE);
+    const md = await metadata(cluster, topics, { allowAutoTopicCreation: true });
+    const missing = md.topics.find((t) => t.errorCode !== ErrorCode.NONE);
     if (!missing) return;
-    const code = missing.errorCode as number;
+    const code = missing.errorCode;
     if (code !== ErrorCode.LEADER_NOT_AVAILABLE && code !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
       throw new CommandError(`Could not subscribe to topic '${missing.name}': ${errorName(code)}`);
     }

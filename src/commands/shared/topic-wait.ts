@@ -19,7 +19,9 @@
  * unknown keeps waiting until `timeoutMs`.
  */
 import type { Cluster } from '../../engine/client/protocol-client.js';
-import { ConfigResource, describeConfigs } from '../../engine/client/admin/configs.js';
+import { describeConfigs } from '../../engine/client/admin/configs.js';
+import { metadata } from '../../engine/client/admin/request.js';
+import { ResourceType } from '../../engine/protocol/config-resources.js';
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
 
 export type TopicWaitStop = 'no-auto-create' | 'timeout';
@@ -57,12 +59,12 @@ export class TopicWait {
   /** auto.create.topics.enable of the bootstrap broker; undefined when it cannot be read. */
   private async brokerAutoCreates(): Promise<boolean | undefined> {
     try {
-      const md = await this.cluster.metadata([]);
+      const md = await metadata(this.cluster, []);
       const a = this.cluster.any();
-      const brokers = md.brokers as { nodeId: number; host: string; port: number }[];
+      const brokers = md.brokers;
       const self = brokers.find((b) => b.host === a.host && b.port === a.port) ?? brokers[0];
       if (!self) return undefined;
-      const [res] = await describeConfigs(this.cluster, [{ type: ConfigResource.BROKER, name: String(self.nodeId), keys: ['auto.create.topics.enable'] }]);
+      const [res] = await describeConfigs(this.cluster, [{ type: ResourceType.BROKER, name: String(self.nodeId), keys: ['auto.create.topics.enable'] }]);
       const value = res?.errorCode === ErrorCode.NONE ? res.entries.find((e) => e.name === 'auto.create.topics.enable')?.value : undefined;
       return value === undefined || value === null ? undefined : value.trim().toLowerCase() === 'true';
     } catch {
@@ -90,10 +92,10 @@ export class TopicUnavailable extends Error {
 export async function waitForPartitions(cluster: Cluster, topic: string, timeoutMs: number): Promise<Array<{ id: number; leader: number }>> {
   const wait = new TopicWait(cluster, { timeoutMs });
   for (;;) {
-    const md = await cluster.metadata([topic], { allowAutoTopicCreation: true });
-    const t = (md.topics as Array<Record<string, unknown>>)[0]!;
-    const code = t.errorCode as number;
-    const parts = (t.partitions as Array<{ partitionIndex: number; leaderId: number }> | undefined) ?? [];
+    const md = await metadata(cluster, [topic], { allowAutoTopicCreation: true });
+    const t = md.topics[0]!;
+    const code = t.errorCode;
+    const parts = t.partitions;
     if (code === ErrorCode.NONE && parts.length > 0 && parts.every((p) => p.leaderId >= 0)) {
       return parts.map((p) => ({ id: p.partitionIndex, leader: p.leaderId })).sort((a, b) => a.id - b.id);
     }

@@ -10,7 +10,8 @@ import { throwIfError, uuidFromBase64, uuidToBase64, KafkaResponseError, type Cl
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
 import { validateTopicConfig } from '../../engine/log/topic-config.js';
 import { liveBrokers } from '../../engine/client/admin/cluster.js';
-import { ConfigResource, describeConfigs, type ConfigEntryInfo } from '../../engine/client/admin/configs.js';
+import { describeConfigs, type ConfigEntryInfo } from '../../engine/client/admin/configs.js';
+import { ResourceType } from '../../engine/protocol/config-resources.js';
 import {
   createPartitions,
   createTopic as createTopicRequest,
@@ -239,7 +240,7 @@ async function describe(cluster: Cluster, opts: TopicsOptions, topicIdHex: strin
   const { topics, configs, live } = await out.spin('Describing topics', async () => {
     // Kafka's tool looks topics up by id through Metadata (no ELR) and by name through DescribeTopicPartitions.
     const topics = topicIdHex ? await describeTopics(cluster, names) : await describeTopicPartitions(cluster, names);
-    const configs = await describeConfigs(cluster, topics.map((t) => ({ type: ConfigResource.TOPIC, name: t.name })));
+    const configs = await describeConfigs(cluster, topics.map((t) => ({ type: ResourceType.TOPIC, name: t.name })));
     const live = new Set(await liveBrokers(cluster));
     return { topics, configs, live };
   });

@@ -14,11 +14,11 @@
  * decide how far they read (a visitor may stop mid-batch) and keep their own consumed offsets.
  */
 import { isConnectionLost, type Cluster } from './protocol-client.js';
-import type { Struct } from '../protocol/codec.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { Fetch } from '../protocol/messages/01-fetch.js';
 import { describeTopics, listOffsets, leaderOf, EARLIEST, LATEST, type TopicInfo } from './partitions.js';
 import { nextOffsetAfter } from './record-reader.js';
+import { call } from './admin/request.js';
 
 export interface FetcherOptions {
   /** fetch.max.wait.ms */
@@ -222,13 +222,13 @@ export class Fetcher {
   private async fetchFromLeader(leader: number, parts: Assigned[], maxWaitMs: number): Promise<Array<{ a: Assigned; position: number; code: number; records: Buffer | null }>> {
     const conn = await this.cluster.forNode(leader);
     const positions = parts.map((a) => a.position);
-    const topics = new Map<string, Struct[]>();
+    const topics = new Map<string, Array<{ partition: number; currentLeaderEpoch: number; fetchOffset: number; lastFetchedEpoch: number; logStartOffset: number; partitionMaxBytes: number }>>();
     parts.forEach((a, i) => {
       let list = topics.get(a.topic);
       if (!list) topics.set(a.topic, (list = []));
       list.push({ partition: a.partition, currentLeaderEpoch: -1, fetchOffset: positions[i]!, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: this.o.partitionMaxBytes });
     });
-    const res = await conn.request(Fetch.apiKey, {
+    const res = await call(conn, Fetch, {
       replicaId: -1,
       maxWaitMs,
       minBytes: 1,
@@ -241,12 +241,13 @@ export class Fetcher {
       rackId: '',
     });
     const out: Array<{ a: Assigned; position: number; code: number; records: Buffer | null }> = [];
-    for (const t of res.responses as Struct[]) {
-      const topic = (t.topic as string | undefined) ?? parts[0]!.topic;
-      for (const pr of t.partitions as Struct[]) {
-        const i = parts.findIndex((a) => a.topic === topic && a.partition === (pr.partitionIndex as number));
+    for (const t of res.responses) {
+      // Fetch up to v12 names topics; mq negotiates no higher.
+      const topic = t.topic;
+      for (const pr of t.partitions) {
+        const i = parts.findIndex((a) => a.topic === topic && a.partition === pr.partitionIndex);
         if (i < 0) continue;
-        out.push({ a: parts[i]!, position: positions[i]!, code: pr.errorCode as number, records: (pr.records as Buffer | null) ?? null });
+        out.push({ a: parts[i]!, position: positions[i]!, code: pr.errorCode, records: pr.records });
       }
     }
     return out;

@@ -14,13 +14,14 @@
  */
 import type { Cluster, ProtocolConnection } from './protocol-client.js';
 import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
-import type { Struct } from '../protocol/codec.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
 import { ErrorCode } from '../protocol/error-codes.js';
+import type { Element, ResponseOf } from '../protocol/schema.js';
 import { JoinGroup } from '../protocol/messages/11-join-group.js';
 import { Heartbeat } from '../protocol/messages/12-heartbeat.js';
 import { LeaveGroup } from '../protocol/messages/13-leave-group.js';
 import { SyncGroup } from '../protocol/messages/14-sync-group.js';
+import { call, metadata } from './admin/request.js';
 import { commitOffsets, fetchCommitted } from './group-offsets.js';
 
 /** The coordinator is loading, gone or elsewhere: find it again. */
@@ -111,10 +112,10 @@ export class GroupMember {
     this.stopHeartbeats();
     for (let attempt = 0; ; attempt++) {
       let conn: ProtocolConnection;
-      let res: Struct;
+      let res: ResponseOf<typeof JoinGroup>;
       try {
         conn = await this.coordinator();
-        res = await conn.request(JoinGroup.apiKey, {
+        res = await call(conn, JoinGroup, {
           groupId: this.groupId,
           sessionTimeoutMs: this.o.sessionTimeoutMs,
           rebalanceTimeoutMs: this.o.rebalanceTimeoutMs,
@@ -128,9 +129,9 @@ export class GroupMember {
         if (!(await this.coordinatorLost(err, attempt))) throw err;
         continue;
       }
-      const code = res.errorCode as number;
+      const code = res.errorCode;
       if (code === MEMBER_ID_REQUIRED) {
-        this.memberId = res.memberId as string;
+        this.memberId = res.memberId;
         continue;
       }
       if (code === UNKNOWN_MEMBER_ID) {
@@ -144,12 +145,12 @@ export class GroupMember {
         continue;
       }
       if (code !== ErrorCode.NONE) throw new KafkaResponseError(code, null, `JoinGroup ${this.groupId}`);
-      this.memberId = res.memberId as string;
-      this.generationId = res.generationId as number;
-      const assignments = res.leader === this.memberId ? await this.assign(res.members as Struct[]) : [];
-      let sync: Struct;
+      this.memberId = res.memberId;
+      this.generationId = res.generationId;
+      const assignments = res.leader === this.memberId ? await this.assign(res.members) : [];
+      let sync: ResponseOf<typeof SyncGroup>;
       try {
-        sync = await conn.request(SyncGroup.apiKey, {
+        sync = await call(conn, SyncGroup, {
           groupId: this.groupId,
           generationId: this.generationId,
           memberId: this.memberId,
@@ -162,7 +163,7 @@ export class GroupMember {
         if (!(await this.coordinatorLost(err, attempt))) throw err;
         continue;
       }
-      const scode = sync.errorCode as number;
+      const scode = sync.errorCode;
       if (scode === REBALANCE_IN_PROGRESS || scode === ILLEGAL_GENERATION) continue;
       if (scode === UNKNOWN_MEMBER_ID) {
         this.memberId = '';
@@ -175,8 +176,8 @@ export class GroupMember {
       if (scode !== ErrorCode.NONE) throw new KafkaResponseError(scode, null, `SyncGroup ${this.groupId}`);
       this.needsRejoin = false;
       this.startHeartbeats();
-      const bytes = sync.assignment as Buffer | null;
-      const a = bytes && bytes.length > 0 ? decodeAssignment(bytes).assignedPartitions : [];
+      const bytes = sync.assignment;
+      const a = bytes.length > 0 ? decodeAssignment(bytes).assignedPartitions : [];
       return a
         .filter((t) => this.topics.includes(t.topic))
         .flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })))
@@ -185,21 +186,21 @@ export class GroupMember {
   }
 
   /** The leader's job: range assignment of every subscribed topic over the members subscribed to it. */
-  private async assign(members: Struct[]): Promise<Array<{ memberId: string; assignment: Buffer }>> {
+  private async assign(members: ReadonlyArray<Element<ResponseOf<typeof JoinGroup>['members']>>): Promise<Array<{ memberId: string; assignment: Buffer }>> {
     const subs = new Map<string, string[]>();
     for (const m of members) {
       let topics: string[] = [];
       try {
-        topics = decodeSubscription(m.metadata as Buffer).topics;
+        topics = decodeSubscription(m.metadata).topics;
       } catch {
         /* unreadable subscription: nothing for it */
       }
-      subs.set(m.memberId as string, topics);
+      subs.set(m.memberId, topics);
     }
     const allTopics = [...new Set([...subs.values()].flat())];
-    const md = allTopics.length > 0 ? await this.cluster.metadata(allTopics) : { topics: [] };
+    const md = allTopics.length > 0 ? await metadata(this.cluster, allTopics) : { topics: [] };
     const counts = new Map<string, number>();
-    for (const t of md.topics as Struct[]) if ((t.errorCode as number) === ErrorCode.NONE) counts.set(t.name as string, ((t.partitions as Struct[]) ?? []).length);
+    for (const t of md.topics) if (t.errorCode === ErrorCode.NONE && t.name !== null) counts.set(t.name, t.partitions.length);
     return [...rangeAssignment(subs, counts)].map(([memberId, topics]) => ({
       memberId,
       assignment: encodeAssignment({ assignedPartitions: [...topics].map(([topic, partitions]) => ({ topic, partitions })), userData: null }, 0),
@@ -212,8 +213,8 @@ export class GroupMember {
       void (async () => {
         try {
           const conn = await this.coordinator();
-          const r = await conn.request(Heartbeat.apiKey, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
-          const code = r.errorCode as number;
+          const r = await call(conn, Heartbeat, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+          const code = r.errorCode;
           if (code === REBALANCE_IN_PROGRESS || code === ILLEGAL_GENERATION || code === UNKNOWN_MEMBER_ID) this.needsRejoin = true;
           if (code === UNKNOWN_MEMBER_ID) this.memberId = '';
           if (RETRY_COORDINATOR.has(code)) this.conn = undefined;
@@ -260,7 +261,7 @@ export class GroupMember {
     if (!this.memberId) return;
     const conn = await this.coordinator();
     const v = conn.versionFor(LeaveGroup.apiKey);
-    await conn.request(LeaveGroup.apiKey, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
+    await call(conn, LeaveGroup, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
     this.memberId = '';
     this.generationId = -1;
   }

@@ -3,19 +3,21 @@
  * the legacy AlterConfigs (a resource's whole dynamic set) and IncrementalAlterConfigs
  * (KIP-339). Broker and broker-logger resources go to that broker; the rest to any broker.
  *
- *   const [cfg] = await describeConfigs(cluster, [{ type: ConfigResource.TOPIC, name: 't' }], { synonyms: true });
- *   await incrementalAlterConfigs(conn, { type: ConfigResource.TOPIC, name: 't', set: new Map([['retention.ms', '1']]), delete: [] });
+ *   const [cfg] = await describeConfigs(cluster, [{ type: ResourceType.TOPIC, name: 't' }], { synonyms: true });
+ *   await incrementalAlterConfigs(conn, { type: ResourceType.TOPIC, name: 't', set: new Map([['retention.ms', '1']]), delete: [] });
  */
 import type { Cluster, ProtocolConnection } from '../protocol-client.js';
-import type { Struct } from '../../protocol/codec.js';
+import type { ResponseOf } from '../../protocol/schema.js';
+import { AlterConfigOp, ResourceType } from '../../protocol/config-resources.js';
 import { DescribeConfigs } from '../../protocol/messages/32-describe-configs.js';
 import { AlterConfigs } from '../../protocol/messages/33-alter-configs.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/44-incremental-alter-configs.js';
+import { call } from './request.js';
 
-/** Kafka's ConfigResource.Type, by wire id (clients/src/main/java/org/apache/kafka/common/config/ConfigResource.java). */
-export const ConfigResource = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, CLIENT_METRICS: 16, GROUP: 32 } as const;
-
-/** Kafka's DescribeConfigsResponse.ConfigSource, by wire id. */
+/**
+ * Kafka's DescribeConfigsResponse.ConfigSource, by wire id, as the admin client names them
+ * (clients/src/main/java/org/apache/kafka/clients/admin/ConfigEntry.java): the names the tools print.
+ */
 export const ConfigSource = {
   UNKNOWN: 0,
   DYNAMIC_TOPIC_CONFIG: 1,
@@ -34,10 +36,6 @@ const sourceNames = new Map<number, string>(Object.entries(ConfigSource).map(([n
 export function configSourceName(id: number): string | undefined {
   return sourceNames.get(id);
 }
-
-/** IncrementalAlterConfigs' OpType (AlterConfigOp.OpType): SET 0, DELETE 1. */
-const OP_SET = 0;
-const OP_DELETE = 1;
 
 export interface ConfigEntryInfo {
   name: string;
@@ -74,32 +72,32 @@ export async function describeConfigs(
   // Broker resources go to that broker; everything else to any broker (Kafka: least loaded).
   const groups = new Map<number | 'any', (typeof resources)[number][]>();
   for (const r of resources) {
-    const key: number | 'any' = (r.type === ConfigResource.BROKER || r.type === ConfigResource.BROKER_LOGGER) && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
+    const key: number | 'any' = (r.type === ResourceType.BROKER || r.type === ResourceType.BROKER_LOGGER) && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   for (const [node, rs] of groups) {
     const conn = node === 'any' ? cluster.any() : await cluster.forNode(node);
     const v = conn.versionFor(DescribeConfigs.apiKey);
-    const res = await conn.request(DescribeConfigs.apiKey, {
+    const res = await call(conn, DescribeConfigs, {
       resources: rs.map((r) => ({ resourceType: r.type, resourceName: r.name, configurationKeys: r.keys ?? null })),
       // v0 has no synonyms.
       includeSynonyms: synonyms && v >= 1,
       includeDocumentation: false,
     });
-    for (const r of res.results as Struct[]) {
+    for (const r of res.results) {
       out.push({
-        type: r.resourceType as number,
-        name: r.resourceName as string,
-        errorCode: r.errorCode as number,
-        errorMessage: r.errorMessage as string | null,
-        entries: (r.configs as Struct[]).map((c) => ({
-          name: c.name as string,
-          value: c.value as string | null,
+        type: r.resourceType,
+        name: r.resourceName,
+        errorCode: r.errorCode,
+        errorMessage: r.errorMessage,
+        entries: r.configs.map((c) => ({
+          name: c.name,
+          value: c.value,
           // v0 only has isDefault.
-          source: v >= 1 ? (c.configSource as number) : c.isDefault ? ConfigSource.DEFAULT_CONFIG : ConfigSource.UNKNOWN,
-          isSensitive: Boolean(c.isSensitive),
-          readOnly: Boolean(c.readOnly),
-          synonyms: ((c.synonyms as Struct[]) ?? []).map((s) => ({ name: s.name as string, value: s.value as string | null, source: s.source as number })),
+          source: v >= 1 ? c.configSource : c.isDefault ? ConfigSource.DEFAULT_CONFIG : ConfigSource.UNKNOWN,
+          isSensitive: c.isSensitive,
+          readOnly: c.readOnly,
+          synonyms: c.synonyms.map((s) => ({ name: s.name, value: s.value, source: s.source })),
         })),
       });
     }
@@ -110,13 +108,8 @@ export async function describeConfigs(
   );
 }
 
-function alterResults(res: Struct): AlterConfigsResult[] {
-  return (res.responses as Struct[]).map((r) => ({
-    type: r.resourceType as number,
-    name: r.resourceName as string,
-    errorCode: r.errorCode as number,
-    errorMessage: (r.errorMessage as string | null) ?? null,
-  }));
+function alterResults(res: ResponseOf<typeof AlterConfigs> | ResponseOf<typeof IncrementalAlterConfigs>): AlterConfigsResult[] {
+  return res.responses.map((r) => ({ type: r.resourceType, name: r.resourceName, errorCode: r.errorCode, errorMessage: r.errorMessage }));
 }
 
 /** True when `conn` can take the legacy AlterConfigs (Kafka 4 removed it). */
@@ -126,7 +119,7 @@ export function supportsLegacyAlterConfigs(conn: ProtocolConnection): boolean {
 
 /** The legacy AlterConfigs: `configs` replaces the resource's whole dynamic set. */
 export async function alterConfigs(conn: ProtocolConnection, resource: { type: number; name: string; configs: ReadonlyMap<string, string> }): Promise<AlterConfigsResult[]> {
-  const res = await conn.request(AlterConfigs.apiKey, {
+  const res = await call(conn, AlterConfigs, {
     resources: [{ resourceType: resource.type, resourceName: resource.name, configs: [...resource.configs].map(([name, value]) => ({ name, value })) }],
     validateOnly: false,
   });
@@ -138,14 +131,14 @@ export async function incrementalAlterConfigs(
   conn: ProtocolConnection,
   resource: { type: number; name: string; set: ReadonlyMap<string, string>; delete: readonly string[] },
 ): Promise<AlterConfigsResult[]> {
-  const res = await conn.request(IncrementalAlterConfigs.apiKey, {
+  const res = await call(conn, IncrementalAlterConfigs, {
     resources: [
       {
         resourceType: resource.type,
         resourceName: resource.name,
         configs: [
-          ...[...resource.set].map(([name, value]) => ({ name, configOperation: OP_SET, value })),
-          ...resource.delete.map((name) => ({ name, configOperation: OP_DELETE, value: null })),
+          ...[...resource.set].map(([name, value]) => ({ name, configOperation: AlterConfigOp.SET, value })),
+          ...resource.delete.map((name) => ({ name, configOperation: AlterConfigOp.DELETE, value: null })),
         ],
       },
     ],

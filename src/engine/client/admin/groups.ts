@@ -10,13 +10,13 @@
  */
 import type { Cluster, ProtocolConnection } from '../protocol-client.js';
 import { KafkaResponseError } from '../protocol-client.js';
-import type { Struct } from '../../protocol/codec.js';
 import { decodeAssignment } from '../../protocol/consumer-protocol.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { DescribeGroups } from '../../protocol/messages/15-describe-groups.js';
 import { ListGroups } from '../../protocol/messages/16-list-groups.js';
 import { DeleteGroups } from '../../protocol/messages/42-delete-groups.js';
 import { OffsetDelete } from '../../protocol/messages/47-offset-delete.js';
+import { call } from './request.js';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
 
@@ -30,14 +30,19 @@ export interface GroupListing {
 export async function listGroups(cluster: Cluster, states: string[] = [], types: string[] = []): Promise<GroupListing[]> {
   const conn = cluster.any();
   const v = conn.versionFor(ListGroups.apiKey);
-  const res = await conn.request(ListGroups.apiKey, { statesFilter: states, typesFilter: types.map((t) => t.toLowerCase()) });
-  if ((res.errorCode as number) !== ErrorCode.NONE) throw new KafkaResponseError(res.errorCode as number, null, 'ListGroups');
-  return (res.groups as Struct[]).map((g) => ({
-    groupId: g.groupId as string,
-    protocolType: g.protocolType as string,
-    state: v >= 4 ? (g.groupState as string) : '',
+  // The filters exist from v4 (states) and v5 (types); an older broker answers every group and
+  // the caller filters.
+  const res = await call(conn, ListGroups, {
+    statesFilter: v >= 4 ? states : [],
+    typesFilter: v >= 5 ? types.map((t) => t.toLowerCase()) : [],
+  });
+  if (res.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(res.errorCode, null, 'ListGroups');
+  return res.groups.map((g) => ({
+    groupId: g.groupId,
+    protocolType: g.protocolType,
+    state: v >= 4 ? g.groupState : '',
     // The wire says 'classic'/'consumer'; Kafka's tools print GroupType.toString(): 'Classic'.
-    type: v >= 5 && g.groupType ? capitalize(g.groupType as string) : 'Classic',
+    type: v >= 5 && g.groupType ? capitalize(g.groupType) : 'Classic',
   }));
 }
 
@@ -65,21 +70,21 @@ export async function coordinatorFor(cluster: Cluster, group: string): Promise<P
 
 export async function describeGroup(cluster: Cluster, group: string): Promise<GroupDescription> {
   const conn = await coordinatorFor(cluster, group);
-  const res = await conn.request(DescribeGroups.apiKey, { groups: [group], includeAuthorizedOperations: false });
-  const g = (res.groups as Struct[])[0]!;
+  const res = await call(conn, DescribeGroups, { groups: [group], includeAuthorizedOperations: false });
+  const g = res.groups[0]!;
   const node = cluster.knownNodes().find((n) => n.host === conn.host && n.port === conn.port);
   const consumer = g.protocolType === 'consumer' || g.protocolType === '';
   return {
     groupId: group,
-    errorCode: g.errorCode as number,
-    state: g.groupState as string,
-    protocolType: g.protocolType as string,
-    protocol: g.protocolData as string,
+    errorCode: g.errorCode,
+    state: g.groupState,
+    protocolType: g.protocolType,
+    protocol: g.protocolData,
     coordinator: { nodeId: node?.nodeId ?? -1, host: conn.host, port: conn.port },
-    members: (g.members as Struct[]).map((m) => {
+    members: g.members.map((m) => {
       let assignment: MemberDescription['assignment'] = [];
-      const bytes = m.memberAssignment as Buffer | null;
-      if (consumer && bytes && bytes.length > 0) {
+      const bytes = m.memberAssignment;
+      if (consumer && bytes.length > 0) {
         try {
           assignment = decodeAssignment(bytes).assignedPartitions.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] }));
         } catch {
@@ -87,10 +92,10 @@ export async function describeGroup(cluster: Cluster, group: string): Promise<Gr
         }
       }
       return {
-        memberId: m.memberId as string,
-        groupInstanceId: (m.groupInstanceId as string | null) ?? null,
-        clientId: m.clientId as string,
-        clientHost: m.clientHost as string,
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
         assignment,
       };
     }),
@@ -102,8 +107,8 @@ export async function deleteGroups(cluster: Cluster, groups: string[]): Promise<
   // Each group goes to its own coordinator.
   for (const g of groups) {
     const conn = await coordinatorFor(cluster, g);
-    const res = await conn.request(DeleteGroups.apiKey, { groupsNames: [g] });
-    for (const r of res.results as Struct[]) out.set(r.groupId as string, r.errorCode as number);
+    const res = await call(conn, DeleteGroups, { groupsNames: [g] });
+    for (const r of res.results) out.set(r.groupId, r.errorCode);
   }
   return out;
 }
@@ -116,8 +121,8 @@ export async function deleteOffsets(
   const conn = await coordinatorFor(cluster, group);
   const topics = new Map<string, number[]>();
   for (const p of partitions) topics.set(p.topic, [...(topics.get(p.topic) ?? []), p.partition]);
-  const res = await conn.request(OffsetDelete.apiKey, { groupId: group, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) });
+  const res = await call(conn, OffsetDelete, { groupId: group, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) });
   const out = new Map<string, number>();
-  for (const t of res.topics as Struct[]) for (const p of t.partitions as Struct[]) out.set(`${t.name}:${p.partitionIndex}`, p.errorCode as number);
-  return { errorCode: res.errorCode as number, partitions: out };
+  for (const t of res.topics) for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, p.errorCode);
+  return { errorCode: res.errorCode, partitions: out };
 }

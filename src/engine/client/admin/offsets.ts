@@ -8,8 +8,8 @@
  *   if ('unsupported' in r) ...; else for (const p of r.partitions) p.errorCode, p.offset
  */
 import type { ProtocolConnection } from '../protocol-client.js';
-import type { Struct } from '../../protocol/codec.js';
 import { ListOffsets } from '../../protocol/messages/02-list-offsets.js';
+import { call } from './request.js';
 
 /** ListOffsetsRequest's special timestamps (clients/.../common/requests/ListOffsetsRequest.java). */
 export const OffsetSpec = { LATEST: -1, EARLIEST: -2, MAX_TIMESTAMP: -3, EARLIEST_LOCAL: -4, LATEST_TIERED: -5 } as const;
@@ -49,7 +49,7 @@ export async function offsetsAt(conn: ProtocolConnection, partitions: ReadonlyAr
   for (const p of partitions) {
     topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partitionIndex: p.partition, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 }]);
   }
-  const res = await conn.request(ListOffsets.apiKey, {
+  const res = await call(conn, ListOffsets, {
     replicaId: CONSUMER_REPLICA_ID,
     isolationLevel: 0,
     topics: [...topics].map(([name, ps]) => ({ name, partitions: ps })),
@@ -57,13 +57,13 @@ export async function offsetsAt(conn: ProtocolConnection, partitions: ReadonlyAr
   // v0 answers a list of offsets (oldStyleOffsets); v1+ one offset.
   const v0 = conn.versionFor(ListOffsets.apiKey) === 0;
   const out: PartitionOffset[] = [];
-  for (const t of res.topics as Struct[]) {
-    for (const p of t.partitions as Struct[]) {
+  for (const t of res.topics) {
+    for (const p of t.partitions) {
       out.push({
-        topic: t.name as string,
-        partition: p.partitionIndex as number,
-        errorCode: p.errorCode as number,
-        offset: v0 ? ((p.oldStyleOffsets as number[])[0] ?? -1) : (p.offset as number),
+        topic: t.name,
+        partition: p.partitionIndex,
+        errorCode: p.errorCode,
+        offset: v0 ? (p.oldStyleOffsets[0] ?? -1) : p.offset,
       });
     }
   }

@@ -10,12 +10,17 @@
  */
 import type { Cluster, ProtocolConnection } from '../protocol-client.js';
 import { KafkaResponseError, uuidToBase64 } from '../protocol-client.js';
-import type { Struct } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Element, ResponseOf } from '../../protocol/schema.js';
+import type { Metadata } from '../../protocol/messages/03-metadata.js';
 import { CreateTopics } from '../../protocol/messages/19-create-topics.js';
 import { DeleteTopics } from '../../protocol/messages/20-delete-topics.js';
 import { CreatePartitions } from '../../protocol/messages/37-create-partitions.js';
 import { DescribeTopicPartitions } from '../../protocol/messages/75-describe-topic-partitions.js';
+import { call, metadata } from './request.js';
+
+type MetadataTopic = Element<ResponseOf<typeof Metadata>['topics']>;
+type DescribedTopic = Element<ResponseOf<typeof DescribeTopicPartitions>['topics']>;
 
 /** Kafka's Topic.INTERNAL_TOPICS plus the share-group state topic (KIP-932). */
 export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
@@ -56,14 +61,14 @@ export interface TopicResult {
 const TIMEOUT_MS = 30000;
 
 /** A topic id as Kafka prints it, or null for the zero id / none. */
-function topicIdOf(hex: unknown): string | null {
-  return typeof hex === 'string' && !/^0*$/.test(hex) ? uuidToBase64(hex) : null;
+function topicIdOf(hex: string | undefined): string | null {
+  return hex !== undefined && !/^0*$/.test(hex) ? uuidToBase64(hex) : null;
 }
 
 /** All topics from Metadata (internal ones flagged by name or by the broker); a leaderless topic is still listed. */
 export async function listTopics(cluster: Cluster): Promise<TopicInfo[]> {
-  const md = await cluster.metadata(null);
-  return (md.topics as Struct[]).filter((t) => t.errorCode === ErrorCode.NONE || t.errorCode === ErrorCode.LEADER_NOT_AVAILABLE).map(toTopicInfo);
+  const md = await metadata(cluster, null);
+  return md.topics.filter((t) => t.errorCode === ErrorCode.NONE || t.errorCode === ErrorCode.LEADER_NOT_AVAILABLE).map(toTopicInfo);
 }
 
 export async function listTopicNames(cluster: Cluster, { includeInternal = true } = {}): Promise<string[]> {
@@ -73,20 +78,22 @@ export async function listTopicNames(cluster: Cluster, { includeInternal = true 
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function toTopicInfo(t: Struct): TopicInfo {
+function toTopicInfo(t: MetadataTopic | DescribedTopic): TopicInfo {
+  // A topic's name is null only when it was asked for by id (Metadata v12+, which mq never does).
+  const name = t.name ?? '';
   return {
-    name: t.name as string,
+    name,
     topicId: topicIdOf(t.topicId),
-    isInternal: Boolean(t.isInternal) || isInternalTopic(t.name as string),
-    partitions: (t.partitions as Struct[])
+    isInternal: t.isInternal || isInternalTopic(name),
+    partitions: t.partitions
       .map((p) => ({
-        partition: p.partitionIndex as number,
-        leader: p.leaderId as number,
-        leaderEpoch: p.leaderEpoch as number,
-        replicas: p.replicaNodes as number[],
-        isr: p.isrNodes as number[],
-        offline: (p.offlineReplicas as number[]) ?? [],
-        errorCode: p.errorCode as number,
+        partition: p.partitionIndex,
+        leader: p.leaderId,
+        leaderEpoch: p.leaderEpoch,
+        replicas: [...p.replicaNodes],
+        isr: [...p.isrNodes],
+        offline: [...p.offlineReplicas],
+        errorCode: p.errorCode,
       }))
       .sort((a, b) => a.partition - b.partition),
   };
@@ -104,22 +111,21 @@ export async function describeTopicPartitions(cluster: Cluster, names: readonly 
   const byName = new Map<string, TopicInfo>();
   let cursor: { topicName: string; partitionIndex: number } | null = null;
   do {
-    const res: Struct = await conn.request(DescribeTopicPartitions.apiKey, { topics: names.map((name) => ({ name })), responsePartitionLimit: 2000, cursor });
-    for (const t of res.topics as Struct[]) {
-      if (t.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(t.errorCode as number, null, `Topic ${t.name}`);
+    const res: ResponseOf<typeof DescribeTopicPartitions> = await call(conn, DescribeTopicPartitions, { topics: names.map((name) => ({ name })), responsePartitionLimit: 2000, cursor });
+    for (const t of res.topics) {
+      if (t.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(t.errorCode, null, `Topic ${t.name}`);
       const info = toTopicInfo(t);
-      const parts = (t.partitions as Struct[]).map((p) => ({ index: p.partitionIndex as number, elr: p.eligibleLeaderReplicas as number[] | null, lastKnownElr: p.lastKnownElr as number[] | null }));
       for (const p of info.partitions) {
-        const e = parts.find((x) => x.index === p.partition)!;
-        p.elr = e.elr;
-        p.lastKnownElr = e.lastKnownElr;
+        const e = t.partitions.find((x) => x.partitionIndex === p.partition)!;
+        p.elr = e.eligibleLeaderReplicas && [...e.eligibleLeaderReplicas];
+        p.lastKnownElr = e.lastKnownElr && [...e.lastKnownElr];
       }
       // A topic split across pages comes back in pieces.
       const seen = byName.get(info.name);
       if (seen) seen.partitions.push(...info.partitions);
       else byName.set(info.name, info);
     }
-    cursor = (res.nextCursor as typeof cursor) ?? null;
+    cursor = res.nextCursor;
   } while (cursor);
   return names.map((n) => byName.get(n)).filter((t): t is TopicInfo => t !== undefined);
 }
@@ -127,9 +133,9 @@ export async function describeTopicPartitions(cluster: Cluster, names: readonly 
 /** Metadata for named topics; an unknown topic is a KafkaResponseError. */
 export async function describeTopics(cluster: Cluster, names: readonly string[]): Promise<TopicInfo[]> {
   if (names.length === 0) return [];
-  const md = await cluster.metadata([...names]);
-  return (md.topics as Struct[]).map((t) => {
-    if (t.errorCode !== ErrorCode.NONE && t.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE) throw new KafkaResponseError(t.errorCode as number, null, `Topic ${t.name}`);
+  const md = await metadata(cluster, [...names]);
+  return md.topics.map((t) => {
+    if (t.errorCode !== ErrorCode.NONE && t.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE) throw new KafkaResponseError(t.errorCode, null, `Topic ${t.name}`);
     return toTopicInfo(t);
   });
 }
@@ -147,7 +153,7 @@ export interface NewTopic {
 
 /** CreateTopics for one topic, sent to `controller`. The id is null before v7 or for the zero id. */
 export async function createTopic(controller: ProtocolConnection, t: NewTopic): Promise<TopicResult & { topicId: string | null }> {
-  const res = await controller.request(CreateTopics.apiKey, {
+  const res = await call(controller, CreateTopics, {
     topics: [
       {
         name: t.name,
@@ -161,8 +167,8 @@ export async function createTopic(controller: ProtocolConnection, t: NewTopic): 
     timeoutMs: TIMEOUT_MS,
     validateOnly: false,
   });
-  const r = (res.topics as Struct[])[0]!;
-  return { name: r.name as string, errorCode: r.errorCode as number, errorMessage: (r.errorMessage as string | null) ?? null, topicId: topicIdOf(r.topicId) };
+  const r = res.topics[0]!;
+  return { name: r.name, errorCode: r.errorCode, errorMessage: r.errorMessage, topicId: topicIdOf(r.topicId) };
 }
 
 /**
@@ -173,20 +179,18 @@ export async function createPartitions(
   controller: ProtocolConnection,
   topics: ReadonlyArray<{ name: string; count: number; assignments: number[][] | null }>,
 ): Promise<TopicResult[]> {
-  const res = await controller.request(CreatePartitions.apiKey, {
+  const res = await call(controller, CreatePartitions, {
     topics: topics.map((t) => ({ name: t.name, count: t.count, assignments: t.assignments ? t.assignments.map((brokerIds) => ({ brokerIds })) : null })),
     timeoutMs: TIMEOUT_MS,
     validateOnly: false,
   });
-  return (res.results as Struct[]).map((r) => ({ name: r.name as string, errorCode: r.errorCode as number, errorMessage: (r.errorMessage as string | null) ?? null }));
+  return res.results.map((r) => ({ name: r.name, errorCode: r.errorCode, errorMessage: r.errorMessage }));
 }
 
 /** DeleteTopics by name; v6 names topics in `topics` (name or id), older versions in `topicNames`. */
 export async function deleteTopics(controller: ProtocolConnection, names: readonly string[]): Promise<TopicResult[]> {
   const byStruct = controller.versionFor(DeleteTopics.apiKey) >= 6;
-  const res = await controller.request(
-    DeleteTopics.apiKey,
-    byStruct ? { topics: names.map((name) => ({ name })), timeoutMs: TIMEOUT_MS } : { topicNames: [...names], timeoutMs: TIMEOUT_MS },
-  );
-  return (res.responses as Struct[]).map((r) => ({ name: r.name as string, errorCode: r.errorCode as number, errorMessage: (r.errorMessage as string | null) ?? null }));
+  const res = await call(controller, DeleteTopics, byStruct ? { topics: names.map((name) => ({ name })), timeoutMs: TIMEOUT_MS } : { topicNames: names, timeoutMs: TIMEOUT_MS });
+  // A topic deleted by name is answered by name.
+  return res.responses.map((r) => ({ name: r.name ?? '', errorCode: r.errorCode, errorMessage: r.errorMessage }));
 }
