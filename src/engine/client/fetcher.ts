@@ -71,7 +71,7 @@ const REFRESH: ReadonlySet<number> = new Set([
   NOT_LEADER,
   ErrorCode.FENCED_LEADER_EPOCH,
   ErrorCode.UNKNOWN_LEADER_EPOCH,
-  100, // UNKNOWN_TOPIC_ID
+  ErrorCode.UNKNOWN_TOPIC_ID,
 ]);
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
