@@ -11,10 +11,9 @@
  *   await cluster.close();
  */
 import { ErrorCode } from '../protocol/error-codes.js';
-import type { Struct } from '../protocol/codec.js';
 import { FindCoordinator } from '../protocol/messages/10-find-coordinator.js';
 import { Metadata } from '../protocol/messages/03-metadata.js';
-import { ZERO_UUID_HEX } from '../protocol/uuid.js';
+import type { RequestInput, ResponseOf } from '../protocol/schema.js';
 import { ProtocolConnection, type ConnectionOptions } from './connection.js';
 import { KafkaResponseError, ProtocolClientError, throwIfError } from './errors.js';
 
@@ -91,17 +90,21 @@ export class Cluster {
 
   private reopening: Promise<ProtocolConnection> | undefined;
 
-  /** Metadata for some topics (null = all), remembering broker addresses. */
-  async metadata(topics: string[] | null, extra: Struct = {}): Promise<Struct> {
+  /**
+   * Metadata for some topics (null = all), remembering broker addresses. Topics are not created
+   * by asking, unless `extra` says allowAutoTopicCreation (the field exists from v4; before it, the
+   * broker's auto.create.topics.enable alone decided).
+   */
+  async metadata(topics: string[] | null, extra: Omit<RequestInput<typeof Metadata>, 'topics'> = {}): Promise<ResponseOf<typeof Metadata>> {
     const c = await this.live();
     const v = c.versionFor(Metadata.apiKey);
-    const body: Struct = {
-      topics: topics === null ? (v >= 1 ? null : []) : topics.map((name) => ({ name, topicId: ZERO_UUID_HEX })),
-      allowAutoTopicCreation: false,
+    const md = await c.request(Metadata, {
+      // v0 has no null list: an empty one means every topic there.
+      topics: topics === null ? (v >= 1 ? null : []) : topics.map((name) => ({ name })),
+      ...(v >= 4 ? { allowAutoTopicCreation: false } : {}),
       ...extra,
-    };
-    const md = await c.request(Metadata.apiKey, body);
-    for (const b of md.brokers as Struct[]) this.nodes.set(b.nodeId as number, { nodeId: b.nodeId as number, host: b.host as string, port: b.port as number });
+    });
+    for (const b of md.brokers) this.nodes.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port });
     return md;
   }
 
@@ -129,7 +132,7 @@ export class Cluster {
   /** The controller (for admin requests Kafka routes there); falls back to the bootstrap broker. */
   async controller(): Promise<ProtocolConnection> {
     const md = await this.metadata([]);
-    const id = md.controllerId as number;
+    const id = md.controllerId;
     return id >= 0 ? this.forNode(id) : this.bootstrap;
   }
 
@@ -143,16 +146,19 @@ export class Cluster {
     const c = await this.live();
     const v = c.versionFor(FindCoordinator.apiKey);
     const deadline = Date.now() + waitMs;
-    let r: Struct;
+    let r: { errorCode: number; errorMessage: string | null; nodeId: number; host: string; port: number };
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, 1000)) {
-      const res = await c.request(FindCoordinator.apiKey, v >= 4 ? { keyType, coordinatorKeys: [key] } : { key, keyType });
-      r = v >= 4 ? (res.coordinators as Struct[])[0]! : res;
-      const code = r.errorCode as number;
+      // v4 (KIP-699) asks for a batch of keys and answers per key; before, one key and one answer.
+      const res = await c.request(FindCoordinator, v >= 4 ? { keyType, coordinatorKeys: [key] } : { key, keyType });
+      const answer = v >= 4 ? res.coordinators[0] : res;
+      if (!answer) throw new KafkaResponseError(ErrorCode.COORDINATOR_NOT_AVAILABLE, null, `FindCoordinator ${key}`);
+      r = answer;
+      const code = r.errorCode;
       if ((code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS && code !== ErrorCode.COORDINATOR_NOT_AVAILABLE) || Date.now() + backoff > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, backoff));
     }
-    throwIfError(r.errorCode as number, r.errorMessage as string | null, `FindCoordinator ${key}`);
-    const info = { nodeId: r.nodeId as number, host: r.host as string, port: r.port as number };
+    throwIfError(r.errorCode, r.errorMessage, `FindCoordinator ${key}`);
+    const info = { nodeId: r.nodeId, host: r.host, port: r.port };
     this.nodes.set(info.nodeId, info);
     return this.forNode(info.nodeId);
   }

@@ -2,7 +2,7 @@
  * One connection to one broker, speaking the same codec as the broker (engine/protocol).
  *
  *   const conn = await ProtocolConnection.open('127.0.0.1', 9092, { security, clientId: 'mq-topics' });
- *   const md = await conn.request(Metadata.apiKey, { topics: null });   // version: min(ours, broker's)
+ *   const md = await conn.request(Metadata, { topics: null });          // ResponseOf<typeof Metadata>; version: min(ours, broker's)
  *   const v = conn.versionFor(IncrementalAlterConfigs.apiKey);         // negotiated max, or -1
  *   conn.close();
  *
@@ -26,6 +26,7 @@ import { FrameSizeError, FrameSplitter, sizeFrame } from '../protocol/frame.js';
 import { isFlexible, readResponseHeader, responseHeaderIsFlexible, writeRequestHeader } from '../protocol/header.js';
 import { ApiVersions } from '../protocol/messages/18-api-versions.js';
 import { schemaFor } from '../protocol/messages/index.js';
+import type { ApiSchema, RequestInput, ResponseOf } from '../protocol/schema.js';
 import { ProtocolClientError, throwIfError } from './errors.js';
 import { saslAuthenticate } from './sasl.js';
 import type { SecuritySettings } from './security.js';
@@ -46,9 +47,8 @@ const MAX_RESPONSE_BYTES = 1024 * 1024 * 1024;
 
 interface Pending {
   correlationId: number;
-  apiKey: number;
-  version: number;
-  resolve: (s: Struct) => void;
+  /** Decodes the answer with the request's own descriptor and version, and resolves with it. */
+  settle: (frame: Buffer) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -171,18 +171,18 @@ export class ProtocolConnection {
    * UNSUPPORTED_VERSION in a v0 body with its own range, and we ask again within it.
    */
   private async negotiate(): Promise<void> {
-    let res = await this.send(ApiVersions.apiKey, 3, { clientSoftwareName: 'mq', clientSoftwareVersion: '0' });
+    let res = await this.send(ApiVersions, 3, { clientSoftwareName: 'mq', clientSoftwareVersion: '0' });
     if (res.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
-      const brokerMax = (res.apiKeys as Struct[]).find((k) => k.apiKey === ApiVersions.apiKey)?.maxVersion ?? 0;
-      res = await this.send(ApiVersions.apiKey, Math.min(brokerMax as number, 2), {});
+      const brokerMax = res.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey)?.maxVersion ?? 0;
+      res = await this.send(ApiVersions, Math.min(brokerMax, 2), {});
     }
-    throwIfError(res.errorCode as number, null, 'ApiVersions');
-    for (const k of res.apiKeys as Struct[]) {
-      const schema = schemaFor(k.apiKey as number);
+    throwIfError(res.errorCode, null, 'ApiVersions');
+    for (const k of res.apiKeys) {
+      const schema = schemaFor(k.apiKey);
       if (!schema) continue;
-      const max = Math.min(k.maxVersion as number, schema.valid.max);
-      const min = Math.max(k.minVersion as number, schema.valid.min);
-      if (min <= max) this.versions.set(k.apiKey as number, { min, max });
+      const max = Math.min(k.maxVersion, schema.valid.max);
+      const min = Math.max(k.minVersion, schema.valid.min);
+      if (min <= max) this.versions.set(k.apiKey, { min, max });
     }
   }
 
@@ -197,24 +197,28 @@ export class ProtocolConnection {
 
   /**
    * Sends a request and resolves to the decoded response body. Without `version`, uses the
-   * highest version both sides speak; with one, it must be within the broker's range.
+   * highest version both sides speak; with one, it must be within the broker's range. The body
+   * may hold only what the descriptor has at that version (the encoder refuses anything else).
    */
-  async request(apiKey: number, body: Struct, version?: number): Promise<Struct> {
-    const schema = schemaFor(apiKey);
-    if (!schema) throw new Error(`no codec for API key ${apiKey}`);
-    const range = this.versions.get(apiKey);
+  request<A extends ApiSchema>(api: A, body: RequestInput<A>, version?: number): Promise<ResponseOf<A>>;
+  /** @deprecated By API key, untyped: being replaced by the descriptor form above, caller by caller. */
+  request(apiKey: number, body: Struct, version?: number): Promise<Struct>;
+  async request(api: ApiSchema | number, body: Record<string, unknown>, version?: number): Promise<unknown> {
+    const schema = typeof api === 'number' ? schemaFor(api) : api;
+    if (!schema) throw new Error(`no codec for API key ${String(api)}`);
+    const range = this.versions.get(schema.apiKey);
     const v = version ?? range?.max;
     if (v === undefined || !range || v < range.min || v > range.max) {
       throw new ProtocolClientError(
         `The broker at ${this.address} does not support ${schema.name}${version !== undefined ? ` v${version}` : ''}`,
         this.host, this.port, 'UNSUPPORTED_VERSION');
     }
-    return this.send(apiKey, v, body);
+    return this.send(schema, v, body);
   }
 
-  private send(apiKey: number, version: number, body: Struct): Promise<Struct> {
+  private send<A extends ApiSchema>(schema: A, version: number, body: RequestInput<A>): Promise<ResponseOf<A>> {
     if (this.closedError) return Promise.reject(this.closedError);
-    const schema = schemaFor(apiKey)!;
+    const apiKey = schema.apiKey;
     const flexible = isFlexible(schema, version);
     const correlationId = this.nextCorrelationId++ & 0x7fffffff;
     const w = new Writer(256);
@@ -223,11 +227,12 @@ export class ProtocolConnection {
     encode(schema.request, version, body, flexible, w);
     const frame = sizeFrame(w.toBuffer());
     const timeoutMs = this.opts.requestTimeoutMs ?? 30_000;
-    return new Promise<Struct>((resolve, reject) => {
+    return new Promise<ResponseOf<A>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(new ProtocolClientError(`${schema.name} request to ${this.address} timed out after ${timeoutMs} ms`, this.host, this.port, 'REQUEST_TIMED_OUT'));
       }, timeoutMs);
-      this.pending.push({ correlationId, apiKey, version, resolve, reject, timer });
+      const settle = (frame: Buffer) => resolve(this.decodeResponse(schema, version, correlationId, frame));
+      this.pending.push({ correlationId, settle, reject, timer });
       this.socket.write(frame);
     });
   }
@@ -255,7 +260,7 @@ export class ProtocolConnection {
       }
       clearTimeout(p.timer);
       try {
-        p.resolve(this.decodeResponse(p, frame));
+        p.settle(frame);
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         p.reject(new ProtocolClientError(`Could not decode the response from ${this.address}: ${why}`, this.host, this.port, 'DECODE'));
@@ -263,17 +268,16 @@ export class ProtocolConnection {
     }
   }
 
-  private decodeResponse(p: Pending, frame: Buffer): Struct {
-    const schema = schemaFor(p.apiKey)!;
-    const flexible = isFlexible(schema, p.version);
+  private decodeResponse<A extends ApiSchema>(schema: A, version: number, correlationId: number, frame: Buffer): ResponseOf<A> {
+    const flexible = isFlexible(schema, version);
     const r = new Reader(frame);
-    const cid = readResponseHeader(r, responseHeaderIsFlexible(p.apiKey, flexible));
-    if (cid !== p.correlationId) throw new Error(`correlation id ${cid}, expected ${p.correlationId}`);
+    const cid = readResponseHeader(r, responseHeaderIsFlexible(schema.apiKey, flexible));
+    if (cid !== correlationId) throw new Error(`correlation id ${cid}, expected ${correlationId}`);
     // An ApiVersions error answer comes back as a v0 body whatever version was asked (KIP-511).
-    if (p.apiKey === ApiVersions.apiKey && frame.length - r.offset >= 2 && frame.readInt16BE(r.offset) === ErrorCode.UNSUPPORTED_VERSION) {
-      return decode(schema.response, 0, r, false);
+    if (schema.apiKey === ApiVersions.apiKey && frame.length - r.offset >= 2 && frame.readInt16BE(r.offset) === ErrorCode.UNSUPPORTED_VERSION) {
+      return decode<A['response']['fields']>(schema.response, 0, r, false);
     }
-    return decode(schema.response, p.version, r, flexible);
+    return decode<A['response']['fields']>(schema.response, version, r, flexible);
   }
 
   private malformed(size: number): ProtocolClientError {

@@ -12,10 +12,10 @@
  * (KIP-368) on long-lived connections.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import type { Struct } from '../protocol/codec.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { SaslAuthenticate } from '../protocol/messages/36-sasl-authenticate.js';
 import { SaslHandshake } from '../protocol/messages/17-sasl-handshake.js';
+import type { ApiSchema, RequestInput, ResponseOf } from '../protocol/schema.js';
 import { ProtocolClientError } from './errors.js';
 import type { SaslSettings } from './security.js';
 
@@ -24,22 +24,23 @@ export interface SaslPeer {
   readonly host: string;
   readonly port: number;
   readonly address: string;
-  request(apiKey: number, body: Struct, version?: number): Promise<Struct>;
+  request<A extends ApiSchema>(api: A, body: RequestInput<A>, version?: number): Promise<ResponseOf<A>>;
 }
 
 export async function saslAuthenticate(peer: SaslPeer, sasl: SaslSettings): Promise<void> {
   const fail = (reason: string) => new ProtocolClientError(`Authentication failed on ${peer.address}: ${reason}`, peer.host, peer.port, 'SASL');
   const mech = sasl.mechanism.toUpperCase();
-  const hs = await peer.request(SaslHandshake.apiKey, { mechanism: mech }, 1);
+  // v1: the mechanism's messages follow in SaslAuthenticate requests, not as raw frames (KIP-152).
+  const hs = await peer.request(SaslHandshake, { mechanism: mech }, 1);
   if (hs.errorCode !== ErrorCode.NONE) {
     throw new ProtocolClientError(
-      `SASL mechanism ${mech} is not enabled on ${peer.address} (it offers ${(hs.mechanisms as string[]).join(', ') || 'none'})`,
+      `SASL mechanism ${mech} is not enabled on ${peer.address} (it offers ${hs.mechanisms.join(', ') || 'none'})`,
       peer.host, peer.port, 'SASL');
   }
   const exchange = async (bytes: Buffer): Promise<Buffer> => {
-    const r = await peer.request(SaslAuthenticate.apiKey, { authBytes: bytes });
-    if (r.errorCode !== ErrorCode.NONE) throw fail(`${r.errorMessage || errorName(r.errorCode as number)}`);
-    return r.authBytes as Buffer;
+    const r = await peer.request(SaslAuthenticate, { authBytes: bytes });
+    if (r.errorCode !== ErrorCode.NONE) throw fail(r.errorMessage || errorName(r.errorCode));
+    return r.authBytes;
   };
   if (mech === 'PLAIN') {
     await exchange(Buffer.from(`\0${sasl.username}\0${sasl.password}`, 'utf8'));

@@ -64,7 +64,7 @@ describe('SASL on a new connection', () => {
       }
       if (apiKey === 36) {
         seen.push(`authenticate ${(body.authBytes as Buffer).toString('utf8').replace(/\0/g, '|')}`);
-        return { sessionLifetimeMs: 0n, ...authenticate(body.authBytes as Buffer, round++) };
+        return { sessionLifetimeMs: 0, ...authenticate(body.authBytes as Buffer, round++) };
       }
       if (apiKey === 12) return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
       throw new Error(`unexpected API ${apiKey}`);
@@ -87,7 +87,7 @@ describe('SASL on a new connection', () => {
 
   it("reports the broker's message when it refuses the credentials", async () => {
     const { fake } = await saslPeer(['PLAIN'], () => ({
-      errorCode: 58 /* SASL_AUTHENTICATION_FAILED, Errors.java */, errorMessage: 'Invalid username or password', authBytes: Buffer.alloc(0),
+      errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: 'Invalid username or password', authBytes: Buffer.alloc(0),
     }));
     await expect(open(fake, { mechanism: 'plain', username: 'alice', password: 'wrong' })).rejects.toMatchObject({
       code: 'SASL',
