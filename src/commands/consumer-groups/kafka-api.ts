@@ -1,6 +1,6 @@
 /**
  * The group admin requests only mq-consumer-groups needs, over our protocol client
- * (engine/client/protocol-client.ts): ListGroups with filters, DescribeGroups, DeleteGroups,
+ * (engine/client/cluster.ts): ListGroups with filters, DescribeGroups, DeleteGroups,
  * OffsetDelete. Topic partitions, ListOffsets and OffsetFetch/OffsetCommit are the engine's
  * (engine/client/partitions.ts, group-offsets.ts), shared with the consumers.
  * Answers are plain objects; error codes are left to the callers, which have Kafka's texts.

@@ -1,5 +1,5 @@
 /**
- * Admin operations on top of our protocol client (engine/client/protocol-client.ts), shared by
+ * Admin operations on top of our protocol client (engine/client/cluster.ts), shared by
  * the tools: topic listing and description with topic ids, configs, cluster nodes, offsets.
  *
  *   const names = await listTopicNames(cluster, { includeInternal: true });
