@@ -180,7 +180,7 @@ describe('tagged struct defaults (Fetch v12 response)', () => {
     const bytes = encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range' }] }, false).toBuffer();
     const back = decode(JoinGroup.request, 0, new Reader(bytes), false);
     expect(back.protocols[0]!.metadata).toEqual(Buffer.alloc(0));
-    expect(() => encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range', metadata: null }] }, false)).toThrow(
+    expect(() => encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range', metadata: null }] } as never, false)).toThrow(
       'JoinGroupRequest.protocols[].metadata at version 0: null in a field that is not nullable at this version',
     );
   });
