@@ -19,8 +19,7 @@ import type { OutBuffer } from '../../cli/out-buffer.js';
 import { createOutput, type Output, type RecordSink } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
-import type { Cluster } from '../../engine/client/protocol-client.js';
-import { metadata } from '../../engine/client/admin/request.js';
+import type { Cluster } from '../../engine/client/cluster.js';
 import { AssignedConsumer, GroupConsumer, type Consumer } from '../../engine/client/consumer.js';
 import { poll, type Taken } from '../../engine/client/consumer-poll.js';
 import { FetchError, OffsetResetError, type FetchedPartition } from '../../engine/client/fetcher.js';
@@ -356,7 +355,7 @@ async function matching(cluster: Cluster, pattern: RegExp): Promise<string[]> {
 async function awaitTopics(cluster: Cluster, topics: string[]): Promise<void> {
   const wait = new TopicWait(cluster);
   for (;;) {
-    const md = await metadata(cluster, topics, { allowAutoTopicCreation: true });
+    const md = await cluster.metadata(topics, { allowAutoTopicCreation: true });
     const missing = md.topics.find((t) => t.errorCode !== ErrorCode.NONE);
     if (!missing) return;
     const code = missing.errorCode;

@@ -3,7 +3,7 @@
  * a group failed (the run then exits non-zero after printing everything, unlike Kafka's tool).
  */
 import type { Output } from '../../cli/output.js';
-import type { Cluster } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
 import { listGroups, type GroupDescription, type GroupListing } from '../../engine/client/admin/groups.js';
 import type { GroupsOptions } from './options.js';

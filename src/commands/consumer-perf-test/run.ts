@@ -16,7 +16,6 @@ import { createOutput } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
-import { metadata } from '../../engine/client/admin/request.js';
 import { describeTopics } from '../../engine/client/partitions.js';
 import { GroupConsumer } from '../../engine/client/consumer.js';
 import { poll } from '../../engine/client/consumer-poll.js';
@@ -239,7 +238,7 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
       },
     }));
     // Java's consumer asks for metadata with auto-creation allowed; the broker decides.
-    await metadata(cluster, [p.topic], { allowAutoTopicCreation: true }).catch(() => {});
+    await cluster.metadata([p.topic], { allowAutoTopicCreation: true }).catch(() => {});
 
     let bytesRead = 0;
     let lastMessages = 0;

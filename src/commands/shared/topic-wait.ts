@@ -18,9 +18,8 @@
  * auto.create.topics.enable decides: false ends the wait (one clear error, quickly), true or
  * unknown keeps waiting until `timeoutMs`.
  */
-import type { Cluster } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
 import { describeConfigs } from '../../engine/client/admin/configs.js';
-import { metadata } from '../../engine/client/admin/request.js';
 import { ResourceType } from '../../engine/protocol/config-resources.js';
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
 
@@ -59,7 +58,7 @@ export class TopicWait {
   /** auto.create.topics.enable of the bootstrap broker; undefined when it cannot be read. */
   private async brokerAutoCreates(): Promise<boolean | undefined> {
     try {
-      const md = await metadata(this.cluster, []);
+      const md = await this.cluster.metadata([]);
       const a = this.cluster.any();
       const brokers = md.brokers;
       const self = brokers.find((b) => b.host === a.host && b.port === a.port) ?? brokers[0];
@@ -92,7 +91,7 @@ export class TopicUnavailable extends Error {
 export async function waitForPartitions(cluster: Cluster, topic: string, timeoutMs: number): Promise<Array<{ id: number; leader: number }>> {
   const wait = new TopicWait(cluster, { timeoutMs });
   for (;;) {
-    const md = await metadata(cluster, [topic], { allowAutoTopicCreation: true });
+    const md = await cluster.metadata([topic], { allowAutoTopicCreation: true });
     const t = md.topics[0]!;
     const code = t.errorCode;
     const parts = t.partitions;

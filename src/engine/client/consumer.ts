@@ -12,7 +12,7 @@
  *   if (await c.ready()) for (const part of await c.fetch(500, Infinity)) { ...; c.consumed(part.topic, part.partition, next); }
  *   await c.close();
  */
-import type { Cluster } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
 import { Fetcher, type FetchedPartition, type FetcherOptions } from './fetcher.js';
 import { GroupMember, type TopicPartition } from './group-member.js';
 import type { TopicInfo } from './partitions.js';

@@ -13,12 +13,12 @@
  * `fetch()` answers with what a response held (possibly nothing, after maxWaitMs); callers
  * decide how far they read (a visitor may stop mid-batch) and keep their own consumed offsets.
  */
-import { isConnectionLost, type Cluster } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
+import { isConnectionLost } from './errors.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { Fetch } from '../protocol/messages/01-fetch.js';
 import { describeTopics, listOffsets, leaderOf, EARLIEST, LATEST, type TopicInfo } from './partitions.js';
 import { nextOffsetAfter } from './record-reader.js';
-import { call } from './admin/request.js';
 
 export interface FetcherOptions {
   /** fetch.max.wait.ms */
@@ -228,7 +228,7 @@ export class Fetcher {
       if (!list) topics.set(a.topic, (list = []));
       list.push({ partition: a.partition, currentLeaderEpoch: -1, fetchOffset: positions[i]!, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: this.o.partitionMaxBytes });
     });
-    const res = await call(conn, Fetch, {
+    const res = await conn.request(Fetch, {
       replicaId: -1,
       maxWaitMs,
       minBytes: 1,

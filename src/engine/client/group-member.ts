@@ -12,8 +12,9 @@
  *   if (m.needsRejoin) ...                 // set by a heartbeat answer: commit, then join() again
  *   await m.commit([{ topic, partition, offset }]); await m.leave();
  */
-import type { Cluster, ProtocolConnection } from './protocol-client.js';
-import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
+import type { ProtocolConnection } from './connection.js';
+import { isConnectionLost, KafkaResponseError } from './errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { Element, ResponseOf } from '../protocol/schema.js';
@@ -21,7 +22,6 @@ import { JoinGroup } from '../protocol/messages/11-join-group.js';
 import { Heartbeat } from '../protocol/messages/12-heartbeat.js';
 import { LeaveGroup } from '../protocol/messages/13-leave-group.js';
 import { SyncGroup } from '../protocol/messages/14-sync-group.js';
-import { call, metadata } from './admin/request.js';
 import { commitOffsets, fetchCommitted } from './group-offsets.js';
 
 /** The coordinator is loading, gone or elsewhere: find it again. */
@@ -115,7 +115,7 @@ export class GroupMember {
       let res: ResponseOf<typeof JoinGroup>;
       try {
         conn = await this.coordinator();
-        res = await call(conn, JoinGroup, {
+        res = await conn.request(JoinGroup, {
           groupId: this.groupId,
           sessionTimeoutMs: this.o.sessionTimeoutMs,
           rebalanceTimeoutMs: this.o.rebalanceTimeoutMs,
@@ -150,7 +150,7 @@ export class GroupMember {
       const assignments = res.leader === this.memberId ? await this.assign(res.members) : [];
       let sync: ResponseOf<typeof SyncGroup>;
       try {
-        sync = await call(conn, SyncGroup, {
+        sync = await conn.request(SyncGroup, {
           groupId: this.groupId,
           generationId: this.generationId,
           memberId: this.memberId,
@@ -198,7 +198,7 @@ export class GroupMember {
       subs.set(m.memberId, topics);
     }
     const allTopics = [...new Set([...subs.values()].flat())];
-    const md = allTopics.length > 0 ? await metadata(this.cluster, allTopics) : { topics: [] };
+    const md = allTopics.length > 0 ? await this.cluster.metadata(allTopics) : { topics: [] };
     const counts = new Map<string, number>();
     for (const t of md.topics) if (t.errorCode === ErrorCode.NONE && t.name !== null) counts.set(t.name, t.partitions.length);
     return [...rangeAssignment(subs, counts)].map(([memberId, topics]) => ({
@@ -213,7 +213,7 @@ export class GroupMember {
       void (async () => {
         try {
           const conn = await this.coordinator();
-          const r = await call(conn, Heartbeat, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+          const r = await conn.request(Heartbeat, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
           const code = r.errorCode;
           if (code === REBALANCE_IN_PROGRESS || code === ILLEGAL_GENERATION || code === UNKNOWN_MEMBER_ID) this.needsRejoin = true;
           if (code === UNKNOWN_MEMBER_ID) this.memberId = '';
@@ -261,7 +261,7 @@ export class GroupMember {
     if (!this.memberId) return;
     const conn = await this.coordinator();
     const v = conn.versionFor(LeaveGroup.apiKey);
-    await call(conn, LeaveGroup, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
+    await conn.request(LeaveGroup, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
     this.memberId = '';
     this.generationId = -1;
   }

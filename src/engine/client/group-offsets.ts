@@ -4,12 +4,11 @@
  * (generation -1, no member id), which the coordinator accepts only for an Empty group.
  * Keyed `topic:partition`.
  */
-import type { Cluster } from './protocol-client.js';
-import { KafkaResponseError } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
+import { KafkaResponseError } from './errors.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { OffsetCommit } from '../protocol/messages/08-offset-commit.js';
 import { OffsetFetch } from '../protocol/messages/09-offset-fetch.js';
-import { call } from './admin/request.js';
 
 export interface TopicPartitions {
   name: string;
@@ -22,7 +21,7 @@ export async function fetchCommitted(cluster: Cluster, group: string, topics: To
   const v = conn.versionFor(OffsetFetch.apiKey);
   const wanted = topics?.map((t) => ({ name: t.name, partitionIndexes: t.partitions })) ?? null;
   // v8 batches groups in `groups`; older versions carry one group's fields at the top.
-  const res = v >= 8 ? await call(conn, OffsetFetch, { groups: [{ groupId: group, topics: wanted }], requireStable: false }) : await call(conn, OffsetFetch, { groupId: group, topics: wanted, requireStable: false });
+  const res = v >= 8 ? await conn.request(OffsetFetch, { groups: [{ groupId: group, topics: wanted }], requireStable: false }) : await conn.request(OffsetFetch, { groupId: group, topics: wanted, requireStable: false });
   const body = v >= 8 ? res.groups[0]! : res;
   if (body.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(body.errorCode, null, `OffsetFetch ${group}`);
   const out = new Map<string, number>();
@@ -50,7 +49,7 @@ export async function commitOffsets(
   const conn = await cluster.coordinator(group);
   const topics = new Map<string, Array<{ partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; committedMetadata: string }>>();
   for (const o of offsets) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: '' }]);
-  const res = await call(conn, OffsetCommit, {
+  const res = await conn.request(OffsetCommit, {
     groupId: group,
     generationIdOrMemberEpoch: opts.generationId ?? -1,
     memberId: opts.memberId ?? '',

@@ -3,10 +3,9 @@
  * and ListOffsets sent to each partition's leader. Shared by the consumers, the fetcher and
  * mq-consumer-groups; error codes are left to the callers, which have Kafka's texts.
  */
-import type { Cluster } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ListOffsets } from '../protocol/messages/02-list-offsets.js';
-import { call, metadata } from './admin/request.js';
 
 export interface TopicInfo {
   name: string;
@@ -16,7 +15,7 @@ export interface TopicInfo {
 
 /** Metadata for `topics` (null = all) without creating anything. */
 export async function describeTopics(cluster: Cluster, topics: string[] | null): Promise<Map<string, TopicInfo>> {
-  const md = await metadata(cluster, topics);
+  const md = await cluster.metadata(topics);
   const out = new Map<string, TopicInfo>();
   for (const t of md.topics) {
     // Topics asked for by name are answered by name.
@@ -70,7 +69,7 @@ export async function listOffsets(
       const conn = await cluster.forNode(leader);
       const topics = new Map<string, number[]>();
       for (const w of list) topics.set(w.topic, [...(topics.get(w.topic) ?? []), w.partition]);
-      const res = await call(conn, ListOffsets, {
+      const res = await conn.request(ListOffsets, {
         replicaId: -1,
         isolationLevel,
         topics: [...topics].map(([name, parts]) => ({

@@ -100,56 +100,55 @@ type PrimitiveValue<T> = T extends 'bool'
       ? Buffer
       : number;
 
-type DecodedBase<T, C> = T extends 'struct'
+/**
+ * 'decoded': what the decoder returns (every field present, arrays mutable, bytes as Buffer).
+ * 'input': what the encoder takes (fields optional, arrays read-only, any Uint8Array, and record
+ * data as several chunks written as one field).
+ */
+type Mode = 'decoded' | 'input';
+
+type ArrayOf<E, M extends Mode> = M extends 'input' ? readonly E[] : E[];
+
+type ScalarValue<T, M extends Mode> = M extends 'input'
+  ? T extends 'records'
+    ? Uint8Array | readonly Uint8Array[]
+    : T extends 'bytes'
+      ? Uint8Array
+      : PrimitiveValue<T>
+  : PrimitiveValue<T>;
+
+type BaseValue<T, C, M extends Mode> = T extends 'struct'
   ? C extends readonly Field[]
-    ? StructOf<C>
+    ? MessageOf<C, M>
     : never
   : T extends '[]struct'
     ? C extends readonly Field[]
-      ? StructOf<C>[]
+      ? ArrayOf<MessageOf<C, M>, M>
       : never
     : T extends `[]${infer E}`
-      ? PrimitiveValue<E>[]
-      : PrimitiveValue<T>;
+      ? ArrayOf<PrimitiveValue<E>, M>
+      : ScalarValue<T, M>;
 
-type DecodedValue<F> = F extends { readonly type: infer T; readonly nullableAnywhere: infer Nl; readonly fields: infer C }
+type ValueOf<F, M extends Mode> = F extends { readonly type: infer T; readonly nullableAnywhere: infer Nl; readonly fields: infer C }
   ? Nl extends true
-    ? DecodedBase<T, C> | null
-    : DecodedBase<T, C>
+    ? BaseValue<T, C, M> | null
+    : BaseValue<T, C, M>
   : never;
+
+type MessageOf<Fs extends readonly Field[], M extends Mode> = readonly Field[] extends Fs
+  ? Record<string, unknown> // a descriptor the compiler does not know (looked up by key at run time)
+  : M extends 'input'
+    ? { [F in Fs[number] as F['name']]?: ValueOf<F, M> }
+    : { [F in Fs[number] as F['name']]: ValueOf<F, M> };
 
 /** A decoded message: every field present (absent ones hold their defaults). */
-export type StructOf<Fs extends readonly Field[]> = readonly Field[] extends Fs
-  ? Record<string, unknown> // a descriptor the compiler does not know (looked up by key at run time)
-  : { [F in Fs[number] as F['name']]: DecodedValue<F> };
-
-type InputPrimitive<T> = T extends 'records' ? Uint8Array | readonly Uint8Array[] : T extends 'bytes' ? Uint8Array : PrimitiveValue<T>;
-
-type InputBase<T, C> = T extends 'struct'
-  ? C extends readonly Field[]
-    ? InputOf<C>
-    : never
-  : T extends '[]struct'
-    ? C extends readonly Field[]
-      ? readonly InputOf<C>[]
-      : never
-    : T extends `[]${infer E}`
-      ? readonly PrimitiveValue<E>[]
-      : InputPrimitive<T>;
-
-type InputValue<F> = F extends { readonly type: infer T; readonly nullableAnywhere: infer Nl; readonly fields: infer C }
-  ? Nl extends true
-    ? InputBase<T, C> | null
-    : InputBase<T, C>
-  : never;
+export type StructOf<Fs extends readonly Field[]> = MessageOf<Fs, 'decoded'>;
 
 /**
  * What may be handed to the encoder: every field optional (a missing one is written as its
  * default), no other keys (the encoder refuses unknown ones at run time).
  */
-export type InputOf<Fs extends readonly Field[]> = readonly Field[] extends Fs
-  ? Record<string, unknown>
-  : { [F in Fs[number] as F['name']]?: InputValue<F> };
+export type InputOf<Fs extends readonly Field[]> = MessageOf<Fs, 'input'>;
 
 /** The decoded request a broker handler receives. */
 export type RequestOf<A extends ApiSchema> = StructOf<A['request']['fields']>;

@@ -4,10 +4,9 @@
  *
  *   const live = new Set(await liveBrokers(cluster));   // node ids
  */
-import type { Cluster } from '../protocol-client.js';
+import type { Cluster } from '../cluster.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { DescribeCluster } from '../../protocol/messages/60-describe-cluster.js';
-import { call, metadata } from './request.js';
 
 /** DescribeClusterRequest.endpointType: brokers (KIP-919), not controllers. */
 const BROKER_ENDPOINTS = 1;
@@ -16,9 +15,9 @@ const BROKER_ENDPOINTS = 1;
 export async function liveBrokers(cluster: Cluster): Promise<number[]> {
   const c = cluster.any();
   if (c.supports(DescribeCluster.apiKey)) {
-    const res = await call(c, DescribeCluster, { includeClusterAuthorizedOperations: false, endpointType: BROKER_ENDPOINTS });
+    const res = await c.request(DescribeCluster, { includeClusterAuthorizedOperations: false, endpointType: BROKER_ENDPOINTS });
     if (res.errorCode === ErrorCode.NONE) return res.brokers.map((b) => b.brokerId);
   }
-  const md = await metadata(cluster, []);
+  const md = await cluster.metadata([]);
   return md.brokers.map((b) => b.nodeId);
 }

@@ -6,13 +6,13 @@
  *   const [cfg] = await describeConfigs(cluster, [{ type: ResourceType.TOPIC, name: 't' }], { synonyms: true });
  *   await incrementalAlterConfigs(conn, { type: ResourceType.TOPIC, name: 't', set: new Map([['retention.ms', '1']]), delete: [] });
  */
-import type { Cluster, ProtocolConnection } from '../protocol-client.js';
+import type { Cluster } from '../cluster.js';
+import type { ProtocolConnection } from '../connection.js';
 import type { ResponseOf } from '../../protocol/schema.js';
 import { AlterConfigOp, ResourceType } from '../../protocol/config-resources.js';
 import { DescribeConfigs } from '../../protocol/messages/32-describe-configs.js';
 import { AlterConfigs } from '../../protocol/messages/33-alter-configs.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/44-incremental-alter-configs.js';
-import { call } from './request.js';
 
 /**
  * Kafka's DescribeConfigsResponse.ConfigSource, by wire id, as the admin client names them
@@ -78,7 +78,7 @@ export async function describeConfigs(
   for (const [node, rs] of groups) {
     const conn = node === 'any' ? cluster.any() : await cluster.forNode(node);
     const v = conn.versionFor(DescribeConfigs.apiKey);
-    const res = await call(conn, DescribeConfigs, {
+    const res = await conn.request(DescribeConfigs, {
       resources: rs.map((r) => ({ resourceType: r.type, resourceName: r.name, configurationKeys: r.keys ?? null })),
       // v0 has no synonyms.
       includeSynonyms: synonyms && v >= 1,
@@ -119,7 +119,7 @@ export function supportsLegacyAlterConfigs(conn: ProtocolConnection): boolean {
 
 /** The legacy AlterConfigs: `configs` replaces the resource's whole dynamic set. */
 export async function alterConfigs(conn: ProtocolConnection, resource: { type: number; name: string; configs: ReadonlyMap<string, string> }): Promise<AlterConfigsResult[]> {
-  const res = await call(conn, AlterConfigs, {
+  const res = await conn.request(AlterConfigs, {
     resources: [{ resourceType: resource.type, resourceName: resource.name, configs: [...resource.configs].map(([name, value]) => ({ name, value })) }],
     validateOnly: false,
   });
@@ -131,7 +131,7 @@ export async function incrementalAlterConfigs(
   conn: ProtocolConnection,
   resource: { type: number; name: string; set: ReadonlyMap<string, string>; delete: readonly string[] },
 ): Promise<AlterConfigsResult[]> {
-  const res = await call(conn, IncrementalAlterConfigs, {
+  const res = await conn.request(IncrementalAlterConfigs, {
     resources: [
       {
         resourceType: resource.type,

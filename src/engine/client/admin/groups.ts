@@ -8,15 +8,15 @@
  *   const groups = await listGroups(cluster, ['Stable'], ['consumer']);
  *   const d = await describeGroup(cluster, 'g');    // { state, members: [{ assignment }], coordinator }
  */
-import type { Cluster, ProtocolConnection } from '../protocol-client.js';
-import { KafkaResponseError } from '../protocol-client.js';
+import type { Cluster } from '../cluster.js';
+import type { ProtocolConnection } from '../connection.js';
+import { KafkaResponseError } from '../errors.js';
 import { decodeAssignment } from '../../protocol/consumer-protocol.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { DescribeGroups } from '../../protocol/messages/15-describe-groups.js';
 import { ListGroups } from '../../protocol/messages/16-list-groups.js';
 import { DeleteGroups } from '../../protocol/messages/42-delete-groups.js';
 import { OffsetDelete } from '../../protocol/messages/47-offset-delete.js';
-import { call } from './request.js';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
 
@@ -32,7 +32,7 @@ export async function listGroups(cluster: Cluster, states: string[] = [], types:
   const v = conn.versionFor(ListGroups.apiKey);
   // The filters exist from v4 (states) and v5 (types); an older broker answers every group and
   // the caller filters.
-  const res = await call(conn, ListGroups, {
+  const res = await conn.request(ListGroups, {
     statesFilter: v >= 4 ? states : [],
     typesFilter: v >= 5 ? types.map((t) => t.toLowerCase()) : [],
   });
@@ -70,7 +70,7 @@ export async function coordinatorFor(cluster: Cluster, group: string): Promise<P
 
 export async function describeGroup(cluster: Cluster, group: string): Promise<GroupDescription> {
   const conn = await coordinatorFor(cluster, group);
-  const res = await call(conn, DescribeGroups, { groups: [group], includeAuthorizedOperations: false });
+  const res = await conn.request(DescribeGroups, { groups: [group], includeAuthorizedOperations: false });
   const g = res.groups[0]!;
   const node = cluster.knownNodes().find((n) => n.host === conn.host && n.port === conn.port);
   const consumer = g.protocolType === 'consumer' || g.protocolType === '';
@@ -107,7 +107,7 @@ export async function deleteGroups(cluster: Cluster, groups: string[]): Promise<
   // Each group goes to its own coordinator.
   for (const g of groups) {
     const conn = await coordinatorFor(cluster, g);
-    const res = await call(conn, DeleteGroups, { groupsNames: [g] });
+    const res = await conn.request(DeleteGroups, { groupsNames: [g] });
     for (const r of res.results) out.set(r.groupId, r.errorCode);
   }
   return out;
@@ -121,7 +121,7 @@ export async function deleteOffsets(
   const conn = await coordinatorFor(cluster, group);
   const topics = new Map<string, number[]>();
   for (const p of partitions) topics.set(p.topic, [...(topics.get(p.topic) ?? []), p.partition]);
-  const res = await call(conn, OffsetDelete, { groupId: group, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) });
+  const res = await conn.request(OffsetDelete, { groupId: group, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) });
   const out = new Map<string, number>();
   for (const t of res.topics) for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, p.errorCode);
   return { errorCode: res.errorCode, partitions: out };

@@ -7,9 +7,8 @@
  *   const r = await offsetsAt(conn, [{ topic: 't', partition: 0 }], OffsetSpec.LATEST);
  *   if ('unsupported' in r) ...; else for (const p of r.partitions) p.errorCode, p.offset
  */
-import type { ProtocolConnection } from '../protocol-client.js';
+import type { ProtocolConnection } from '../connection.js';
 import { ListOffsets } from '../../protocol/messages/02-list-offsets.js';
-import { call } from './request.js';
 
 /** ListOffsetsRequest's special timestamps (clients/.../common/requests/ListOffsetsRequest.java). */
 export const OffsetSpec = { LATEST: -1, EARLIEST: -2, MAX_TIMESTAMP: -3, EARLIEST_LOCAL: -4, LATEST_TIERED: -5 } as const;
@@ -49,7 +48,7 @@ export async function offsetsAt(conn: ProtocolConnection, partitions: ReadonlyAr
   for (const p of partitions) {
     topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partitionIndex: p.partition, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 }]);
   }
-  const res = await call(conn, ListOffsets, {
+  const res = await conn.request(ListOffsets, {
     replicaId: CONSUMER_REPLICA_ID,
     isolationLevel: 0,
     topics: [...topics].map(([name, ps]) => ({ name, partitions: ps })),

@@ -8,8 +8,10 @@
  *   const topics = await describeTopicPartitions(cluster, names);   // [{ name, topicId (base64), partitions }]
  *   const r = await createTopic(controller, { name: 't', partitions: 3, configs: new Map() });
  */
-import type { Cluster, ProtocolConnection } from '../protocol-client.js';
-import { KafkaResponseError, uuidToBase64 } from '../protocol-client.js';
+import type { Cluster } from '../cluster.js';
+import type { ProtocolConnection } from '../connection.js';
+import { KafkaResponseError } from '../errors.js';
+import { uuidToBase64 } from '../../protocol/uuid.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Element, ResponseOf } from '../../protocol/schema.js';
 import type { Metadata } from '../../protocol/messages/03-metadata.js';
@@ -17,7 +19,6 @@ import { CreateTopics } from '../../protocol/messages/19-create-topics.js';
 import { DeleteTopics } from '../../protocol/messages/20-delete-topics.js';
 import { CreatePartitions } from '../../protocol/messages/37-create-partitions.js';
 import { DescribeTopicPartitions } from '../../protocol/messages/75-describe-topic-partitions.js';
-import { call, metadata } from './request.js';
 
 type MetadataTopic = Element<ResponseOf<typeof Metadata>['topics']>;
 type DescribedTopic = Element<ResponseOf<typeof DescribeTopicPartitions>['topics']>;
@@ -67,7 +68,7 @@ function topicIdOf(hex: string | undefined): string | null {
 
 /** All topics from Metadata (internal ones flagged by name or by the broker); a leaderless topic is still listed. */
 export async function listTopics(cluster: Cluster): Promise<TopicInfo[]> {
-  const md = await metadata(cluster, null);
+  const md = await cluster.metadata(null);
   return md.topics.filter((t) => t.errorCode === ErrorCode.NONE || t.errorCode === ErrorCode.LEADER_NOT_AVAILABLE).map(toTopicInfo);
 }
 
@@ -111,7 +112,7 @@ export async function describeTopicPartitions(cluster: Cluster, names: readonly 
   const byName = new Map<string, TopicInfo>();
   let cursor: { topicName: string; partitionIndex: number } | null = null;
   do {
-    const res: ResponseOf<typeof DescribeTopicPartitions> = await call(conn, DescribeTopicPartitions, { topics: names.map((name) => ({ name })), responsePartitionLimit: 2000, cursor });
+    const res: ResponseOf<typeof DescribeTopicPartitions> = await conn.request(DescribeTopicPartitions, { topics: names.map((name) => ({ name })), responsePartitionLimit: 2000, cursor });
     for (const t of res.topics) {
       if (t.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(t.errorCode, null, `Topic ${t.name}`);
       const info = toTopicInfo(t);
@@ -133,7 +134,7 @@ export async function describeTopicPartitions(cluster: Cluster, names: readonly 
 /** Metadata for named topics; an unknown topic is a KafkaResponseError. */
 export async function describeTopics(cluster: Cluster, names: readonly string[]): Promise<TopicInfo[]> {
   if (names.length === 0) return [];
-  const md = await metadata(cluster, [...names]);
+  const md = await cluster.metadata([...names]);
   return md.topics.map((t) => {
     if (t.errorCode !== ErrorCode.NONE && t.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE) throw new KafkaResponseError(t.errorCode, null, `Topic ${t.name}`);
     return toTopicInfo(t);
@@ -153,7 +154,7 @@ export interface NewTopic {
 
 /** CreateTopics for one topic, sent to `controller`. The id is null before v7 or for the zero id. */
 export async function createTopic(controller: ProtocolConnection, t: NewTopic): Promise<TopicResult & { topicId: string | null }> {
-  const res = await call(controller, CreateTopics, {
+  const res = await controller.request(CreateTopics, {
     topics: [
       {
         name: t.name,
@@ -179,7 +180,7 @@ export async function createPartitions(
   controller: ProtocolConnection,
   topics: ReadonlyArray<{ name: string; count: number; assignments: number[][] | null }>,
 ): Promise<TopicResult[]> {
-  const res = await call(controller, CreatePartitions, {
+  const res = await controller.request(CreatePartitions, {
     topics: topics.map((t) => ({ name: t.name, count: t.count, assignments: t.assignments ? t.assignments.map((brokerIds) => ({ brokerIds })) : null })),
     timeoutMs: TIMEOUT_MS,
     validateOnly: false,
@@ -190,7 +191,7 @@ export async function createPartitions(
 /** DeleteTopics by name; v6 names topics in `topics` (name or id), older versions in `topicNames`. */
 export async function deleteTopics(controller: ProtocolConnection, names: readonly string[]): Promise<TopicResult[]> {
   const byStruct = controller.versionFor(DeleteTopics.apiKey) >= 6;
-  const res = await call(controller, DeleteTopics, byStruct ? { topics: names.map((name) => ({ name })), timeoutMs: TIMEOUT_MS } : { topicNames: names, timeoutMs: TIMEOUT_MS });
+  const res = await controller.request(DeleteTopics, byStruct ? { topics: names.map((name) => ({ name })), timeoutMs: TIMEOUT_MS } : { topicNames: names, timeoutMs: TIMEOUT_MS });
   // A topic deleted by name is answered by name.
   return res.responses.map((r) => ({ name: r.name ?? '', errorCode: r.errorCode, errorMessage: r.errorMessage }));
 }
