@@ -3,9 +3,13 @@
  * runtime appends them through the OffsetStore port with group commit, answers only once they
  * are durable, and undoes the in-memory change when the write fails.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/engine/clock.js';
 import { GroupCoordinator } from '../../../src/engine/group/coordinator.js';
+import { FileOffsetStore, decodeLog } from '../../../src/engine/group/offset-store.js';
 import type { OffsetStore, StoreEntry, StoreSnapshot } from '../../../src/engine/group/records.js';
 import { GroupCoordinatorShard } from '../../../src/engine/group/shard.js';
 import type { OffsetCommitRequest } from '../../../src/engine/group/types.js';
@@ -187,5 +191,28 @@ describe('the shard is pure', () => {
     expect(shard.commitOffsets({ ...commit('g', 0, 1), generationIdOrMemberEpoch: 3 }).records).toEqual([]);
     expect(shard.deleteGroups({ groupsNames: ['ghost'] }).records).toEqual([]);
     expect(shard.leaveGroup({ groupId: 'g', memberId: 'x' }, 1).records).toEqual([]);
+  });
+});
+
+describe('groups/offsets.log', () => {
+  it('one group-commit batch is one frame, written asynchronously (fsync mode too), and replays after a kill', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-group-'));
+    try {
+      const open = () => new GroupCoordinator({ clock: new ManualClock(), store: FileOffsetStore.open(dir, { logger: () => {}, fsync: true }) });
+      const c = open();
+      const answers = await Promise.all([c.commitOffsets(commit('g', 0, 1)), c.commitOffsets(commit('g', 1, 2)), c.commitOffsets(commit('h', 0, 3))]);
+      expect(answers.map(codes)).toEqual([[0], [0], [0]]);
+      const file = fs.readFileSync(path.join(dir, 'groups', 'offsets.log'));
+      // A single frame: its length field covers the whole rest of the file.
+      expect(file.readInt32BE(0)).toBe(file.length - 4);
+      expect(decodeLog(file).entries.map((e) => e.group)).toEqual(['g', 'g', 'h']);
+      // No close(): a killed process; the answers were only sent once the frame was written.
+      const again = open();
+      expect([offsetOf(again, 'g', 0), offsetOf(again, 'g', 1), offsetOf(again, 'h', 0)]).toEqual([1, 2, 3]);
+      await again.close();
+      await c.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
