@@ -1,6 +1,7 @@
 /**
- * The admin side of the coordinator (Kafka's GroupMetadataManager.describeGroups / listGroups /
- * deleteGroups): what `kafka-consumer-groups --describe / --list / --delete` talk to.
+ * The admin side of the coordinator (Kafka's GroupMetadataManager.describeGroups / listGroups and
+ * GroupCoordinatorShard.deleteGroups): what `kafka-consumer-groups --describe / --list / --delete`
+ * talk to.
  */
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { CoordinatorContext } from './context.js';
