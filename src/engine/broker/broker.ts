@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { LogDir } from '../log/log-dir.js';
 import { FileOffsetStore, GroupCoordinator, type GroupCoordinatorConfig } from '../group/index.js';
 import { BrokerSettings } from './config.js';
-import { DynamicConfigs } from './configs.js';
+import { DynamicConfigs } from './dynamic-configs.js';
 import { Dispatcher } from './dispatch.js';
 import { FetchWaiters } from './fetch-waiters.js';
 import { handlers } from './handlers/index.js';

@@ -200,7 +200,8 @@ function replaceStaticMember(
   if (g.is(GroupState.Stable) && unchanged) {
     const isLeader = g.leaderId === newId;
     const r = joinResult(g, member, isLeader);
-    r.skipAssignment = isLeader;
+    // skipAssignment exists from v9 (KIP-814); older leaders get the members and reassign.
+    r.skipAssignment = isLeader && meta.version >= 9;
     resolve(r);
     return;
   }

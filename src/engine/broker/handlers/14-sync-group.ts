@@ -1,22 +1,11 @@
-import type { Struct } from '../../protocol/codec.js';
+import { SyncGroup } from '../../protocol/messages/14-sync-group.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
 
 /** SyncGroup v0-5: followers park until the leader's assignment arrives. */
-export const syncGroup: Handler<BrokerServices> = {
-  apiKey: 14,
+export const syncGroup: Handler<BrokerServices, typeof SyncGroup> = {
+  api: SyncGroup,
   min: 0,
   max: 5,
-  async handle(s, req) {
-    const response = await s.groups.syncGroup({
-      groupId: req.groupId,
-      generationId: req.generationId,
-      memberId: req.memberId,
-      groupInstanceId: req.groupInstanceId,
-      protocolType: req.protocolType,
-      protocolName: req.protocolName,
-      assignments: (req.assignments as Struct[]).map((a) => ({ memberId: a.memberId, assignment: a.assignment })),
-    });
-    return { throttleTimeMs: 0, ...response };
-  },
+  handle: async (s, req) => ({ throttleTimeMs: 0, ...(await s.groups.syncGroup(req)) }),
 };

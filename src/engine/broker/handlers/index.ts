@@ -1,7 +1,7 @@
 /**
  * Every handler the broker registers. This list is what ApiVersions advertises.
  */
-import type { Handler } from '../handler.js';
+import { register, type RegisteredHandler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
 import { produce } from './00-produce.js';
 import { fetch } from './01-fetch.js';
@@ -31,32 +31,32 @@ import { offsetDelete } from './47-offset-delete.js';
 import { describeCluster } from './60-describe-cluster.js';
 import { describeTopicPartitions } from './75-describe-topic-partitions.js';
 
-export const handlers: readonly Handler<BrokerServices>[] = [
-  produce,
-  fetch,
-  listOffsets,
-  metadata,
-  offsetCommit,
-  offsetFetch,
-  findCoordinator,
-  joinGroup,
-  heartbeat,
-  leaveGroup,
-  syncGroup,
-  describeGroups,
-  listGroups,
-  apiVersions,
-  createTopics,
-  deleteTopics,
-  deleteRecords,
-  initProducerId,
-  offsetForLeaderEpoch,
-  describeConfigs,
-  alterConfigs,
-  createPartitions,
-  deleteGroups,
-  incrementalAlterConfigs,
-  offsetDelete,
-  describeCluster,
-  describeTopicPartitions,
+export const handlers: readonly RegisteredHandler<BrokerServices>[] = [
+  register(produce),
+  register(fetch),
+  register(listOffsets),
+  register(metadata),
+  register(offsetCommit),
+  register(offsetFetch),
+  register(findCoordinator),
+  register(joinGroup),
+  register(heartbeat),
+  register(leaveGroup),
+  register(syncGroup),
+  register(describeGroups),
+  register(listGroups),
+  register(apiVersions),
+  register(createTopics),
+  register(deleteTopics),
+  register(deleteRecords),
+  register(initProducerId),
+  register(offsetForLeaderEpoch),
+  register(describeConfigs),
+  register(alterConfigs),
+  register(createPartitions),
+  register(deleteGroups),
+  register(incrementalAlterConfigs),
+  register(offsetDelete),
+  register(describeCluster),
+  register(describeTopicPartitions),
 ];
