@@ -4,7 +4,7 @@
  * parking the join until the rebalance (rebalance.ts) answers it.
  */
 import type { CoordinatorContext } from './context.js';
-import { GroupState, sameProtocols, type ClassicGroup, type Member, type Responder } from './group.js';
+import { GroupState, sameProtocols, type ClassicGroup, type Member } from './group.js';
 import {
   EMPTY,
   answerJoin,
@@ -126,7 +126,7 @@ function addMemberAndRebalance(ctx: CoordinatorContext, g: ClassicGroup, memberI
     protocolType: req.protocolType,
     protocols: req.protocols,
     assignment: EMPTY,
-    awaitingJoin: resolve as Responder<unknown>,
+    awaitingJoin: resolve,
     awaitingSync: null,
     joinVersion: meta.version,
     sessionTimer: null,
@@ -150,7 +150,7 @@ function updateMemberAndRebalance(ctx: CoordinatorContext, g: ClassicGroup, memb
   member.rebalanceTimeoutMs = rebalanceTimeout(req);
   if (meta.clientId !== undefined) member.clientId = meta.clientId;
   if (meta.clientHost !== undefined) member.clientHost = meta.clientHost;
-  member.awaitingJoin = resolve as Responder<unknown>;
+  member.awaitingJoin = resolve;
   member.joinVersion = meta.version;
   scheduleSession(ctx, g, member);
   if (g.is(GroupState.PreparingRebalance)) tryCompleteJoin(ctx, g);
@@ -205,7 +205,7 @@ function replaceStaticMember(
     resolve(r);
     return;
   }
-  member.awaitingJoin = resolve as Responder<unknown>;
+  member.awaitingJoin = resolve;
   // In CompletingRebalance the old id may already be in the leader's hands: start over.
   if (g.is(GroupState.PreparingRebalance)) tryCompleteJoin(ctx, g);
   else prepareRebalance(ctx, g);

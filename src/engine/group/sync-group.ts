@@ -6,7 +6,7 @@
 import { CONSUMER_PROTOCOL_TYPE, emptyAssignment } from '../protocol/consumer-protocol.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { CoordinatorContext } from './context.js';
-import { GroupState, type ClassicGroup, type Member, type Responder } from './group.js';
+import { GroupState, type ClassicGroup, type Member } from './group.js';
 import { EMPTY, answerSync, scheduleSession, syncError, validateMember } from './rebalance.js';
 import type { SyncGroupRequest, SyncGroupResponse } from './types.js';
 
@@ -32,7 +32,7 @@ export function syncGroup(ctx: CoordinatorContext, req: SyncGroupRequest): Promi
       markSynced(g, member.memberId);
       return new Promise<SyncGroupResponse>((resolve) => {
         answerSync(member, syncError(ErrorCode.REBALANCE_IN_PROGRESS));
-        member.awaitingSync = resolve as Responder<unknown>;
+        member.awaitingSync = resolve;
         if (member.memberId === g.leaderId) applyLeaderAssignment(ctx, g, req.assignments);
       });
     case GroupState.Stable:
