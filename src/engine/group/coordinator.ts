@@ -9,9 +9,10 @@
  *
  * JoinGroup and SyncGroup may park: their promises resolve when the rebalance moves on (all
  * members rejoined, the rebalance timeout fired, the leader sent its assignment), exactly when
- * Kafka would answer. Reads (OffsetFetch, DescribeGroups, ListGroups) see the in-memory state,
- * which includes a commit whose write is still under way; a failed write is undone before any
- * answer that depends on it leaves.
+ * Kafka would answer. Reads (OffsetFetch, DescribeGroups, ListGroups) answer from the in-memory
+ * state, which already includes operations whose write is still under way (Kafka's runtime reads
+ * at the last committed offset instead; here the window is one local append). A failed write is
+ * reverted before its operation is answered, so no later answer shows what it changed.
  */
 import type { Clock } from '../clock.js';
 import { ErrorCode } from '../protocol/error-codes.js';
