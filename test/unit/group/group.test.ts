@@ -4,6 +4,8 @@ import { GroupCoordinator } from '../../../src/engine/group/coordinator.js';
 import { ClassicGroup } from '../../../src/engine/group/group.js';
 import { MemoryOffsetStore } from '../../../src/engine/group/records.js';
 import { ManualClock } from '../../../src/engine/clock.js';
+import { encode } from '../../../src/engine/protocol/codec.js';
+import { JoinGroup } from '../../../src/engine/protocol/messages/11-join-group.js';
 import { flush, harness, joinNew, joinReq, sub, syncReq, track, V, type Harness } from './helpers.js';
 
 const state = (h: Harness, g: string) => h.coord.describeGroups({ groups: [g] }, V(5)).groups[0]!.groupState;
@@ -440,6 +442,17 @@ describe('LeaveGroup', () => {
 });
 
 describe('static membership', () => {
+  it('a static leader rejoining below JoinGroup v9 is not told skipAssignment (the field starts at v9)', async () => {
+    const h = harness();
+    const s1 = await h.coord.joinGroup(joinReq('g', '', { groupInstanceId: 'i1' }), V(5));
+    await h.coord.syncGroup(syncReq('g', s1, [{ memberId: s1.memberId, assignment: Buffer.from('A1') }]));
+    const back = await h.coord.joinGroup(joinReq('g', '', { groupInstanceId: 'i1' }), V(5));
+    expect(back).toMatchObject({ errorCode: 0, generationId: s1.generationId, skipAssignment: false, leader: back.memberId });
+    // The strict encoder refuses a non-default value in a version that lacks the field.
+    expect(() => encode(JoinGroup.response, 5, { throttleTimeMs: 0, ...back }, false)).not.toThrow();
+    expect(() => encode(JoinGroup.response, 5, { throttleTimeMs: 0, ...back, skipAssignment: true }, false)).toThrow();
+  });
+
   it('rejoin with the same instance id and metadata replaces the member without a rebalance', async () => {
     const h = harness();
     const s1 = await h.coord.joinGroup(joinReq('g', '', { groupInstanceId: 'i1' }), V(5));
