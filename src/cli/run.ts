@@ -7,13 +7,14 @@
  * Choices that differ from Kafka's JVM tools (see README): --help goes to stdout with exit 0;
  * usage errors print one line plus a pointer to --help on stderr and exit 1. Commander's parse
  * errors use jopt-simple's wording (`--foo is not a recognized option`, `Option --topic requires
- * an argument`). Client failures (kafkajs, our protocol client) become one line; stacks only
- * with MQ_DEBUG.
+ * an argument`). The engine's ReportableError and our protocol client's failures become one line;
+ * stacks only with MQ_DEBUG.
  */
 import { Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
 import { colorLevel } from './color.js';
 import { CommandError, OutputClosedError, UsageError } from './errors.js';
+import { ReportableError } from '../engine/errors.js';
 
 function commanderMessage(err: CommanderError): string {
   const msg = err.message.replace(/^error: /, '');
@@ -57,15 +58,15 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
       fail(`${name}: ${commanderMessage(err)}\nSee '${name} --help'.\n`);
       return 1;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || (err instanceof ReportableError && err.usage)) {
       fail(`${name}: ${err.message}\nSee '${name} --help'.\n`);
       return 1;
     }
     if (err instanceof OutputClosedError || (err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
-    if (err instanceof CommandError) {
+    if (err instanceof CommandError || err instanceof ReportableError) {
       if (err.message) fail(`${err.message}\n`);
-      if (io.env.MQ_DEBUG && (err as { cause?: Error }).cause?.stack) fail(`${(err as { cause?: Error }).cause!.stack}\n`);
-      return err.exitCode;
+      if (io.env.MQ_DEBUG && err.cause instanceof Error && err.cause.stack) fail(`${err.cause.stack}\n`);
+      return err instanceof CommandError ? err.exitCode : 1;
     }
     const { describeClientError } = await import('../engine/client/errors.js');
     const line = describeClientError(err);

@@ -17,7 +17,7 @@ import { CommandError, UsageError } from '../../cli/errors.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
 import type { Struct } from '../../engine/protocol/codec.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
-import type { Cluster } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
 import { formatterConfig, FormatterError, writeRecord, type FormatterConfig } from './formatter.js';
 import { jsonLine } from './json-record.js';
 import { OutBuffer } from './out-buffer.js';

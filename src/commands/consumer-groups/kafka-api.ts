@@ -1,12 +1,13 @@
 /**
  * The group admin requests only mq-consumer-groups needs, over our protocol client
- * (engine/client/protocol-client.ts): ListGroups with filters, DescribeGroups, DeleteGroups,
+ * (engine/client/cluster.ts): ListGroups with filters, DescribeGroups, DeleteGroups,
  * OffsetDelete. Topic partitions, ListOffsets and OffsetFetch/OffsetCommit are the engine's
  * (engine/client/partitions.ts, group-offsets.ts), shared with the consumers.
  * Answers are plain objects; error codes are left to the callers, which have Kafka's texts.
  */
-import type { Cluster, ProtocolConnection } from '../../engine/client/protocol-client.js';
-import { KafkaResponseError } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
+import type { ProtocolConnection } from '../../engine/client/connection.js';
+import { KafkaResponseError } from '../../engine/client/errors.js';
 import type { Struct } from '../../engine/protocol/codec.js';
 import { decodeAssignment } from '../../engine/protocol/consumer-protocol.js';
 

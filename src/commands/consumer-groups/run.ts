@@ -12,7 +12,7 @@ import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { createOutput, type Output } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
-import type { Cluster } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
 import * as api from './kafka-api.js';
 import { describeTopics, listOffsets, EARLIEST, LATEST } from '../../engine/client/partitions.js';

@@ -12,7 +12,7 @@ import { randomInt } from 'node:crypto';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { openSession } from '../../engine/client/connect.js';
-import type { Cluster } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
 import { describeTopics } from '../../engine/client/partitions.js';
 import { Fetcher, FetchError, OffsetResetError } from '../../engine/client/fetcher.js';

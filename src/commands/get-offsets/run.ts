@@ -7,6 +7,7 @@ import type { Io } from '../../cli/io.js';
 import { CommandError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { openSession, validateBootstrapServer } from '../../engine/client/connect.js';
+import { ReportableError } from '../../engine/errors.js';
 import type { Struct } from '../../engine/protocol/codec.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
 import { sessionOptions, type ConnectionFlags } from '../shared/options.js';
@@ -154,9 +155,9 @@ export async function runGetOffsets(opts: GetOffsetsOptions, io: Io): Promise<vo
     if (out.json) out.document({ offsets: results });
     else out.lines(results.map((r) => `${r.topic}:${r.partition}:${r.offset}`));
   } catch (err) {
-    if (err instanceof CommandError) throw err;
+    if (err instanceof CommandError || err instanceof ReportableError) throw err;
     const mapped = session.error(err);
-    throw mapped instanceof CommandError && !/^Could not connect/.test(mapped.message) ? fail(mapped.message) : mapped;
+    throw mapped instanceof ReportableError && !/^Could not connect/.test(mapped.message) ? fail(mapped.message) : mapped;
   } finally {
     await session.close();
   }

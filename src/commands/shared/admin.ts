@@ -1,5 +1,5 @@
 /**
- * Admin operations on top of our protocol client (engine/client/protocol-client.ts), shared by
+ * Admin operations on top of our protocol client (engine/client/cluster.ts), shared by
  * the tools: topic listing and description with topic ids, configs, cluster nodes, offsets.
  *
  *   const names = await listTopicNames(cluster, { includeInternal: true });
@@ -7,8 +7,9 @@
  *   const cfg = await describeConfigs(cluster, [{ type: RESOURCE.TOPIC, name: 't' }], { synonyms: true });
  *   const nodes = await liveBrokers(cluster);
  */
-import type { Cluster } from '../../engine/client/protocol-client.js';
-import { KafkaResponseError, uuidToBase64, ZERO_UUID_HEX } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
+import { KafkaResponseError } from '../../engine/client/errors.js';
+import { uuidToBase64, ZERO_UUID_HEX } from '../../engine/protocol/uuid.js';
 import type { Struct } from '../../engine/protocol/codec.js';
 import { isInternalTopic } from './topic-filter.js';
 

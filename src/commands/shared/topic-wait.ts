@@ -18,7 +18,7 @@
  * auto.create.topics.enable decides: false ends the wait (one clear error, quickly), true or
  * unknown keeps waiting until `timeoutMs`.
  */
-import type { Cluster } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
 import { describeConfigs, RESOURCE } from './admin.js';
 
 export type TopicWaitStop = 'no-auto-create' | 'timeout';

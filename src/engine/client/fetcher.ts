@@ -13,7 +13,8 @@
  * `fetch()` answers with what a response held (possibly nothing, after maxWaitMs); callers
  * decide how far they read (a visitor may stop mid-batch) and keep their own consumed offsets.
  */
-import { isConnectionLost, type Cluster } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
+import { isConnectionLost } from './errors.js';
 import type { Struct } from '../protocol/codec.js';
 import { errorName } from '../protocol/error-codes.js';
 import { describeTopics, listOffsets, leaderOf, EARLIEST, LATEST, type TopicInfo } from './partitions.js';

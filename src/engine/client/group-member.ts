@@ -12,8 +12,9 @@
  *   if (m.needsRejoin) ...                 // set by a heartbeat answer: commit, then join() again
  *   await m.commit([{ topic, partition, offset }]); await m.leave();
  */
-import type { Cluster, ProtocolConnection } from './protocol-client.js';
-import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
+import type { ProtocolConnection } from './connection.js';
+import { isConnectionLost, KafkaResponseError } from './errors.js';
 import type { Struct } from '../protocol/codec.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
 import { commitOffsets, fetchCommitted } from './group-offsets.js';

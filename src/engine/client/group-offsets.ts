@@ -4,8 +4,8 @@
  * (generation -1, no member id), which the coordinator accepts only for an Empty group.
  * Keyed `topic:partition`.
  */
-import type { Cluster } from './protocol-client.js';
-import { KafkaResponseError } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
+import { KafkaResponseError } from './errors.js';
 import type { Struct } from '../protocol/codec.js';
 
 export interface TopicPartitions {

@@ -3,7 +3,7 @@
  * and ListOffsets sent to each partition's leader. Shared by the consumers, the fetcher and
  * mq-consumer-groups; error codes are left to the callers, which have Kafka's texts.
  */
-import type { Cluster } from './protocol-client.js';
+import type { Cluster } from './cluster.js';
 import type { Struct } from '../protocol/codec.js';
 
 export interface TopicInfo {

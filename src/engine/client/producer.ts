@@ -17,7 +17,7 @@
  * other errors go to onError with the batch (its per-record sizes and timestamps).
  */
 import type { Session } from './connect.js';
-import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
+import { isConnectionLost, KafkaResponseError } from './errors.js';
 import type { Struct } from '../protocol/codec.js';
 import { errorName } from '../protocol/error-codes.js';
 import type { CompressionName } from './compression.js';
