@@ -106,7 +106,7 @@ describe('SASL on a new connection', () => {
     expect(seen).toEqual(['handshake v1 SCRAM-SHA-256']);
   });
 
-  it("SCRAM: refuses a server whose final signature is wrong, after both rounds", async () => {
+  it('SCRAM: refuses a server whose final signature is wrong, after both rounds', async () => {
     const { fake, seen } = await saslPeer(['SCRAM-SHA-512'], (bytes, round) => {
       const nonce = /r=([^,]+)/.exec(bytes.toString('utf8'))![1]!;
       const answer = round === 0 ? `r=${nonce}server,s=${Buffer.from('salt').toString('base64')},i=4096` : 'v=bm90IHRoZSBzaWduYXR1cmU=';

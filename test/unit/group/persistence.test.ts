@@ -32,7 +32,12 @@ function setup() {
   const store = new GatedStore();
   const logs: string[] = [];
   const clock = new ManualClock();
-  const coord = new GroupCoordinator({ clock, store, logger: (m) => logs.push(m), config: { offsetsRetentionMinutes: 1, offsetsRetentionCheckIntervalMs: 60_000 } });
+  const coord = new GroupCoordinator({
+    clock,
+    store,
+    logger: (m) => logs.push(m),
+    config: { offsetsRetentionMinutes: 1, offsetsRetentionCheckIntervalMs: 60_000 },
+  });
   return { store, logs, clock, coord };
 }
 
