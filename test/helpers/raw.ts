@@ -3,7 +3,8 @@
  * what the broker answers (error messages, fields kafkajs hides).
  */
 import net from 'node:net';
-import { decode, encode, type Struct } from '../../src/engine/protocol/codec.js';
+import { decode, encode } from '../../src/engine/protocol/codec.js';
+import type { Struct } from './struct.js';
 import { FrameSplitter, sizeFrame } from '../../src/engine/protocol/frame.js';
 import { readResponseHeader, responseHeaderIsFlexible, writeRequestHeader } from '../../src/engine/protocol/header.js';
 import { schemaFor } from '../../src/engine/protocol/messages/index.js';
