@@ -17,6 +17,8 @@ export interface FaultOptions {
   path?: string;
   /** For `write`: this many bytes are written before the error (a torn or short write). */
   afterBytes?: number;
+  /** This many matching operations succeed first (to fail the second write of a sequence). */
+  skip?: number;
 }
 
 interface Fault extends FaultOptions {
@@ -98,7 +100,13 @@ export class MemFs implements FsPort, FsPortSync {
 
   private take(op: FaultOp, p: string): Fault | undefined {
     const i = this.faults.findIndex((f) => f.op === op && (f.path === undefined || p === f.path || p.startsWith(f.path + '/')));
-    return i < 0 ? undefined : this.faults.splice(i, 1)[0];
+    if (i < 0) return undefined;
+    const f = this.faults[i]!;
+    if (f.skip) {
+      f.skip--;
+      return undefined;
+    }
+    return this.faults.splice(i, 1)[0];
   }
 
   private failIf(op: FaultOp, syscall: string, p: string): void {

@@ -8,9 +8,9 @@
  * through LogDirFailureChannel and surfaces as KafkaStorageException, answered with
  * KAFKA_STORAGE_ERROR, and the directory stays offline until the broker restarts. mq runs one log
  * directory per broker, so taking the directory offline would take every partition down with one
- * bad write; instead the failure is scoped to the partition whose file failed. That partition
- * answers KAFKA_STORAGE_ERROR to every later produce, fetch, DeleteRecords and ListOffsets read
- * until the broker restarts (and recovers it); every other partition keeps serving.
+ * bad write; instead the failure is scoped to the partition whose file failed. Its log then
+ * refuses every later append, read, DeleteRecords and flush with KAFKA_STORAGE_ERROR until the
+ * broker restarts (and recovers it); every other partition keeps serving.
  */
 import type { Clock } from '../clock.js';
 import { LogError } from './errors.js';
