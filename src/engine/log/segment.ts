@@ -377,6 +377,8 @@ export class Segment {
    * an unlinked file readable through open descriptors).
    */
   async delete(): Promise<void> {
+    // Retired first: a reader must not reopen an evicted descriptor of a file being unlinked.
+    this.retired = true;
     await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((f) => this.fs.rm(f)));
     await this.close();
   }
