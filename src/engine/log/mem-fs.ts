@@ -4,7 +4,8 @@
  * errno, optionally after part of a write went through (a torn write, or a disk that fills up
  * mid-batch). The idea is kfake's memFS (franz-go's pkg/kfake). Semantics follow POSIX where
  * the log relies on them: an unlinked file stays readable through open descriptors, a directory
- * rename moves everything under it, writes past the end grow the file.
+ * rename moves everything under it, writes past the end grow the file. loseUnsynced() models a
+ * power loss for file contents (what was not fsynced is gone); names are always durable here.
  */
 import path from 'node:path';
 import type { FsPort, FsPortSync, OpenFlags } from './fs-port.js';
@@ -29,6 +30,12 @@ interface Fault extends FaultOptions {
 class MemFile {
   buf = Buffer.alloc(0);
   size = 0;
+  /** The content as of the last fsync or fdatasync. */
+  synced = Buffer.alloc(0);
+
+  sync(): void {
+    this.synced = Buffer.from(this.buf.subarray(0, this.size));
+  }
 
   ensure(n: number): void {
     if (n <= this.buf.length) return;
@@ -91,10 +98,20 @@ export class MemFs implements FsPort, FsPortSync {
     return Buffer.from(f.buf.subarray(0, f.size));
   }
 
+  /** A power loss: every file goes back to what its last fsync made durable (abandon the log first). */
+  loseUnsynced(): void {
+    for (const f of this.files.values()) {
+      const kept = f.synced;
+      f.truncate(0);
+      f.writeAt(kept, 0);
+    }
+  }
+
   /** Replaces a file's content outside any fault injection. */
   writeFile(p: string, data: Buffer): void {
     const f = new MemFile();
     f.writeAt(data, 0);
+    f.sync();
     this.files.set(norm(p), f);
   }
 
@@ -189,7 +206,9 @@ export class MemFs implements FsPort, FsPortSync {
   }
 
   fsyncSync(fd: number): void {
-    this.failIf('sync', 'fsync', this.desc(fd, 'fsync').path);
+    const d = this.desc(fd, 'fsync');
+    this.failIf('sync', 'fsync', d.path);
+    d.file?.sync();
   }
 
   renameSync(rawFrom: string, rawTo: string): void {
@@ -237,7 +256,9 @@ export class MemFs implements FsPort, FsPortSync {
   }
 
   async fdatasync(fd: number): Promise<void> {
-    this.failIf('sync', 'fdatasync', this.desc(fd, 'fdatasync').path);
+    const d = this.desc(fd, 'fdatasync');
+    this.failIf('sync', 'fdatasync', d.path);
+    d.file?.sync();
   }
 
   async fsync(fd: number): Promise<void> {

@@ -196,3 +196,31 @@ describe('a storage failure takes one partition offline', () => {
     expect(await readBytes(logDir.partition('t', 1)!)).toEqual(Buffer.concat(other));
   });
 });
+
+describe('power loss (what was not fsynced is gone)', () => {
+  async function crashAndReopen(o: Partial<LogDirOptions>): Promise<PartitionLog> {
+    await logDir!.abandon();
+    memFs.loseUnsynced();
+    logDir = await open(o);
+    return logDir.partition('t', 0)!;
+  }
+
+  it.each([
+    ['the broker fsyncs every append', { fsync: true }, {}],
+    ['the topic has flush.messages=1', {}, { 'flush.messages': '1' }],
+  ])('keeps every acknowledged batch when %s', async (_what, o: Partial<LogDirOptions>, configs: Record<string, string>) => {
+    const { p0 } = await setup(o, { 'segment.bytes': '400', ...configs });
+    const acked = await appendAcked(p0, 12, 'a');
+    expect(p0.segmentCount).toBeGreaterThan(2);
+    const again = await crashAndReopen(o);
+    expect(again.logEndOffset).toBe(12);
+    expect(await readBytes(again)).toEqual(Buffer.concat(acked));
+  });
+
+  it('loses what was only handed to the OS otherwise (the model has teeth)', async () => {
+    const { p0 } = await setup();
+    await appendAcked(p0, 5, 'a');
+    const again = await crashAndReopen({});
+    expect(again.logEndOffset).toBe(0);
+  });
+});
