@@ -15,20 +15,24 @@ import { TEMP_SUFFIX } from './file-names.js';
 import { errnoCode, type FsPort, type FsPortSync } from './fs-port.js';
 import { nodeFs } from './node-fs.js';
 
-/** Some file systems refuse fsync on a directory; the rename is still atomic there. */
+/**
+ * Some platforms cannot open a directory for reading (Windows: EISDIR) or fsync one (EINVAL);
+ * the rename is still atomic there.
+ */
 function directoryFsyncUnsupported(e: unknown): boolean {
   const code = errnoCode(e);
   return code === 'EISDIR' || code === 'EINVAL';
 }
 
 export async function fsyncDir(dir: string, fs: FsPort = nodeFs): Promise<void> {
-  const fd = await fs.open(dir, 'r');
+  let fd: number | undefined;
   try {
+    fd = await fs.open(dir, 'r');
     await fs.fsync(fd);
   } catch (e) {
     if (!directoryFsyncUnsupported(e)) throw e;
   } finally {
-    await fs.close(fd);
+    if (fd !== undefined) await fs.close(fd);
   }
 }
 
@@ -62,13 +66,14 @@ export function writeFileAtomicSync(file: string, chunks: readonly Buffer[], fs:
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
-  const dfd = fs.openSync(path.dirname(file), 'r');
+  let dfd: number | undefined;
   try {
+    dfd = fs.openSync(path.dirname(file), 'r');
     fs.fsyncSync(dfd);
   } catch (e) {
     if (!directoryFsyncUnsupported(e)) throw e;
   } finally {
-    fs.closeSync(dfd);
+    if (dfd !== undefined) fs.closeSync(dfd);
   }
 }
 
