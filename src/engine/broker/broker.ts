@@ -8,7 +8,7 @@ import type { FsPort } from '../log/fs-port.js';
 import { LogDir } from '../log/log-dir.js';
 import { FileOffsetStore, GroupCoordinator, type GroupCoordinatorConfig } from '../group/index.js';
 import { BrokerSettings } from './config.js';
-import { DynamicConfigs } from './configs.js';
+import { DynamicConfigs } from './dynamic-configs.js';
 import { Dispatcher } from './dispatch.js';
 import { FetchWaiters } from './fetch-waiters.js';
 import { handlers } from './handlers/index.js';

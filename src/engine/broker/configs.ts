@@ -1,24 +1,13 @@
 /**
  * DescribeConfigs / AlterConfigs logic shared by the config handlers and CreateTopics: the
  * effective topic config with Kafka's sources and types, and the broker's and groups' dynamic
- * configs (persisted in meta/dynamic-configs.json).
+ * configs (dynamic-configs.ts keeps those).
  */
 import { join } from 'node:path';
 import { effectiveConfig, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type ConfigType } from '../log/topic-config.js';
-import { readJsonIfExists, writeJsonAtomic } from '../log/atomic-file.js';
 import type { BrokerServices } from './services.js';
-import { BROKER_DEFAULTS, type BrokerSettings, type DynamicScope } from './config.js';
-
-export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, GROUP: 32 } as const;
-
-export const ConfigSource = {
-  DYNAMIC_TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-  GROUP_CONFIG: 8,
-} as const;
+import { ConfigSource } from '../protocol/config-resources.js';
+import { BROKER_DEFAULTS } from './config.js';
 
 const CONFIG_TYPE: Record<ConfigType, number> = { boolean: 1, string: 2, int: 3, long: 5, double: 6, list: 7, class: 8 };
 
@@ -185,54 +174,3 @@ export const GROUP_CONFIGS: Readonly<Record<string, { default: string; type: num
   'share.auto.offset.reset': { default: 'latest', type: 2 },
   'share.isolation.level': { default: 'read_uncommitted', type: 2 },
 };
-
-interface DynamicConfigFile {
-  version: 1;
-  /** This broker's own dynamic configs (resource name = node id). */
-  broker: Record<string, string>;
-  /** Cluster-wide dynamic defaults (resource name ""); absent in files written before it existed. */
-  brokerDefault?: Record<string, string>;
-  groups: Record<string, Record<string, string>>;
-}
-
-/** Dynamic broker and group configs, kept in memory and written atomically on change. */
-export class DynamicConfigs {
-  private data: DynamicConfigFile = { version: 1, broker: {}, brokerDefault: {}, groups: {} };
-
-  private constructor(private readonly file: string) {}
-
-  static async open(dataDir: string, settings: BrokerSettings): Promise<DynamicConfigs> {
-    const d = new DynamicConfigs(join(dataDir, 'meta', 'dynamic-configs.json'));
-    const loaded = await readJsonIfExists<DynamicConfigFile>(d.file);
-    if (loaded && loaded.version === 1) {
-      d.data = { version: 1, broker: loaded.broker ?? {}, brokerDefault: loaded.brokerDefault ?? {}, groups: loaded.groups ?? {} };
-    }
-    for (const [k, v] of Object.entries(d.data.broker)) settings.setDynamic(k, v, 'broker');
-    for (const [k, v] of Object.entries(d.data.brokerDefault ?? {})) settings.setDynamic(k, v, 'default');
-    return d;
-  }
-
-  /** The dynamic configs of this broker ('broker') or of the cluster default entity ('default'). */
-  broker(scope: DynamicScope): Readonly<Record<string, string>> {
-    return (scope === 'broker' ? this.data.broker : this.data.brokerDefault) ?? {};
-  }
-
-  group(name: string): Readonly<Record<string, string>> {
-    return this.data.groups[name] ?? {};
-  }
-
-  /** Replaces one scope's dynamic set; the other scope is left alone. */
-  async setBroker(scope: DynamicScope, values: Record<string, string>, settings: BrokerSettings): Promise<void> {
-    for (const k of Object.keys(this.broker(scope))) if (!(k in values)) settings.setDynamic(k, undefined, scope);
-    if (scope === 'broker') this.data.broker = { ...values };
-    else this.data.brokerDefault = { ...values };
-    for (const [k, v] of Object.entries(values)) settings.setDynamic(k, v, scope);
-    await writeJsonAtomic(this.file, this.data);
-  }
-
-  async setGroup(name: string, values: Record<string, string>): Promise<void> {
-    if (Object.keys(values).length === 0) delete this.data.groups[name];
-    else this.data.groups[name] = { ...values };
-    await writeJsonAtomic(this.file, this.data);
-  }
-}

@@ -5,14 +5,15 @@
  * advertise a version it does not implement. Advertised maxima can be capped (tests use that to
  * drive clients down their older code paths, as kfake's --as-version does).
  */
-import { decode, encode, type Struct } from '../protocol/codec.js';
+import { decode, encode } from '../protocol/codec.js';
+import { apiName } from '../protocol/api-keys.js';
 import { API_VERSIONS_KEY, readRequestHeader, responseHeaderIsFlexible, writeResponseHeader } from '../protocol/header.js';
 import { schemaFor } from '../protocol/messages/index.js';
 import { Reader } from '../protocol/reader.js';
-import { inRange } from '../protocol/schema.js';
+import { inRange, type ApiSchema, type InputOf } from '../protocol/schema.js';
 import { Writer } from '../protocol/writer.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import type { ConnectionInfo, Handler, RequestContext } from './handler.js';
+import type { ConnectionInfo, RegisteredHandler, RequestContext } from './handler.js';
 
 export interface ApiVersionRange {
   apiKey: number;
@@ -35,27 +36,32 @@ export interface DispatchResult {
 }
 
 export class Dispatcher<S> {
-  private readonly handlers = new Map<number, Handler<S>>();
+  private readonly handlers = new Map<number, RegisteredHandler<S>>();
   private readonly table: ApiVersionRange[];
 
   constructor(
-    handlers: readonly Handler<S>[],
+    handlers: readonly RegisteredHandler<S>[],
     private readonly services: S,
     caps: Readonly<Record<number, number>> = {},
   ) {
+    const seen = new Set<number>();
     for (const h of handlers) {
-      const schema = schemaFor(h.apiKey);
-      if (!schema) throw new Error(`handler for API ${h.apiKey} has no schema`);
+      const key = h.api.apiKey;
+      // Two handlers for one key would leave it to list order which one serves: a start-up error.
+      if (seen.has(key)) throw new Error(`two handlers registered for API ${key} (${apiName(key)})`);
+      seen.add(key);
+      const schema = schemaFor(key);
+      if (schema !== h.api) throw new Error(`handler for API ${key} (${apiName(key)}) uses a descriptor the codec registry does not have`);
       if (h.min < schema.valid.min || h.max > schema.valid.max) {
         throw new Error(`handler for ${schema.name} claims ${h.min}-${h.max}, schema covers ${schema.valid.min}-${schema.valid.max}`);
       }
-      const cap = caps[h.apiKey];
+      const cap = caps[key];
       const max = cap === undefined ? h.max : Math.min(cap, h.max);
       if (max < h.min) continue;
-      this.handlers.set(h.apiKey, { ...h, max });
+      this.handlers.set(key, { ...h, max });
     }
     this.table = [...this.handlers.values()]
-      .map((h) => ({ apiKey: h.apiKey, minVersion: h.min, maxVersion: h.max }))
+      .map((h) => ({ apiKey: h.api.apiKey, minVersion: h.min, maxVersion: h.max }))
       .sort((a, b) => a.apiKey - b.apiKey);
   }
 
@@ -85,7 +91,7 @@ export class Dispatcher<S> {
       // Kafka's answer: a v0 body with UNSUPPORTED_VERSION and our ApiVersions range, so any
       // client can retry with a version we speak.
       const body = { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: [{ apiKey, minVersion: handler.min, maxVersion: handler.max }] };
-      return { chunks: this.frame(header.correlationId, apiKey, 0, false, body), apiKey };
+      return { chunks: this.frame(header.correlationId, handler.api, 0, false, body), apiKey };
     }
     if (version < handler.min || version > handler.max) {
       throw new CloseConnection(`unsupported version ${version} of API ${apiKey}`);
@@ -93,20 +99,19 @@ export class Dispatcher<S> {
     if (handler.implementedMin !== undefined && version < handler.implementedMin) {
       throw new CloseConnection(`version ${version} of API ${apiKey} is advertised for old clients' feature checks but not served`);
     }
-    const schema = schemaFor(apiKey)!;
+    const schema = handler.api;
     const flexible = inRange(schema.flexible, version);
     const request = decode(schema.request, version, r, flexible);
     const ctx: RequestContext = { header, version, conn };
     const response = await handler.handle(this.services, request, ctx);
     if (response === null) return { chunks: null, apiKey };
-    return { chunks: this.frame(header.correlationId, apiKey, version, flexible, response), apiKey };
+    return { chunks: this.frame(header.correlationId, schema, version, flexible, response), apiKey };
   }
 
-  private frame(correlationId: number, apiKey: number, version: number, flexible: boolean, body: Struct): Buffer[] {
-    const schema = schemaFor(apiKey)!;
+  private frame(correlationId: number, schema: ApiSchema, version: number, flexible: boolean, body: InputOf<ApiSchema['response']['fields']>): Buffer[] {
     const w = new Writer(512);
     w.int32(0); // size, patched below
-    writeResponseHeader(w, correlationId, responseHeaderIsFlexible(apiKey, flexible));
+    writeResponseHeader(w, correlationId, responseHeaderIsFlexible(schema.apiKey, flexible));
     encode(schema.response, version, body, flexible, w);
     const chunks = w.toChunks();
     const total = chunks.reduce((n, c) => n + c.length, 0);

@@ -9,7 +9,7 @@ import type { Logger } from './server.js';
 import type { LogDir } from '../log/log-dir.js';
 import type { GroupCoordinator } from '../group/index.js';
 import type { FetchWaiters } from './fetch-waiters.js';
-import type { DynamicConfigs } from './configs.js';
+import type { DynamicConfigs } from './dynamic-configs.js';
 
 export interface BrokerServices {
   readonly nodeId: number;

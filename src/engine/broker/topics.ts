@@ -1,20 +1,28 @@
 /**
  * Topic facts shared by several handlers: metadata entries, auto-creation, Kafka's messages.
  */
-import type { Struct } from '../protocol/codec.js';
+import { Metadata } from '../protocol/messages/03-metadata.js';
+import type { Element, ResponseInput } from '../protocol/schema.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { BrokerServices } from './services.js';
 import type { TopicInfo } from '../log/log-dir.js';
 import { topicNameProblem } from '../log/topic-name.js';
 
+type TopicAnswer = Element<ResponseInput<typeof Metadata>['topics']>;
+export type PartitionAnswer = Element<TopicAnswer['partitions']>;
+
+/** Kafka's "authorized operations not requested" (Integer.MIN_VALUE). */
+export const OPERATIONS_NOT_REQUESTED = -2147483648;
+
 /** Every operation on a topic, as Kafka's AclOperation bit set (read, write, create, delete, alter, describe, configs). */
 const ALL_TOPIC_OPERATIONS = 0b1111111111000;
 
 /**
- * One partition as Metadata and DescribeTopicPartitions describe it: a single broker leads every
- * partition in leader epoch 0, is its only replica and always in sync, so no eligible-leader list.
+ * One partition as Metadata describes it (DescribeTopicPartitions adds empty eligible-leader
+ * lists): a single broker leads every partition in leader epoch 0, is its only replica and
+ * always in sync.
  */
-export function partitionState(s: BrokerServices, partitionIndex: number): Struct {
+export function partitionState(s: BrokerServices, partitionIndex: number): PartitionAnswer {
   return {
     errorCode: 0,
     partitionIndex,
@@ -22,14 +30,12 @@ export function partitionState(s: BrokerServices, partitionIndex: number): Struc
     leaderEpoch: 0,
     replicaNodes: [s.nodeId],
     isrNodes: [s.nodeId],
-    eligibleLeaderReplicas: [],
-    lastKnownElr: [],
     offlineReplicas: [],
   };
 }
 
-export function topicMetadata(s: BrokerServices, t: TopicInfo, includeOps = false): Struct {
-  const partitions: Struct[] = [];
+export function topicMetadata(s: BrokerServices, t: TopicInfo, includeOps = false): TopicAnswer {
+  const partitions: PartitionAnswer[] = [];
   for (let p = 0; p < t.partitions; p++) partitions.push(partitionState(s, p));
   return {
     errorCode: 0,
@@ -37,7 +43,7 @@ export function topicMetadata(s: BrokerServices, t: TopicInfo, includeOps = fals
     topicId: t.id,
     isInternal: false,
     partitions,
-    topicAuthorizedOperations: includeOps ? ALL_TOPIC_OPERATIONS : -2147483648,
+    topicAuthorizedOperations: includeOps ? ALL_TOPIC_OPERATIONS : OPERATIONS_NOT_REQUESTED,
   };
 }
 

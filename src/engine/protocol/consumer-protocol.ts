@@ -9,7 +9,7 @@
  */
 import { readStruct, writeStruct } from './codec.js';
 import { DecodeError, Reader } from './reader.js';
-import { array, field, type MessageSchema } from './schema.js';
+import { array, field, message, type Field, type MessageSchema, type StructOf } from './schema.js';
 import { Writer } from './writer.js';
 
 export const CONSUMER_PROTOCOL_TYPE = 'consumer';
@@ -17,25 +17,19 @@ export const CONSUMER_PROTOCOL_TYPE = 'consumer';
 /** Highest version of both blobs that this module knows. */
 export const CONSUMER_PROTOCOL_MAX_VERSION = 3;
 
-export const ConsumerProtocolSubscription: MessageSchema = {
-  name: 'ConsumerProtocolSubscription',
-  fields: [
-    field('topics', '[]string', '0+'),
-    field('userData', 'bytes', '0+', { nullable: '0+', default: null }),
-    array('ownedPartitions', '1+', [field('topic', 'string', '1+'), field('partitions', '[]int32', '1+')]),
-    field('generationId', 'int32', '2+', { default: -1 }),
-    field('rackId', 'string', '3+', { nullable: '3+', default: null }),
-  ],
-};
+export const ConsumerProtocolSubscription = message('ConsumerProtocolSubscription', '0-3', [
+  field('topics', '[]string', '0+'),
+  field('userData', 'bytes', '0+', { nullable: '0+', default: null }),
+  array('ownedPartitions', '1+', [field('topic', 'string', '1+'), field('partitions', '[]int32', '1+')], { ignorable: true }),
+  field('generationId', 'int32', '2+', { default: -1, ignorable: true }),
+  field('rackId', 'string', '3+', { nullable: '3+', default: null, ignorable: true }),
+]);
 
 /** Versions 1-3 have the same fields as version 0; they exist so members can tell each other apart. */
-export const ConsumerProtocolAssignment: MessageSchema = {
-  name: 'ConsumerProtocolAssignment',
-  fields: [
-    array('assignedPartitions', '0+', [field('topic', 'string', '0+'), field('partitions', '[]int32', '0+')]),
-    field('userData', 'bytes', '0+', { nullable: '0+', default: null }),
-  ],
-};
+export const ConsumerProtocolAssignment = message('ConsumerProtocolAssignment', '0-3', [
+  array('assignedPartitions', '0+', [field('topic', 'string', '0+'), field('partitions', '[]int32', '0+')]),
+  field('userData', 'bytes', '0+', { nullable: '0+', default: null }),
+]);
 
 export interface TopicPartitions {
   topic: string;
@@ -61,17 +55,17 @@ export interface Assignment {
 /** A decoded blob also reports the version its sender wrote. */
 export type Versioned<T> = T & { version: number };
 
-function encodeBlob(schema: MessageSchema, value: object, version: number): Buffer {
+function encodeBlob<Fs extends readonly Field[]>(schema: MessageSchema<Fs>, value: Parameters<typeof writeStruct<Fs>>[2], version: number): Buffer {
   if (!Number.isInteger(version) || version < 0 || version > CONSUMER_PROTOCOL_MAX_VERSION) {
     throw new RangeError(`${schema.name} version ${version} is not in 0-${CONSUMER_PROTOCOL_MAX_VERSION}`);
   }
   const w = new Writer(64);
   w.int16(version);
-  writeStruct(w, schema.fields, value as Record<string, unknown>, version, false);
+  writeStruct(w, schema.fields, value, version, false, schema.name);
   return w.toBuffer();
 }
 
-function decodeBlob(schema: MessageSchema, buf: Buffer): { version: number; value: Record<string, any> } {
+function decodeBlob<Fs extends readonly Field[]>(schema: MessageSchema<Fs>, buf: Buffer): { version: number; value: StructOf<Fs> } {
   const r = new Reader(buf);
   const version = r.int16();
   if (version < 0) throw new DecodeError(`${schema.name} has negative version ${version}`, 0);

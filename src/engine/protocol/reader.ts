@@ -78,15 +78,18 @@ export class Reader {
   }
 
   /**
-   * int64 as a JS number. Offsets, timestamps and producer ids stay far below 2^53 in practice;
-   * values beyond that (never seen from real clients) lose low bits rather than throwing.
+   * int64 as a JS number, checked: offsets, timestamps and producer ids stay far below 2^53, and a
+   * value beyond ±(2^53-1) cannot be held exactly, so it is refused rather than read wrong (Long.MAX
+   * would otherwise come back as 2^63 and be written out again as Long.MIN).
    */
   int64(): number {
     this.need(8, 'int64');
     const hi = this.buf.readInt32BE(this.offset);
     const lo = this.buf.readUInt32BE(this.offset + 4);
+    const v = hi * TWO_32 + lo;
+    if (!Number.isSafeInteger(v)) throw new DecodeError(`int64 value ${this.buf.readBigInt64BE(this.offset)} is beyond ±(2^53-1)`, this.offset);
     this.offset += 8;
-    return hi * TWO_32 + lo;
+    return v;
   }
 
   float64(): number {

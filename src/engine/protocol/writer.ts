@@ -69,7 +69,9 @@ export class Writer {
     return this;
   }
 
+  /** int64 from an exact integer; callers with untrusted numbers check Number.isSafeInteger first (codec.ts does). */
   int64(v: number): this {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`int64 value ${v} is beyond ±(2^53-1)`);
     this.ensure(8);
     const hi = Math.floor(v / TWO_32);
     const lo = v - hi * TWO_32;

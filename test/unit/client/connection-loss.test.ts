@@ -34,7 +34,7 @@ async function twoBrokers(onProduce: (node: 1 | 2) => Struct | null): Promise<{ 
       const answer = onProduce(node);
       if (answer === null) return null;
       const parts = ((body.topicData as Struct[])[0]!.partitionData as Struct[]).map((p) => ({
-        index: p.index, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null, ...answer,
+        index: p.index, errorCode: 0, baseOffset: 0, logAppendTimeMs: -1, logStartOffset: 0, recordErrors: [], errorMessage: null, ...answer,
       }));
       return { throttleTimeMs: 0, responses: [{ name: (body.topicData as Struct[])[0]!.name, partitionResponses: parts }] };
     }

@@ -175,10 +175,13 @@ describe('tagged struct defaults (Fetch v12 response)', () => {
     expect(back.responses[0].partitions[0].divergingEpoch).toEqual({ epoch: -1, endOffset: -1 });
   });
 
-  it('non-nullable bytes default to empty, and null is written as empty', () => {
+  it('non-nullable bytes default to empty; a null there is refused, not written as empty', () => {
     const { JoinGroup } = { JoinGroup: schemaFor(11)! };
-    const bytes = encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range', metadata: null }] }, false).toBuffer();
+    const bytes = encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range' }] }, false).toBuffer();
     const back = decode(JoinGroup.request, 0, new Reader(bytes), false);
     expect(back.protocols[0].metadata).toEqual(Buffer.alloc(0));
+    expect(() => encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range', metadata: null }] }, false)).toThrow(
+      'JoinGroupRequest.protocols[].metadata at version 0: null in a field that is not nullable at this version',
+    );
   });
 });

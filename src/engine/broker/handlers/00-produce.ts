@@ -1,4 +1,5 @@
-import type { Struct } from '../../protocol/codec.js';
+import { Produce } from '../../protocol/messages/00-produce.js';
+import type { Element, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { Attr, Compression, checkBatch } from '../../protocol/record-batch.js';
 import { CloseConnection } from '../dispatch.js';
@@ -12,24 +13,26 @@ import type { BrokerServices } from '../services.js';
  * decoded or decompressed here. v0-2 are advertised only because librdkafka <= 2.11 refuses to
  * compress unless the Produce range includes 0 (as Kafka 4.x does); they close the connection.
  */
-export const produce: Handler<BrokerServices> = {
-  apiKey: 0,
+type PartitionAnswer = Element<Element<ResponseInput<typeof Produce>['responses']>['partitionResponses']>;
+
+export const produce: Handler<BrokerServices, typeof Produce> = {
+  api: Produce,
   min: 0,
   max: 9,
   implementedMin: 3,
   async handle(s, req, ctx) {
-    const acks: number = req.acks;
+    const acks = req.acks;
     const responses = await Promise.all(
-      (req.topicData as Struct[]).map(async (topic) => ({
+      req.topicData.map(async (topic) => ({
         name: topic.name,
         partitionResponses: await Promise.all(
-          (topic.partitionData as Struct[]).map((p) => producePartition(s, topic.name, p.index, p.records, acks, ctx.version)),
+          topic.partitionData.map((p) => producePartition(s, topic.name, p.index, p.records, acks, ctx.version)),
         ),
       })),
     );
     if (acks === 0) {
       // No answer for acks=0; on failure Kafka closes the connection so the client notices.
-      const failed = responses.some((t) => t.partitionResponses.some((p) => p.errorCode !== 0));
+      const failed = responses.some((t) => t.partitionResponses.some((p) => p.errorCode !== ErrorCode.NONE));
       if (failed) throw new CloseConnection('acks=0 produce failed');
       return null;
     }
@@ -37,11 +40,11 @@ export const produce: Handler<BrokerServices> = {
   },
 };
 
-function fail(index: number, errorCode: number, errorMessage: string | null = null): Struct {
+function fail(index: number, errorCode: number, errorMessage: string | null = null): PartitionAnswer {
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
 }
 
-async function producePartition(s: BrokerServices, topic: string, index: number, records: Buffer | null, acks: number, version: number): Promise<Struct> {
+async function producePartition(s: BrokerServices, topic: string, index: number, records: Buffer | null, acks: number, version: number): Promise<PartitionAnswer> {
   if (acks !== -1 && acks !== 0 && acks !== 1) return fail(index, ErrorCode.INVALID_REQUIRED_ACKS);
   const log = s.log.partition(topic, index);
   if (!log) return fail(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

@@ -1,4 +1,5 @@
-import type { Struct } from '../../protocol/codec.js';
+import { Fetch } from '../../protocol/messages/01-fetch.js';
+import type { Element, RequestOf, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import { LogError } from '../../log/errors.js';
@@ -11,8 +12,12 @@ import type { BrokerServices } from '../services.js';
  * produce wakes it or max_wait_ms passes. No fetch sessions: session id 0 makes every client
  * send full fetches. Without transactions the last stable offset is the high watermark.
  */
-export const fetch: Handler<BrokerServices> = {
-  apiKey: 1,
+type FetchRequest = RequestOf<typeof Fetch>;
+type TopicAnswer = Element<ResponseInput<typeof Fetch>['responses']>;
+type PartitionAnswer = Element<TopicAnswer['partitions']>;
+
+export const fetch: Handler<BrokerServices, typeof Fetch> = {
+  api: Fetch,
   min: 4,
   max: 12,
   async handle(s, req) {
@@ -25,20 +30,20 @@ export const fetch: Handler<BrokerServices> = {
         return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses };
       }
       const wanted: [string, number][] = [];
-      for (const t of req.topics as Struct[]) for (const p of t.partitions as Struct[]) wanted.push([t.topic, p.partition]);
+      for (const t of req.topics) for (const p of t.partitions) wanted.push([t.topic, p.partition]);
       await s.fetchWaiters.wait(wanted, remaining);
     }
   },
 };
 
-async function readOnce(s: BrokerServices, req: Struct): Promise<{ responses: Struct[]; bytes: number; errors: boolean }> {
+async function readOnce(s: BrokerServices, req: FetchRequest): Promise<{ responses: TopicAnswer[]; bytes: number; errors: boolean }> {
   let budget = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
   let bytes = 0;
   let errors = false;
-  const responses: Struct[] = [];
-  for (const t of req.topics as Struct[]) {
-    const partitions: Struct[] = [];
-    for (const p of t.partitions as Struct[]) {
+  const responses: TopicAnswer[] = [];
+  for (const t of req.topics) {
+    const partitions: PartitionAnswer[] = [];
+    for (const p of t.partitions) {
       const log = s.log.partition(t.topic, p.partition);
       const base = { partitionIndex: p.partition, abortedTransactions: null, preferredReadReplica: -1 };
       if (!log) {

@@ -1,4 +1,5 @@
-import type { Struct } from '../../protocol/codec.js';
+import { ListOffsets } from '../../protocol/messages/02-list-offsets.js';
+import type { Element, RequestOf, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
@@ -20,27 +21,32 @@ const LATEST_TIERED = -5;
  * client needs v8/v9 for kafka-get-offsets --time -4 / -5 and failed with
  * UnsupportedVersionException while mq stopped at v7.
  */
-export const listOffsets: Handler<BrokerServices> = {
-  apiKey: 2,
+type PartitionQuery = Element<Element<RequestOf<typeof ListOffsets>['topics']>['partitions']>;
+type TopicAnswer = Element<ResponseInput<typeof ListOffsets>['topics']>;
+type PartitionAnswer = Element<TopicAnswer['partitions']>;
+
+export const listOffsets: Handler<BrokerServices, typeof ListOffsets> = {
+  api: ListOffsets,
   min: 1,
   max: 9,
-  async handle(s, req) {
-    const topics: Struct[] = [];
-    for (const t of req.topics as Struct[]) {
-      const partitions: Struct[] = [];
-      for (const p of t.partitions as Struct[]) partitions.push(await lookup(s, t.name, p));
+  async handle(s, req, ctx) {
+    const topics: TopicAnswer[] = [];
+    for (const t of req.topics) {
+      const partitions: PartitionAnswer[] = [];
+      for (const p of t.partitions) partitions.push(await lookup(s, t.name, p, ctx.version));
       topics.push({ name: t.name, partitions });
     }
     return { throttleTimeMs: 0, topics };
   },
 };
 
-async function lookup(s: BrokerServices, topic: string, p: Struct): Promise<Struct> {
+async function lookup(s: BrokerServices, topic: string, p: PartitionQuery, version: number): Promise<PartitionAnswer> {
   const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as number[] };
   const log = s.log.partition(topic, p.partitionIndex);
   if (!log) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1, leaderEpoch: -1 };
   if (p.currentLeaderEpoch > 0) return { ...base, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, timestamp: -1, offset: -1, leaderEpoch: -1 };
-  const found = (offset: number, timestamp = -1) => ({ ...base, errorCode: 0, timestamp, offset, leaderEpoch: offset >= 0 ? 0 : -1 });
+  // The leader epoch travels from v4 on; before that it stays at its default.
+  const found = (offset: number, timestamp = -1) => ({ ...base, errorCode: ErrorCode.NONE, timestamp, offset, leaderEpoch: offset >= 0 && version >= 4 ? 0 : -1 });
   switch (p.timestamp) {
     case LATEST:
       return found(log.logEndOffset);

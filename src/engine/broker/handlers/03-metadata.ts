@@ -1,8 +1,9 @@
-import type { Struct } from '../../protocol/codec.js';
+import { Metadata } from '../../protocol/messages/03-metadata.js';
+import type { Element, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
-import { autoCreateTopic, topicMetadata } from '../topics.js';
+import { autoCreateTopic, OPERATIONS_NOT_REQUESTED, topicMetadata } from '../topics.js';
 
 const ZERO_UUID = '00000000000000000000000000000000';
 
@@ -11,17 +12,19 @@ const ZERO_UUID = '00000000000000000000000000000000';
  * null for "all" and empty for "none". Unknown topics are auto-created when the broker allows it
  * and the request does (v4+ allowAutoTopicCreation; always for older versions).
  */
-export const metadata: Handler<BrokerServices> = {
-  apiKey: 3,
+type TopicAnswer = Element<ResponseInput<typeof Metadata>['topics']>;
+
+export const metadata: Handler<BrokerServices, typeof Metadata> = {
+  api: Metadata,
   min: 0,
   max: 12,
   async handle(s, req, ctx) {
     const all = req.topics === null || (ctx.version === 0 && req.topics.length === 0);
-    const topics: Struct[] = [];
+    const topics: TopicAnswer[] = [];
     if (all) {
       for (const t of s.log.topics()) topics.push(topicMetadata(s, t, req.includeTopicAuthorizedOperations));
     } else {
-      for (const wanted of req.topics as Struct[]) {
+      for (const wanted of req.topics ?? []) {
         let name: string | null = wanted.name;
         // A lookup by id is one with a non-zero topic id, whatever the name says: the Java admin
         // client (kafka-topics --describe --topic-id) sends the name field's default "" rather
@@ -29,7 +32,7 @@ export const metadata: Handler<BrokerServices> = {
         if (name === null || (wanted.topicId !== undefined && wanted.topicId !== ZERO_UUID)) {
           const byId = s.log.topics().find((t) => t.id === wanted.topicId);
           if (!byId) {
-            topics.push({ errorCode: 100, name: null, topicId: wanted.topicId, partitions: [] });
+            topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: wanted.topicId, partitions: [] });
             continue;
           }
           name = byId.name;
@@ -56,7 +59,7 @@ export const metadata: Handler<BrokerServices> = {
       clusterId: s.clusterId,
       controllerId: s.nodeId,
       topics,
-      clusterAuthorizedOperations: -2147483648,
+      clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
     };
   },
 };

@@ -1,4 +1,5 @@
-import type { Struct } from '../../protocol/codec.js';
+import { CreateTopics } from '../../protocol/messages/19-create-topics.js';
+import type { Element, RequestOf, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { collisionProblem, topicNameProblem } from '../../log/topic-name.js';
 import { validateTopicConfig } from '../../log/topic-config.js';
@@ -11,54 +12,59 @@ import { describeTopicConfigs } from '../configs.js';
  * version (kafkajs sends -1 even at v3). One broker means replication factor 1 only; anything
  * more is refused with the KRaft controller's message, word for word.
  */
-export const createTopics: Handler<BrokerServices> = {
-  apiKey: 19,
+type TopicRequest = Element<RequestOf<typeof CreateTopics>['topics']>;
+type TopicAnswer = Element<ResponseInput<typeof CreateTopics>['topics']>;
+
+const ZERO_UUID = '00000000000000000000000000000000';
+
+export const createTopics: Handler<BrokerServices, typeof CreateTopics> = {
+  api: CreateTopics,
   min: 0,
   max: 7,
   async handle(s, req, ctx) {
     const seen = new Map<string, number>();
-    for (const t of req.topics as Struct[]) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
-    const results: Struct[] = [];
-    for (const t of req.topics as Struct[]) {
+    for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+    const results: TopicAnswer[] = [];
+    for (const t of req.topics) {
       if (seen.get(t.name)! > 1) {
         results.push(failure(t.name, ErrorCode.INVALID_REQUEST, `Create topics request from client \`${ctx.header.clientId}\` contains multiple entries for the following topics: ${t.name}`));
         continue;
       }
-      results.push(await createOne(s, t, req.validateOnly === true, ctx.version));
+      results.push(await createOne(s, t, req.validateOnly, ctx.version));
     }
     return { throttleTimeMs: 0, topics: results };
   },
 };
 
-function failure(name: string, errorCode: number, errorMessage: string): Struct {
-  return { name, topicId: '00000000000000000000000000000000', errorCode, errorMessage, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: null };
+function failure(name: string, errorCode: number, errorMessage: string): TopicAnswer {
+  return { name, topicId: ZERO_UUID, errorCode, errorMessage, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: null };
 }
 
-async function createOne(s: BrokerServices, t: Struct, validateOnly: boolean, version: number): Promise<Struct> {
-  const name: string = t.name;
+async function createOne(s: BrokerServices, t: TopicRequest, validateOnly: boolean, version: number): Promise<TopicAnswer> {
+  const name = t.name;
   const nameProblem = topicNameProblem(name);
   if (nameProblem) return failure(name, ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
   if (s.log.topic(name)) return failure(name, ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
   const collision = collisionProblem(name, s.log.topics().map((x) => x.name));
   if (collision) return failure(name, ErrorCode.INVALID_TOPIC_EXCEPTION, collision);
 
-  const assignments = (t.assignments ?? []) as Struct[];
-  let partitions: number = t.numPartitions;
-  let rf: number = t.replicationFactor;
+  const assignments = t.assignments;
+  let partitions = t.numPartitions;
+  let rf = t.replicationFactor;
   if (assignments.length > 0) {
     if (partitions !== -1 || rf !== -1) {
       return failure(name, ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.');
     }
     for (const a of assignments) {
-      const ids = a.brokerIds as number[];
+      const ids = a.brokerIds;
       const unknown = ids.find((id) => id !== s.nodeId);
       if (unknown !== undefined) return failure(name, ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`);
       if (ids.length === 0) return failure(name, ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes an empty replica list.`);
     }
-    const indexes = assignments.map((a) => a.partitionIndex as number).sort((a, b) => a - b);
+    const indexes = assignments.map((a) => a.partitionIndex).sort((a, b) => a - b);
     if (indexes.some((p, i) => p !== i)) return failure(name, ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Partitions should be a consecutive 0-based integer sequence');
     partitions = assignments.length;
-    rf = (assignments[0]!.brokerIds as number[]).length;
+    rf = assignments[0]!.brokerIds.length;
   }
   if (partitions === -1) partitions = s.settings.number('num.partitions', 1);
   if (rf === -1) rf = s.settings.number('default.replication.factor', 1);
@@ -68,12 +74,12 @@ async function createOne(s: BrokerServices, t: Struct, validateOnly: boolean, ve
     return failure(name, ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only 1 broker(s) are registered.`);
   }
   const overrides: Record<string, string> = {};
-  for (const c of (t.configs ?? []) as Struct[]) {
+  for (const c of t.configs) {
     const problem = validateTopicConfig(c.name, c.value);
     if (problem) return failure(name, ErrorCode.INVALID_CONFIG, problem);
-    overrides[c.name] = c.value;
+    if (c.value !== null) overrides[c.name] = c.value;
   }
-  let topicId = '00000000000000000000000000000000';
+  let topicId = ZERO_UUID;
   if (!validateOnly) {
     try {
       topicId = (await s.log.createTopic(name, partitions, overrides)).id;

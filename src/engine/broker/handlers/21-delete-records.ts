@@ -1,19 +1,23 @@
-import type { Struct } from '../../protocol/codec.js';
+import { DeleteRecords } from '../../protocol/messages/21-delete-records.js';
+import type { Element, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import { LogError } from '../../log/errors.js';
 import type { BrokerServices } from '../services.js';
 
 /** DeleteRecords: moves the log start offset forward (offset -1 means the high watermark). */
-export const deleteRecords: Handler<BrokerServices> = {
-  apiKey: 21,
+type TopicAnswer = Element<ResponseInput<typeof DeleteRecords>['topics']>;
+type PartitionAnswer = Element<TopicAnswer['partitions']>;
+
+export const deleteRecords: Handler<BrokerServices, typeof DeleteRecords> = {
+  api: DeleteRecords,
   min: 0,
   max: 2,
   async handle(s, req) {
-    const topics: Struct[] = [];
-    for (const t of req.topics as Struct[]) {
-      const partitions: Struct[] = [];
-      for (const p of t.partitions as Struct[]) {
+    const topics: TopicAnswer[] = [];
+    for (const t of req.topics) {
+      const partitions: PartitionAnswer[] = [];
+      for (const p of t.partitions) {
         const log = s.log.partition(t.name, p.partitionIndex);
         if (!log) {
           partitions.push({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });

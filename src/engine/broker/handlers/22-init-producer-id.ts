@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
+import { InitProducerId } from '../../protocol/messages/22-init-producer-id.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
 
@@ -7,8 +8,8 @@ import type { BrokerServices } from '../services.js';
  * only if the range contains 0. Transactions are not supported, so a transactional id is refused.
  * v3+ may name an existing producer to bump its epoch.
  */
-export const initProducerId: Handler<BrokerServices> = {
-  apiKey: 22,
+export const initProducerId: Handler<BrokerServices, typeof InitProducerId> = {
+  api: InitProducerId,
   min: 0,
   max: 4,
   async handle(s, req) {

@@ -1,30 +1,36 @@
-import type { Struct } from '../../protocol/codec.js';
+import { ConfigSource, ConfigTypeId, ResourceType } from '../../protocol/config-resources.js';
+import { DescribeConfigs } from '../../protocol/messages/32-describe-configs.js';
+import type { Element, RequestOf, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
-import { ConfigSource, describeBrokerConfigs, describeTopicConfigs, GROUP_CONFIGS, ResourceType, type ConfigEntry } from '../configs.js';
+import { describeBrokerConfigs, describeTopicConfigs, GROUP_CONFIGS, type ConfigEntry } from '../configs.js';
 import { UNKNOWN_TOPIC_MESSAGE } from '../topics.js';
 
 /**
  * DescribeConfigs v0-4 for topics (the full Kafka topic config set, as librdkafka's tests and
  * kafka-configs --all expect), the broker (node id or "" for cluster defaults) and groups.
  */
-export const describeConfigs: Handler<BrokerServices> = {
-  apiKey: 32,
+type Resource = Element<RequestOf<typeof DescribeConfigs>['resources']>;
+type ResourceAnswer = Element<ResponseInput<typeof DescribeConfigs>['results']>;
+
+export const describeConfigs: Handler<BrokerServices, typeof DescribeConfigs> = {
+  api: DescribeConfigs,
   min: 0,
   max: 4,
-  handle(s, req) {
-    const flags = { includeSynonyms: Boolean(req.includeSynonyms), includeDocumentation: Boolean(req.includeDocumentation) };
-    const results = (req.resources as Struct[]).map((r) => describeResource(s, r, flags));
+  handle(s, req, ctx) {
+    const flags = { includeSynonyms: req.includeSynonyms, includeDocumentation: req.includeDocumentation };
+    const results = req.resources.map((r) => describeResource(s, r, flags, ctx.version));
     return { throttleTimeMs: 0, results };
   },
 };
 
 /** includeSynonyms / includeDocumentation are request-level fields, not per resource. */
-function describeResource(s: BrokerServices, r: Struct, flags: { includeSynonyms: boolean; includeDocumentation: boolean }): Struct {
+function describeResource(s: BrokerServices, r: Resource, flags: { includeSynonyms: boolean; includeDocumentation: boolean }, version: number): ResourceAnswer {
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
-  const keys = (r.configurationKeys ?? null) as string[] | null;
-  const ok = (configs: ConfigEntry[]) => ({ ...base, errorCode: 0, errorMessage: null, configs: configs.map((c) => ({ ...c, synonyms: flags.includeSynonyms ? c.synonyms : [] })) });
+  const keys = r.configurationKeys;
+  // isDefault is a v0 field; v1+ say the same through configSource.
+  const ok = (configs: ConfigEntry[]) => ({ ...base, errorCode: 0, errorMessage: null, configs: configs.map((c) => ({ ...c, isDefault: version === 0 && c.isDefault, synonyms: flags.includeSynonyms ? c.synonyms : [] })) });
   switch (r.resourceType) {
     case ResourceType.TOPIC: {
       const topic = s.log.topic(r.resourceName);
@@ -49,7 +55,7 @@ function describeResource(s: BrokerServices, r: Struct, flags: { includeSynonyms
   }
 }
 
-function entry(name: string, value: string, configSource: number, configType = 2): ConfigEntry {
+function entry(name: string, value: string, configSource: number, configType: number = ConfigTypeId.STRING): ConfigEntry {
   return {
     name,
     value,

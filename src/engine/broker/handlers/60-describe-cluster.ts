@@ -1,24 +1,30 @@
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { DescribeCluster } from '../../protocol/messages/60-describe-cluster.js';
 import type { Handler } from '../handler.js';
+import { OPERATIONS_NOT_REQUESTED } from '../topics.js';
 import type { BrokerServices } from '../services.js';
 
 /** DescribeCluster: one broker, which is also the controller. */
-export const describeCluster: Handler<BrokerServices> = {
-  apiKey: 60,
+/** DescribeClusterRequest.endpointType: 1 brokers, 2 controllers (KIP-919). */
+const BROKER_ENDPOINTS = 1;
+
+export const describeCluster: Handler<BrokerServices, typeof DescribeCluster> = {
+  api: DescribeCluster,
   min: 0,
   max: 1,
   handle(s, req) {
-    if (req.endpointType !== undefined && req.endpointType > 1) {
-      return { throttleTimeMs: 0, errorCode: 42, errorMessage: 'The mq broker only has broker endpoints', endpointType: req.endpointType, clusterId: s.clusterId, controllerId: -1, brokers: [], clusterAuthorizedOperations: -2147483648 };
+    if (req.endpointType > BROKER_ENDPOINTS) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'The mq broker only has broker endpoints', endpointType: req.endpointType, clusterId: s.clusterId, controllerId: -1, brokers: [], clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED };
     }
     return {
       throttleTimeMs: 0,
       errorCode: 0,
       errorMessage: null,
-      endpointType: 1,
+      endpointType: BROKER_ENDPOINTS,
       clusterId: s.clusterId,
       controllerId: s.nodeId,
       brokers: [{ brokerId: s.nodeId, host: s.advertised.host, port: s.advertised.port, rack: null }],
-      clusterAuthorizedOperations: -2147483648,
+      clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
     };
   },
 };

@@ -1,8 +1,8 @@
-import type { Struct } from '../../protocol/codec.js';
+import { ConfigTypeId, ResourceType } from '../../protocol/config-resources.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { validateTopicConfig } from '../../log/topic-config.js';
 import type { BrokerServices } from '../services.js';
-import { DYNAMIC_BROKER_CONFIGS, GROUP_CONFIGS, ResourceType } from '../configs.js';
+import { DYNAMIC_BROKER_CONFIGS, GROUP_CONFIGS } from '../configs.js';
 import { UNKNOWN_TOPIC_MESSAGE } from '../topics.js';
 
 export interface AlterResult {
@@ -18,7 +18,7 @@ export interface AlterResult {
  */
 export async function applyConfigs(
   s: BrokerServices,
-  r: Struct,
+  r: { readonly resourceType: number; readonly resourceName: string },
   compute: (current: Readonly<Record<string, string>>) => Record<string, string> | string,
   validateOnly: boolean,
 ): Promise<AlterResult> {
@@ -61,7 +61,7 @@ export async function applyConfigs(
       if (typeof next === 'string') return fail(ErrorCode.INVALID_CONFIG, next);
       for (const [k, v] of Object.entries(next)) {
         if (!(k in GROUP_CONFIGS)) return fail(ErrorCode.INVALID_CONFIG, `Unknown group config name: ${k}`);
-        if (GROUP_CONFIGS[k]!.type === 3 && !/^\d+$/.test(v)) return fail(ErrorCode.INVALID_CONFIG, `Invalid value ${v} for configuration ${k}: Not a number of type INT`);
+        if (GROUP_CONFIGS[k]!.type === ConfigTypeId.INT && !/^\d+$/.test(v)) return fail(ErrorCode.INVALID_CONFIG, `Invalid value ${v} for configuration ${k}: Not a number of type INT`);
       }
       if (!validateOnly) await s.dynamicConfigs.setGroup(r.resourceName, next);
       return { ...base, errorCode: 0, errorMessage: null };

@@ -17,14 +17,14 @@ export const ListOffsets = api({
       field('name', 'string', '0+'),
       array('partitions', '0+', [
         field('partitionIndex', 'int32', '0+'),
-        field('currentLeaderEpoch', 'int32', '4+', { default: -1 }),
+        field('currentLeaderEpoch', 'int32', '4+', { default: -1, ignorable: true }),
         field('timestamp', 'int64', '0+'),
         field('maxNumOffsets', 'int32', '0', { default: 1 }),
       ]),
     ]),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '2+'),
+    field('throttleTimeMs', 'int32', '2+', { ignorable: true }),
     array('topics', '0+', [
       field('name', 'string', '0+'),
       array('partitions', '0+', [

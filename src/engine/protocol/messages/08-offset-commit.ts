@@ -8,23 +8,23 @@ export const OffsetCommit = api({
   flexible: '8+',
   request: [
     field('groupId', 'string', '0+'),
-    field('generationIdOrMemberEpoch', 'int32', '1+', { default: -1 }),
-    field('memberId', 'string', '1+'),
+    field('generationIdOrMemberEpoch', 'int32', '1+', { default: -1, ignorable: true }),
+    field('memberId', 'string', '1+', { ignorable: true }),
     field('groupInstanceId', 'string', '7+', { nullable: '7+', default: null }),
-    field('retentionTimeMs', 'int64', '2-4', { default: -1 }),
+    field('retentionTimeMs', 'int64', '2-4', { default: -1, ignorable: true }),
     array('topics', '0+', [
       field('name', 'string', '0+'),
       array('partitions', '0+', [
         field('partitionIndex', 'int32', '0+'),
         field('committedOffset', 'int64', '0+'),
-        field('committedLeaderEpoch', 'int32', '6+', { default: -1 }),
+        field('committedLeaderEpoch', 'int32', '6+', { default: -1, ignorable: true }),
         field('commitTimestamp', 'int64', '1', { default: -1 }),
         field('committedMetadata', 'string', '0+', { nullable: '0+' }),
       ]),
     ]),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '3+'),
+    field('throttleTimeMs', 'int32', '3+', { ignorable: true }),
     array('topics', '0+', [
       field('name', 'string', '0+'),
       array('partitions', '0+', [

@@ -25,18 +25,18 @@ export const OffsetFetch = api({
     field('requireStable', 'bool', '7+'),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '3+'),
+    field('throttleTimeMs', 'int32', '3+', { ignorable: true }),
     array('topics', '0-7', [
       field('name', 'string', '0-7'),
       array('partitions', '0-7', [
         field('partitionIndex', 'int32', '0-7'),
         field('committedOffset', 'int64', '0-7'),
-        field('committedLeaderEpoch', 'int32', '5-7', { default: -1 }),
+        field('committedLeaderEpoch', 'int32', '5-7', { default: -1, ignorable: true }),
         field('metadata', 'string', '0-7', { nullable: '0-7' }),
         field('errorCode', 'int16', '0-7'),
       ]),
     ]),
-    field('errorCode', 'int16', '2-7'),
+    field('errorCode', 'int16', '2-7', { ignorable: true }),
     array('groups', '8+', [
       field('groupId', 'string', '8+'),
       array('topics', '8+', [
@@ -44,7 +44,7 @@ export const OffsetFetch = api({
         array('partitions', '8+', [
           field('partitionIndex', 'int32', '8+'),
           field('committedOffset', 'int64', '8+'),
-          field('committedLeaderEpoch', 'int32', '8+', { default: -1 }),
+          field('committedLeaderEpoch', 'int32', '8+', { default: -1, ignorable: true }),
           field('metadata', 'string', '8+', { nullable: '8+' }),
           field('errorCode', 'int16', '8+'),
         ]),

@@ -12,9 +12,9 @@ export const FindCoordinator = api({
     field('coordinatorKeys', '[]string', '4+'),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '1+'),
+    field('throttleTimeMs', 'int32', '1+', { ignorable: true }),
     field('errorCode', 'int16', '0-3'),
-    field('errorMessage', 'string', '1-3', { nullable: '1-3' }),
+    field('errorMessage', 'string', '1-3', { nullable: '1-3', ignorable: true }),
     field('nodeId', 'int32', '0-3'),
     field('host', 'string', '0-3'),
     field('port', 'int32', '0-3'),
@@ -24,7 +24,7 @@ export const FindCoordinator = api({
       field('host', 'string', '4+'),
       field('port', 'int32', '4+'),
       field('errorCode', 'int16', '4+'),
-      field('errorMessage', 'string', '4+', { nullable: '4+' }),
+      field('errorMessage', 'string', '4+', { nullable: '4+', ignorable: true }),
     ]),
   ],
 });

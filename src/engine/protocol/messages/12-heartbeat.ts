@@ -13,7 +13,7 @@ export const Heartbeat = api({
     field('groupInstanceId', 'string', '3+', { nullable: '3+', default: null }),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '1+'),
+    field('throttleTimeMs', 'int32', '1+', { ignorable: true }),
     field('errorCode', 'int16', '0+'),
   ],
 });

@@ -12,11 +12,11 @@ export const LeaveGroup = api({
     array('members', '3+', [
       field('memberId', 'string', '3+'),
       field('groupInstanceId', 'string', '3+', { nullable: '3+', default: null }),
-      field('reason', 'string', '5+', { nullable: '5+', default: null }),
+      field('reason', 'string', '5+', { nullable: '5+', default: null, ignorable: true }),
     ]),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '1+'),
+    field('throttleTimeMs', 'int32', '1+', { ignorable: true }),
     field('errorCode', 'int16', '0+'),
     array('members', '3+', [
       field('memberId', 'string', '3+'),

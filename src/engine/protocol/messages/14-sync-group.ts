@@ -11,18 +11,18 @@ export const SyncGroup = api({
     field('generationId', 'int32', '0+'),
     field('memberId', 'string', '0+'),
     field('groupInstanceId', 'string', '3+', { nullable: '3+', default: null }),
-    field('protocolType', 'string', '5+', { nullable: '5+', default: null }),
-    field('protocolName', 'string', '5+', { nullable: '5+', default: null }),
+    field('protocolType', 'string', '5+', { nullable: '5+', default: null, ignorable: true }),
+    field('protocolName', 'string', '5+', { nullable: '5+', default: null, ignorable: true }),
     array('assignments', '0+', [
       field('memberId', 'string', '0+'),
       field('assignment', 'bytes', '0+'),
     ]),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '1+'),
+    field('throttleTimeMs', 'int32', '1+', { ignorable: true }),
     field('errorCode', 'int16', '0+'),
-    field('protocolType', 'string', '5+', { nullable: '5+', default: null }),
-    field('protocolName', 'string', '5+', { nullable: '5+', default: null }),
+    field('protocolType', 'string', '5+', { nullable: '5+', default: null, ignorable: true }),
+    field('protocolName', 'string', '5+', { nullable: '5+', default: null, ignorable: true }),
     field('assignment', 'bytes', '0+'),
   ],
 });

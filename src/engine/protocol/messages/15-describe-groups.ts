@@ -11,7 +11,7 @@ export const DescribeGroups = api({
     field('includeAuthorizedOperations', 'bool', '3+'),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '1+'),
+    field('throttleTimeMs', 'int32', '1+', { ignorable: true }),
     array('groups', '0+', [
       field('errorCode', 'int16', '0+'),
       field('groupId', 'string', '0+'),
@@ -20,7 +20,7 @@ export const DescribeGroups = api({
       field('protocolData', 'string', '0+'),
       array('members', '0+', [
         field('memberId', 'string', '0+'),
-        field('groupInstanceId', 'string', '4+', { nullable: '4+', default: null }),
+        field('groupInstanceId', 'string', '4+', { nullable: '4+', default: null, ignorable: true }),
         field('clientId', 'string', '0+'),
         field('clientHost', 'string', '0+'),
         field('memberMetadata', 'bytes', '0+'),

@@ -11,13 +11,13 @@ export const ListGroups = api({
     field('typesFilter', '[]string', '5+'),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '1+'),
+    field('throttleTimeMs', 'int32', '1+', { ignorable: true }),
     field('errorCode', 'int16', '0+'),
     array('groups', '0+', [
       field('groupId', 'string', '0+'),
       field('protocolType', 'string', '0+'),
-      field('groupState', 'string', '4+'),
-      field('groupType', 'string', '5+'),
+      field('groupState', 'string', '4+', { ignorable: true }),
+      field('groupType', 'string', '5+', { ignorable: true }),
     ]),
   ],
 });

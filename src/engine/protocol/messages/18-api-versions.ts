@@ -10,8 +10,8 @@ export const ApiVersions = api({
   valid: '0-4',
   flexible: '3+',
   request: [
-    field('clientSoftwareName', 'string', '3+'),
-    field('clientSoftwareVersion', 'string', '3+'),
+    field('clientSoftwareName', 'string', '3+', { ignorable: true }),
+    field('clientSoftwareVersion', 'string', '3+', { ignorable: true }),
   ],
   response: [
     field('errorCode', 'int16', '0+'),
@@ -20,20 +20,20 @@ export const ApiVersions = api({
       field('minVersion', 'int16', '0+'),
       field('maxVersion', 'int16', '0+'),
     ]),
-    field('throttleTimeMs', 'int32', '1+'),
+    field('throttleTimeMs', 'int32', '1+', { ignorable: true }),
     array(
       'supportedFeatures',
       '3+',
       [field('name', 'string', '3+'), field('minVersion', 'int16', '3+'), field('maxVersion', 'int16', '3+')],
-      { tagged: '3+', tag: 0 },
+      { tagged: '3+', tag: 0, ignorable: true },
     ),
-    field('finalizedFeaturesEpoch', 'int64', '3+', { tagged: '3+', tag: 1, default: -1 }),
+    field('finalizedFeaturesEpoch', 'int64', '3+', { tagged: '3+', tag: 1, default: -1, ignorable: true }),
     array(
       'finalizedFeatures',
       '3+',
       [field('name', 'string', '3+'), field('maxVersionLevel', 'int16', '3+'), field('minVersionLevel', 'int16', '3+')],
-      { tagged: '3+', tag: 2 },
+      { tagged: '3+', tag: 2, ignorable: true },
     ),
-    field('zkMigrationReady', 'bool', '3+', { tagged: '3+', tag: 3 }),
+    field('zkMigrationReady', 'bool', '3+', { tagged: '3+', tag: 3, ignorable: true }),
   ],
 });

@@ -13,7 +13,7 @@ export const InitProducerId = api({
     field('producerEpoch', 'int16', '3+', { default: -1 }),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '0+'),
+    field('throttleTimeMs', 'int32', '0+', { ignorable: true }),
     field('errorCode', 'int16', '0+'),
     field('producerId', 'int64', '0+', { default: -1 }),
     field('producerEpoch', 'int16', '0+'),

@@ -7,24 +7,24 @@ export const OffsetForLeaderEpoch = api({
   valid: '0-4',
   flexible: '4+',
   request: [
-    field('replicaId', 'int32', '3+', { default: -2 }),
+    field('replicaId', 'int32', '3+', { default: -2, ignorable: true }),
     array('topics', '0+', [
       field('topic', 'string', '0+'),
       array('partitions', '0+', [
         field('partition', 'int32', '0+'),
-        field('currentLeaderEpoch', 'int32', '2+', { default: -1 }),
+        field('currentLeaderEpoch', 'int32', '2+', { default: -1, ignorable: true }),
         field('leaderEpoch', 'int32', '0+'),
       ]),
     ]),
   ],
   response: [
-    field('throttleTimeMs', 'int32', '2+'),
+    field('throttleTimeMs', 'int32', '2+', { ignorable: true }),
     array('topics', '0+', [
       field('topic', 'string', '0+'),
       array('partitions', '0+', [
         field('errorCode', 'int16', '0+'),
         field('partition', 'int32', '0+'),
-        field('leaderEpoch', 'int32', '1+', { default: -1 }),
+        field('leaderEpoch', 'int32', '1+', { default: -1, ignorable: true }),
         field('endOffset', 'int64', '0+', { default: -1 }),
       ]),
     ]),

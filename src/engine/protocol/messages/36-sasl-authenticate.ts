@@ -13,6 +13,6 @@ export const SaslAuthenticate = api({
     field('errorCode', 'int16', '0+'),
     field('errorMessage', 'string', '0+', { nullable: '0+' }),
     field('authBytes', 'bytes', '0+'),
-    field('sessionLifetimeMs', 'int64', '1+'),
+    field('sessionLifetimeMs', 'int64', '1+', { ignorable: true }),
   ],
 });

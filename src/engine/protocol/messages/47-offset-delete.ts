@@ -17,7 +17,7 @@ export const OffsetDelete = api({
   ],
   response: [
     field('errorCode', 'int16', '0+'),
-    field('throttleTimeMs', 'int32', '0+'),
+    field('throttleTimeMs', 'int32', '0+', { ignorable: true }),
     array('topics', '0+', [
       field('name', 'string', '0+'),
       array('partitions', '0+', [
