@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Broker } from '../../../src/engine/broker/broker.js';
 import { MemFs } from '../../../src/engine/log/mem-fs.js';
+import { Fetch } from '../../../src/engine/protocol/messages/01-fetch.js';
+import { Produce } from '../../../src/engine/protocol/messages/00-produce.js';
+import type { RequestInput, ResponseOf } from '../../../src/engine/protocol/schema.js';
 import { rawRequest } from '../../helpers/raw.js';
 import { batchesIn, makeBatch } from '../../unit/log/batch-builder.js';
 
@@ -48,19 +51,18 @@ async function withProducer<T>(fn: (p: Producer) => Promise<T>): Promise<T> {
 
 /** One Produce v9 request carrying a batch for each of the given partitions. */
 async function produceRaw(partitions: number[]) {
-  const r = await rawRequest(broker!.address, 0, 9, {
+  const request: RequestInput<typeof Produce> = {
     transactionalId: null,
     acks: -1,
     timeoutMs: 5000,
     topicData: [{ name: TOPIC, partitionData: partitions.map((index) => ({ index, records: makeBatch([{ value: `raw-${index}` }]) })) }],
-  });
-  return new Map<number, { errorCode: number; baseOffset: number; errorMessage: string | null }>(
-    r.responses[0].partitionResponses.map((p: { index: number; errorCode: number; baseOffset: number; errorMessage: string | null }) => [p.index, p]),
-  );
+  };
+  const r = (await rawRequest(broker!.address, 0, 9, request)) as ResponseOf<typeof Produce>;
+  return new Map(r.responses[0]!.partitionResponses.map((p) => [p.index, p]));
 }
 
 async function fetchRaw(partition: number, fetchOffset: number) {
-  const r = await rawRequest(broker!.address, 1, 12, {
+  const request: RequestInput<typeof Fetch> = {
     maxWaitMs: 0,
     minBytes: 0,
     isolationLevel: 0,
@@ -68,9 +70,11 @@ async function fetchRaw(partition: number, fetchOffset: number) {
     topics: [{ topic: TOPIC, partitions: [{ partition, fetchOffset, partitionMaxBytes: 1 << 20 }] }],
     forgottenTopicsData: [],
     rackId: '',
-  });
-  const p = r.responses[0].partitions[0];
-  return { errorCode: p.errorCode as number, highWatermark: p.highWatermark as number, offsets: p.records ? batchesIn(p.records as Buffer).map((b) => b.baseOffset) : [] };
+  };
+  const r = (await rawRequest(broker!.address, 1, 12, request)) as ResponseOf<typeof Fetch>;
+  const p = r.responses[0]!.partitions[0]!;
+  const records = p.records;
+  return { errorCode: p.errorCode, highWatermark: p.highWatermark, offsets: Buffer.isBuffer(records) ? batchesIn(records).map((b) => b.baseOffset) : [] };
 }
 
 describe('KAFKA_STORAGE_ERROR through the broker', () => {
