@@ -1,9 +1,11 @@
 /**
- * A minimal Kafka wire client for the bench scripts, independent of the code under test:
- * ApiVersions v0 as a readiness probe and CreateTopics v0 to set up topics with a given
- * partition count. Only the non-flexible v0 encodings, written by hand.
+ * A minimal Kafka wire client for the bench scripts: ApiVersions v0 as a readiness probe and
+ * CreateTopics v0 to set up topics with a given partition count. The request bodies are the
+ * non-flexible v0 encodings, written by hand; answers are split into frames by the project's own
+ * frame splitter, from the build (`npm run build` runs before every bench script).
  */
 import net from 'node:net';
+import { FrameSplitter } from '../../dist/engine/protocol/frame.js';
 import { nowMs } from './stats.mjs';
 
 const CLIENT_ID = Buffer.from('mq-bench');
@@ -40,7 +42,7 @@ export function requestFrame(apiKey, version, correlationId, body = Buffer.alloc
 export function roundTrip(host, port, frame, correlationId, timeoutMs = 5000) {
   return new Promise((resolve) => {
     const sock = net.connect({ host, port });
-    let buf = Buffer.alloc(0);
+    const frames = new FrameSplitter(0x7fffffff);
     let done = false;
     const finish = (v) => {
       if (done) return;
@@ -52,12 +54,15 @@ export function roundTrip(host, port, frame, correlationId, timeoutMs = 5000) {
     const timer = setTimeout(() => finish(null), timeoutMs);
     sock.once('connect', () => sock.write(frame));
     sock.on('data', (d) => {
-      buf = buf.length ? Buffer.concat([buf, d]) : d;
-      if (buf.length < 4) return;
-      const size = buf.readInt32BE(0);
-      if (buf.length < 4 + size) return;
-      if (size < 4 || buf.readInt32BE(4) !== correlationId) return finish(null);
-      finish(buf.subarray(8, 4 + size));
+      let answer;
+      try {
+        [answer] = frames.push(d);
+      } catch {
+        return finish(null);
+      }
+      if (answer === undefined) return;
+      if (answer.length < 4 || answer.readInt32BE(0) !== correlationId) return finish(null);
+      finish(answer.subarray(4));
     });
     sock.once('error', () => finish(null));
     sock.once('close', () => finish(null));

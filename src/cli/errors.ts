@@ -5,9 +5,23 @@
  *
  *   throw new UsageError('Missing required argument "[topic]"');          // stderr + "See '<tool> --help'.", exit 1
  *   throw new CommandError('Error while executing topic command : ...');   // stderr, exit 1
- *   throw new CommandError('', 3);                                         // silent exit 3
+ *   throw new CommandError('', ExitCode.FAILURE);                          // silent exit 1
  *   throw new OutputClosedError();                                         // stdout closed: silent exit 0
  */
+
+/** The tools' exit codes. Kafka's tools exit 1 on every failure (Exit.exit(1)); so does mq. */
+export const ExitCode = {
+  /** Done, or stopped by a signal or a closed stdout; also --help and --version. */
+  OK: 0,
+  /** A usage mistake or a failed operation. */
+  FAILURE: 1,
+  /** mq-broker status: no broker is running (LSB init-script convention, "program is not running"). */
+  NOT_RUNNING: 3,
+  /** The console producer stopped by Ctrl-C (128 + SIGINT, as a shell reports a process killed by it). */
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -18,7 +32,7 @@ export class UsageError extends Error {
 export class CommandError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode: number = ExitCode.FAILURE,
   ) {
     super(message);
     this.name = 'CommandError';

@@ -8,8 +8,10 @@
  *   cap.stdout(); cap.stderr();
  */
 import { PassThrough, Writable, type Readable } from 'node:stream';
+import type { EngineIo } from '../engine/io.js';
 
-export interface Io {
+/** Also the engine's EngineIo: commands hand theirs to openSession and the broker as it is. */
+export interface Io extends EngineIo {
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };

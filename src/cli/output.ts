@@ -11,6 +11,8 @@
  *   const md = await out.spin('Fetching metadata', cluster.metadata(null));  // ora after 300 ms, TTY only
  *   out.line(kafkaTable([{ header: 'GROUP', minWidth: 15 }, ...], rows));
  *   out.colors.out.bold('x') / out.colors.err.yellow('!')   // chalk instances, per stream
+ *   const sink = out.recordSink();                  // record streams: format into sink.buffer,
+ *   writeRecord(sink.buffer, r, fc); await sink.flush();  // one stdout write per ~1 MiB
  *
  * Colour is decided per stream: off with --no-color, NO_COLOR (non-empty) or TERM=dumb; on with
  * FORCE_COLOR (not "0"); otherwise on only for a TTY. A closed stdout (EPIPE, e.g. `| head`) makes
@@ -22,6 +24,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Io } from './io.js';
 import { OutputClosedError } from './errors.js';
 import { colorLevel } from './color.js';
+import { OutBuffer } from './out-buffer.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -123,6 +126,7 @@ export class Output {
   readonly format: OutputFormat;
   readonly colors: { out: ChalkInstance; err: ChalkInstance };
   private stdoutClosed = false;
+  private readonly closeListeners: Array<() => void> = [];
 
   constructor(
     readonly io: Io,
@@ -135,8 +139,12 @@ export class Output {
       err: new Chalk({ level: colorLevel(io.stderr, io.env, opts.color) }),
     };
     io.stdout.on?.('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.stdoutClosed = true;
-      else throw err;
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+        if (!this.stdoutClosed) {
+          this.stdoutClosed = true;
+          for (const l of this.closeListeners.splice(0)) l();
+        }
+      } else throw err;
     });
   }
 
@@ -149,21 +157,34 @@ export class Output {
     return this.stdoutClosed || Boolean((this.io.stdout as { destroyed?: boolean }).destroyed);
   }
 
-  /** Raw text to stdout. Resolves when the stream accepts more (back-pressure for streams). */
-  write(text: string): Promise<void> | void {
+  /** Calls `listener` once when stdout's reader goes away (EPIPE), so a stream can stop at once. */
+  onClosed(listener: () => void): void {
+    if (this.stdoutClosed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  /** Raw text or bytes to stdout. Resolves when the stream accepts more (back-pressure for streams). */
+  write(data: string | Uint8Array): Promise<void> | void {
     if (this.closed) throw new OutputClosedError();
-    const ok = this.io.stdout.write(text);
+    const ok = this.io.stdout.write(data);
     if (!ok) {
       return new Promise<void>((resolve) => {
         const done = () => {
           this.io.stdout.off('drain', done);
           this.io.stdout.off('close', done);
+          this.io.stdout.off('error', done);
           resolve();
         };
         this.io.stdout.once('drain', done);
         this.io.stdout.once('close', done);
+        this.io.stdout.once('error', done);
       });
     }
+  }
+
+  /** A buffered sink for a record stream on stdout (the console consumer's). */
+  recordSink(): RecordSink {
+    return new RecordSink(this);
   }
 
   /** One line of data to stdout. */
@@ -218,6 +239,29 @@ export class Output {
       clearTimeout(timer);
       spinner?.stop();
     }
+  }
+}
+
+/**
+ * Records are formatted straight into one output buffer and written to stdout in large chunks
+ * (once per fetch; Kafka's console consumer flushes per record, a syscall each). After stdout's
+ * reader went away, flush() drops what was buffered instead of throwing.
+ */
+export class RecordSink {
+  readonly buffer = new OutBuffer();
+
+  constructor(private readonly out: Output) {}
+
+  get closed(): boolean {
+    return this.out.closed;
+  }
+
+  /** Writes what was buffered; waits only when stdout pushes back. */
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const data = this.buffer.take();
+    if (this.out.closed) return;
+    await this.out.write(data);
   }
 }
 

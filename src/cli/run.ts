@@ -7,13 +7,14 @@
  * Choices that differ from Kafka's JVM tools (see README): --help goes to stdout with exit 0;
  * usage errors print one line plus a pointer to --help on stderr and exit 1. Commander's parse
  * errors use jopt-simple's wording (`--foo is not a recognized option`, `Option --topic requires
- * an argument`). Client failures (kafkajs, our protocol client) become one line; stacks only
- * with MQ_DEBUG.
+ * an argument`). The engine's ReportableError and our protocol client's failures become one line;
+ * stacks only with MQ_DEBUG.
  */
 import { Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
 import { colorLevel } from './color.js';
-import { CommandError, OutputClosedError, UsageError } from './errors.js';
+import { CommandError, ExitCode, OutputClosedError, UsageError } from './errors.js';
+import { ReportableError } from '../engine/errors.js';
 
 function commanderMessage(err: CommanderError): string {
   const msg = err.message.replace(/^error: /, '');
@@ -49,36 +50,36 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
   configure(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return ExitCode.OK;
   } catch (err) {
     const fail = await errorWriter(io, argv);
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.OK;
       fail(`${name}: ${commanderMessage(err)}\nSee '${name} --help'.\n`);
-      return 1;
+      return ExitCode.FAILURE;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || (err instanceof ReportableError && err.usage)) {
       fail(`${name}: ${err.message}\nSee '${name} --help'.\n`);
-      return 1;
+      return ExitCode.FAILURE;
     }
-    if (err instanceof OutputClosedError || (err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
-    if (err instanceof CommandError) {
+    if (err instanceof OutputClosedError || (err as NodeJS.ErrnoException)?.code === 'EPIPE') return ExitCode.OK;
+    if (err instanceof CommandError || err instanceof ReportableError) {
       if (err.message) fail(`${err.message}\n`);
-      if (io.env.MQ_DEBUG && (err as { cause?: Error }).cause?.stack) fail(`${(err as { cause?: Error }).cause!.stack}\n`);
-      return err.exitCode;
+      if (io.env.MQ_DEBUG && err.cause instanceof Error && err.cause.stack) fail(`${err.cause.stack}\n`);
+      return err instanceof CommandError ? err.exitCode : ExitCode.FAILURE;
     }
     const { describeClientError } = await import('../engine/client/errors.js');
     const line = describeClientError(err);
     if (line !== null) {
       fail(`${line}\n`);
       if (io.env.MQ_DEBUG) fail(`${(err as Error).stack}\n`);
-      return 1;
+      return ExitCode.FAILURE;
     }
     const e = err as Error;
     fail(`${name}: unexpected error: ${e?.message ?? String(err)}\n`);
     if (io.env.MQ_DEBUG) fail(`${e?.stack}\n`);
     else fail(`Run again with MQ_DEBUG=1 for the stack trace, and report it as a bug.\n`);
-    return 1;
+    return ExitCode.FAILURE;
   }
 }
 

@@ -16,7 +16,7 @@ import {
   readBrokerInfo,
   type BrokerInfo,
 } from './data-dir.js';
-import { probeApiVersions } from './client/probe.js';
+import { probeApiVersions } from './probe.js';
 
 export class BrokerLockedError extends Error {
   constructor(

@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import { decode, encode, type Struct } from '../../src/engine/protocol/codec.js';
+import { FrameSplitter, sizeFrame } from '../../src/engine/protocol/frame.js';
 import { readResponseHeader, responseHeaderIsFlexible, writeRequestHeader } from '../../src/engine/protocol/header.js';
 import { schemaFor } from '../../src/engine/protocol/messages/index.js';
 import { Reader } from '../../src/engine/protocol/reader.js';
@@ -17,21 +18,20 @@ export async function rawRequest(bootstrap: string, apiKey: number, version: num
   w.int32(0);
   writeRequestHeader(w, { apiKey, apiVersion: version, correlationId: 42, clientId: 'raw-test' }, flexible);
   encode(schema.request, version, body, flexible, w);
-  const frame = w.toBuffer();
-  frame.writeInt32BE(frame.length - 4, 0);
+  const frame = sizeFrame(w.toBuffer());
   const [host, port] = bootstrap.split(':');
   const answer = await new Promise<Buffer>((resolve, reject) => {
     const socket = net.connect({ host, port: Number(port) });
-    let got = Buffer.alloc(0);
+    const frames = new FrameSplitter(0x7fffffff);
     socket.on('error', reject);
     socket.on('close', () => reject(new Error('connection closed without an answer')));
     socket.on('connect', () => socket.write(frame));
-    socket.on('data', (d) => {
-      got = Buffer.concat([got, d]);
-      if (got.length >= 4 && got.length >= 4 + got.readInt32BE(0)) {
+    socket.on('data', (d: Buffer) => {
+      const [first] = frames.push(d);
+      if (first) {
         socket.removeAllListeners('close');
         socket.destroy();
-        resolve(got.subarray(4, 4 + got.readInt32BE(0)));
+        resolve(first);
       }
     });
   });

@@ -2,7 +2,8 @@
  * mq-broker start | stop | status: runs and manages the local broker of a data directory.
  */
 import { Command, Option } from 'commander';
-import { CommandError, UsageError } from '../../cli/errors.js';
+import { CommandError, ExitCode, UsageError } from '../../cli/errors.js';
+import { createOutput } from '../../cli/output.js';
 import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
 import { resolveDataDir, readBrokerInfo, processAlive } from '../../engine/data-dir.js';
@@ -10,6 +11,21 @@ import { parseKeyValue, PropertiesError, readPropertiesFile } from '../../engine
 import { MQ_VERSION } from '../../version.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export interface StartOptions {
+  dataDir?: string;
+  listen?: string;
+  override: string[];
+  config?: string;
+  daemon?: boolean;
+}
+
+/** What each subcommand runs with; tests pass their own runner to see what argv parses to. */
+export type BrokerCommand =
+  | { command: 'start'; opts: StartOptions }
+  | { command: 'stop'; opts: { dataDir?: string } }
+  | { command: 'status'; opts: { dataDir?: string; output?: string } };
+export type Runner = (c: BrokerCommand) => Promise<void>;
 
 export function parseListen(listen: string | undefined): { host: string; port: number | undefined } {
   if (!listen) return { host: '127.0.0.1', port: undefined };
@@ -20,7 +36,7 @@ export function parseListen(listen: string | undefined): { host: string; port: n
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
-async function start(opts: { dataDir?: string; listen?: string; override: string[]; config?: string; daemon?: boolean }, io: Io): Promise<void> {
+async function start(opts: StartOptions, io: Io): Promise<void> {
   const dataDir = resolveDataDir(opts.dataDir, io.env);
   const listen = parseListen(opts.listen);
   const overrides = opts.override.map((o) => {
@@ -44,7 +60,7 @@ async function start(opts: { dataDir?: string; listen?: string; override: string
     const running = await findRunningBroker(dataDir);
     if (running) throw new CommandError(`An mq broker is already running for ${dataDir} (pid ${running.pid}, ${running.host}:${running.port})`);
     const info = await startDaemon(dataDir, { listen: opts.listen, overrides: opts.override, config: opts.config });
-    io.stderr.write(`mq broker started in the background on ${info.host}:${info.port} (pid ${info.pid}, data dir ${dataDir}); stop it with: mq-broker stop --data-dir ${dataDir}\n`);
+    createOutput(io).status(`mq broker started in the background on ${info.host}:${info.port} (pid ${info.pid}, data dir ${dataDir}); stop it with: mq-broker stop --data-dir ${dataDir}`);
     return;
   }
   const { runForeground } = await import('../../engine/broker/run.js');
@@ -55,11 +71,12 @@ async function stop(opts: { dataDir?: string }, io: Io): Promise<void> {
   const dataDir = resolveDataDir(opts.dataDir, io.env);
   const { stopBroker } = await import('../../engine/local-broker.js');
   const info = await stopBroker(dataDir);
+  const out = createOutput(io);
   if (!info) {
-    io.stderr.write(`No mq broker is running for ${dataDir}\n`);
+    out.status(`No mq broker is running for ${dataDir}`);
     return;
   }
-  io.stderr.write(`Stopped mq broker (pid ${info.pid}, ${info.host}:${info.port})\n`);
+  out.status(`Stopped mq broker (pid ${info.pid}, ${info.host}:${info.port})`);
 }
 
 async function status(opts: { dataDir?: string; output?: string }, io: Io): Promise<void> {
@@ -67,18 +84,21 @@ async function status(opts: { dataDir?: string; output?: string }, io: Io): Prom
   const info = await readBrokerInfo(dataDir);
   const { findRunningBroker } = await import('../../engine/local-broker.js');
   const running = info && processAlive(info.pid) ? await findRunningBroker(dataDir) : null;
-  if (opts.output === 'json') {
-    io.stdout.write(JSON.stringify({ running: Boolean(running), dataDir, ...(running ?? {}) }) + '\n');
-  } else if (running) {
-    io.stdout.write(`mq broker is running on ${running.host}:${running.port} (pid ${running.pid}, version ${running.mqVersion}, data dir ${dataDir})\n`);
-  } else {
-    io.stdout.write(`No mq broker is running for ${dataDir}\n`);
-  }
-  // LSB convention: status exits 3 when the service is not running.
-  if (!running) throw new CommandError('', 3);
+  const out = createOutput(io, { format: opts.output });
+  if (out.json) out.document({ running: Boolean(running), dataDir, ...(running ?? {}) });
+  else if (running) out.line(`mq broker is running on ${running.host}:${running.port} (pid ${running.pid}, version ${running.mqVersion}, data dir ${dataDir})`);
+  else out.line(`No mq broker is running for ${dataDir}`);
+  if (!running) throw new CommandError('', ExitCode.NOT_RUNNING);
 }
 
-export function brokerProgram(io: Io): Command {
+export function brokerProgram(io: Io, runner?: Runner): Command {
+  const run: Runner =
+    runner ??
+    ((c) => {
+      if (c.command === 'start') return start(c.opts, io);
+      if (c.command === 'stop') return stop(c.opts, io);
+      return status(c.opts, io);
+    });
   const program = new Command('mq-broker')
     .description('Run and manage the local Kafka-compatible broker of a data directory')
     .version(MQ_VERSION, '--version', 'Print the version and exit')
@@ -92,18 +112,18 @@ export function brokerProgram(io: Io): Command {
     .option('--config <server.properties>', "Kafka-style broker properties file")
     .option('--override <key=value>', 'broker property, e.g. num.partitions=3 (repeatable)', collect, [])
     .option('--daemon', 'run in the background; logs go to <data-dir>/broker.log')
-    .action((opts) => start(opts, io));
+    .action((opts: StartOptions) => run({ command: 'start', opts }));
   program
     .command('stop')
     .description('Stop the broker running for the data directory')
     .addOption(dataDirOption())
-    .action((opts) => stop(opts, io));
+    .action((opts: { dataDir?: string }) => run({ command: 'stop', opts }));
   program
     .command('status')
     .description('Say whether a broker runs for the data directory (exit 3 if not)')
     .addOption(dataDirOption())
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']))
-    .action((opts) => status(opts, io));
+    .action((opts: { dataDir?: string; output?: string }) => run({ command: 'status', opts }));
   return program;
 }
 

@@ -6,8 +6,12 @@ import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import { addConnectionOptions, addOutputOptions, collect } from '../shared/options.js';
+import type { ConfigsOptions } from './run.js';
 
-export function configsProgram(io: Io, argv: readonly string[] = []): Command {
+/** Runs the tool with its options; tests pass their own to see what argv parses to. */
+export type Runner = (opts: ConfigsOptions) => Promise<void>;
+
+export function configsProgram(io: Io, argv: readonly string[] = [], runner?: Runner): Command {
   const program = new Command('mq-configs')
     .description('This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group')
     .version(MQ_VERSION, '--version', 'Display the mq version.')
@@ -31,7 +35,8 @@ export function configsProgram(io: Io, argv: readonly string[] = []): Command {
     .option('--delete-config <k,...>', 'config keys to remove \'k1,k2\'')
     .option('--force', 'Suppress console prompts');
   addOutputOptions(program);
-  program.action(async (opts) => {
+  program.action(async (opts: ConfigsOptions) => {
+    if (runner) return runner(opts);
     const { runConfigs } = await import('./run.js');
     await runConfigs(opts, io, argv);
   });

@@ -8,11 +8,24 @@ import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { createOutput, type Output } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
-import { KafkaResponseError, type Cluster } from '../../engine/client/protocol-client.js';
+import type { Cluster } from '../../engine/client/cluster.js';
+import { KafkaResponseError } from '../../engine/client/errors.js';
 import { loadClientProperties } from '../../engine/client/security.js';
-import type { Struct } from '../../engine/protocol/codec.js';
+import { ErrorCode } from '../../engine/protocol/error-codes.js';
+import { liveBrokers } from '../../engine/client/admin/cluster.js';
+import {
+  alterConfigs,
+  ConfigSource,
+  configSourceName,
+  describeConfigs,
+  incrementalAlterConfigs,
+  supportsLegacyAlterConfigs,
+  type AlterConfigsResult,
+  type ConfigEntryInfo,
+} from '../../engine/client/admin/configs.js';
+import { ResourceType } from '../../engine/protocol/config-resources.js';
+import { listTopicNames } from '../../engine/client/admin/topics.js';
 import { sessionOptions, type ConnectionFlags } from '../shared/options.js';
-import { CONFIG_SOURCE, describeConfigs, listTopicNames, liveBrokers, RESOURCE, type ConfigEntryInfo } from '../shared/admin.js';
 
 export interface ConfigsOptions extends ConnectionFlags {
   describe?: boolean;
@@ -36,11 +49,14 @@ export interface ConfigsOptions extends ConnectionFlags {
 
 const KAFKA_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers', 'ips', 'client-metrics', 'groups'];
 const SUPPORTED: Record<string, { resource: number; dynamicSources: number[]; singular: string }> = {
-  topics: { resource: RESOURCE.TOPIC, dynamicSources: [1], singular: 'topic' },
-  brokers: { resource: RESOURCE.BROKER, dynamicSources: [2], singular: 'broker' },
-  'broker-loggers': { resource: RESOURCE.BROKER_LOGGER, dynamicSources: [6], singular: 'broker-logger' },
-  groups: { resource: RESOURCE.GROUP, dynamicSources: [8], singular: 'group' },
+  topics: { resource: ResourceType.TOPIC, dynamicSources: [ConfigSource.DYNAMIC_TOPIC_CONFIG], singular: 'topic' },
+  brokers: { resource: ResourceType.BROKER, dynamicSources: [ConfigSource.DYNAMIC_BROKER_CONFIG], singular: 'broker' },
+  'broker-loggers': { resource: ResourceType.BROKER_LOGGER, dynamicSources: [ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG], singular: 'broker-logger' },
+  groups: { resource: ResourceType.GROUP, dynamicSources: [ConfigSource.DYNAMIC_GROUP_CONFIG], singular: 'group' },
 };
+
+/** A source as ConfigEntry.ConfigSource prints it. */
+const sourceName = (id: number): string => configSourceName(id) ?? 'UNKNOWN';
 
 interface Entity {
   type: string;
@@ -106,7 +122,7 @@ function entityLabel(e: Entity, all: boolean): string {
 }
 
 function entryLine(c: ConfigEntryInfo): string {
-  const synonyms = c.synonyms.map((s) => `${CONFIG_SOURCE[s.source] ?? 'UNKNOWN'}:${s.name}=${c.isSensitive ? 'null' : s.value}`).join(', ');
+  const synonyms = c.synonyms.map((s) => `${sourceName(s.source)}:${s.name}=${c.isSensitive ? 'null' : s.value}`).join(', ');
   return `  ${c.name}=${c.isSensitive ? 'null' : c.value} sensitive=${c.isSensitive} synonyms={${synonyms}}`;
 }
 
@@ -117,8 +133,8 @@ function byName(a: { name: string }, b: { name: string }): number {
 async function entityConfig(cluster: Cluster, e: Entity, name: string, all: boolean, synonyms: boolean): Promise<ConfigEntryInfo[]> {
   const s = SUPPORTED[e.type]!;
   const [res] = await describeConfigs(cluster, [{ type: s.resource, name }], { synonyms });
-  if (res!.errorCode !== 0) throw new KafkaResponseError(res!.errorCode, res!.errorMessage, `${s.singular} ${name}`);
-  const sources = name === '' ? [3] : s.dynamicSources;
+  if (res!.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(res!.errorCode, res!.errorMessage, `${s.singular} ${name}`);
+  const sources: number[] = name === '' ? [ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG] : s.dynamicSources;
   return res!.entries.filter((c) => all || sources.includes(c.source)).sort(byName);
 }
 
@@ -140,10 +156,10 @@ async function describe(cluster: Cluster, e: Entity, opts: ConfigsOptions, out: 
         configs: entries.map((c) => ({
           name: c.name,
           value: c.isSensitive ? null : c.value,
-          source: CONFIG_SOURCE[c.source] ?? 'UNKNOWN',
+          source: sourceName(c.source),
           sensitive: c.isSensitive,
           readOnly: c.readOnly,
-          synonyms: c.synonyms.map((s) => ({ source: CONFIG_SOURCE[s.source] ?? 'UNKNOWN', name: s.name, value: c.isSensitive ? null : s.value })),
+          synonyms: c.synonyms.map((s) => ({ source: sourceName(s.source), name: s.name, value: c.isSensitive ? null : s.value })),
         })),
       });
     } else {
@@ -175,35 +191,18 @@ async function alter(cluster: Cluster, e: Entity, opts: ConfigsOptions, out: Out
   if (invalid.length) throw new CommandError(`Invalid config(s): ${invalid.join(',')}`);
 
   const target = e.type === 'brokers' || e.type === 'broker-loggers' ? (name === '' ? cluster.any() : await cluster.forNode(Number(name))) : cluster.any();
-  let responses: Struct[];
-  if (e.type === 'brokers' && target.supports(33)) {
+  let responses: AlterConfigsResult[];
+  if (e.type === 'brokers' && supportsLegacyAlterConfigs(target)) {
     // Legacy AlterConfigs with the whole new dynamic set (sensitive values cannot be read back).
     const merged = new Map(current.filter((c) => !c.isSensitive && c.value !== null).map((c) => [c.name, c.value as string]));
     for (const [k, v] of toAdd) merged.set(k, v);
     for (const k of toDelete) merged.delete(k);
-    const res = await target.request(33, {
-      resources: [{ resourceType: s.resource, resourceName: name, configs: [...merged].map(([k, v]) => ({ name: k, value: v })) }],
-      validateOnly: false,
-    });
-    responses = res.responses as Struct[];
+    responses = await alterConfigs(target, { type: s.resource, name, configs: merged });
   } else {
-    const res = await target.request(44, {
-      resources: [
-        {
-          resourceType: s.resource,
-          resourceName: name,
-          configs: [
-            ...[...toAdd].map(([k, v]) => ({ name: k, configOperation: 0, value: v })),
-            ...toDelete.map((k) => ({ name: k, configOperation: 1, value: null })),
-          ],
-        },
-      ],
-      validateOnly: false,
-    });
-    responses = res.responses as Struct[];
+    responses = await incrementalAlterConfigs(target, { type: s.resource, name, set: toAdd, delete: toDelete });
   }
   for (const r of responses) {
-    if (r.errorCode !== 0) throw new KafkaResponseError(r.errorCode as number, r.errorMessage as string | null, `${s.singular} ${name}`);
+    if (r.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(r.errorCode, r.errorMessage, `${s.singular} ${name}`);
   }
   if (out.json) out.document({ entityType: e.type, entityName: name === '' ? null : name, updated: true });
   else if (name === '') out.line(`Completed updating default config for ${e.type} in the cluster.`);
@@ -235,7 +234,7 @@ export async function runConfigs(opts: ConfigsOptions, io: Io, argv: readonly st
     const mapped = session.error(err);
     if (err instanceof KafkaResponseError) {
       // INVALID_CONFIG and friends: the message alone, as Kafka prints InvalidConfigurationException.
-      if (err.errorCode === 40 || err.errorCode === 42) throw new CommandError(mapped.message);
+      if (err.errorCode === ErrorCode.INVALID_CONFIG || err.errorCode === ErrorCode.INVALID_REQUEST) throw new CommandError(mapped.message);
       throw new CommandError(`Error while executing config command with args '${argv.join(' ')}'\n${err.errorName}: ${mapped.message}`);
     }
     throw mapped;

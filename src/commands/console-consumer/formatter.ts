@@ -1,9 +1,10 @@
 /**
- * Kafka's DefaultMessageFormatter (reference §4.3): the fields a record prints, in Kafka's fixed
+ * Kafka's DefaultMessageFormatter (tools/src/main/java/org/apache/kafka/tools/consumer/
+ * DefaultMessageFormatter.java): the fields a record prints, in Kafka's fixed
  * order, each followed by key.separator except the last, which gets line.separator.
  * Output is bytes: keys and values are written as stored, never re-encoded.
  */
-import { OutBuffer } from './out-buffer.js';
+import { OutBuffer } from '../../cli/out-buffer.js';
 
 export interface ConsumedRecord {
   topic: string;

@@ -9,7 +9,15 @@ import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ConsumerOptions } from './run.js';
 
-export function consumerProgram(io: Io, signal?: AbortSignal): Command {
+/** Runs the tool with its options; tests pass their own to see what argv parses to. */
+export type Runner = (opts: ConsumerOptions) => Promise<void>;
+
+/** commander's options as the tool takes them (Kafka's dotted --consumer.config lands as consumerConfig). */
+export function toOptions(opts: Record<string, unknown>, signal?: AbortSignal): ConsumerOptions {
+  return { ...opts, consumerConfig: opts['consumer.config'] as string | undefined, signal } as ConsumerOptions;
+}
+
+export function consumerProgram(io: Io, signal?: AbortSignal, runner?: Runner): Command {
   return new Command('mq-console-consumer')
     .description('This tool helps to read data from Kafka topics and outputs it to standard output.')
     .version(MQ_VERSION, '--version', 'Display mq version.')
@@ -42,8 +50,10 @@ export function consumerProgram(io: Io, signal?: AbortSignal): Command {
     .option('--no-color', 'never use colour')
     .option('--verbose', 'log client activity to stderr')
     .action(async (opts: Record<string, unknown>) => {
+      const o = toOptions(opts, signal);
+      if (runner) return runner(o);
       const { run } = await import('./run.js');
-      await run({ ...opts, consumerConfig: opts['consumer.config'] as string | undefined, signal } as ConsumerOptions, io);
+      await run(o, io);
     });
 }
 

@@ -1,8 +1,9 @@
 /**
  * mq-console-consumer: records -> DefaultMessageFormatter (or JSON Lines) -> stdout.
  *
- * Every mode runs on the engine's client: Fetcher (prefetching Fetch loop), readRecords (records
- * as one reused cursor, formatted straight into a 1 MiB output buffer) and GroupMember.
+ * The consuming is the engine's (engine/client/consumer.ts and consumer-poll.ts): records come
+ * as one reused cursor (readRecords) and are formatted straight into output.ts's 1 MiB record
+ * sink. This file keeps Kafka's options, the formatter and the tool's messages.
  * - --topic/--include without --partition: a group member with the range assignor. Without
  *   --group the group is `console-consumer-<0..99999>` and nothing is committed, as in Kafka.
  *   With a group, offsets are committed for printed records only (every auto.commit.interval.ms,
@@ -14,18 +15,19 @@
 import { randomInt } from 'node:crypto';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
-import { openSession, type Session } from '../../engine/client/connect.js';
-import type { Struct } from '../../engine/protocol/codec.js';
-import { errorName } from '../../engine/protocol/error-codes.js';
-import type { Cluster } from '../../engine/client/protocol-client.js';
-import { formatterConfig, FormatterError, writeRecord, type FormatterConfig } from './formatter.js';
-import { jsonLine } from './json-record.js';
-import { OutBuffer } from './out-buffer.js';
-import { mergedProperties } from '../console-producer/props.js';
+import type { OutBuffer } from '../../cli/out-buffer.js';
+import { createOutput, type Output, type RecordSink } from '../../cli/output.js';
+import { openSession } from '../../engine/client/connect.js';
+import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
+import type { Cluster } from '../../engine/client/cluster.js';
+import { AssignedConsumer, GroupConsumer, type Consumer } from '../../engine/client/consumer.js';
+import { poll, type Taken } from '../../engine/client/consumer-poll.js';
+import { FetchError, OffsetResetError, type FetchedPartition } from '../../engine/client/fetcher.js';
 import { describeTopics } from '../../engine/client/partitions.js';
-import { Fetcher, FetchError, OffsetResetError } from '../../engine/client/fetcher.js';
-import { GroupMember } from '../../engine/client/group-member.js';
 import { RecordCursor, readRecords } from '../../engine/client/record-reader.js';
+import { formatterConfig, FormatterError, writeRecord, type FormatterConfig } from './formatter.js';
+import { jsonLine } from '../shared/json-record.js';
+import { mergedProperties } from '../shared/properties.js';
 import { TopicWait } from '../shared/topic-wait.js';
 
 export interface ConsumerOptions {
@@ -76,6 +78,10 @@ const FORMATTERS = new Set([
  */
 const PARTITION_FETCH_BYTES = 4 * 1024 * 1024;
 
+/** FetchRequest isolation levels (IsolationLevel.java). */
+const READ_UNCOMMITTED = 0;
+const READ_COMMITTED = 1;
+
 function nonNegInt(v: string, flag: string): number {
   if (!/^\d+$/.test(v.trim())) throw new UsageError(`Invalid value '${v}' for option --${flag}: not a non-negative integer`);
   return Number(v);
@@ -102,7 +108,7 @@ interface Plan {
   configFile: string | undefined;
 }
 
-/** ConsoleConsumerOptions' checks, with Kafka's messages (reference §4.1). */
+/** ConsoleConsumerOptions' checks, with Kafka's messages (tools/src/main/java/org/apache/kafka/tools/consumer/ConsoleConsumerOptions.java). */
 export function plan(o: ConsumerOptions): Plan {
   const include = o.include ?? o.whitelist;
   const sources = [o.topic, include].filter((x) => x !== undefined).length;
@@ -158,7 +164,7 @@ export function plan(o: ConsumerOptions): Plan {
     reset,
     maxMessages: o.maxMessages !== undefined ? nonNegInt(o.maxMessages, 'max-messages') : Infinity,
     timeoutMs: o.timeoutMs !== undefined ? nonNegInt(o.timeoutMs, 'timeout-ms') : Infinity,
-    isolationLevel: isolation === 'read_committed' ? 1 : 0,
+    isolationLevel: isolation === 'read_committed' ? READ_COMMITTED : READ_UNCOMMITTED,
     partitionMaxBytes: /^\d+$/.test((props.get('max.partition.fetch.bytes') ?? '').trim()) ? Math.max(1, Number(props.get('max.partition.fetch.bytes'))) : PARTITION_FETCH_BYTES,
     maxWaitMs: /^\d+$/.test((props.get('fetch.max.wait.ms') ?? '').trim()) ? Number(props.get('fetch.max.wait.ms')) : 500,
     clientId: props.get('client.id') ?? 'console-consumer',
@@ -168,70 +174,76 @@ export function plan(o: ConsumerOptions): Plan {
 }
 
 /**
- * Formats records straight into one output buffer and writes it to stdout in large chunks (once
- * per fetched partition's data; Kafka flushes per record, which costs a syscall each). Stops
- * quietly when the reader goes away.
+ * Renders records into the record sink and takes them for the poll loop: one reused cursor and
+ * visitor, nothing allocated per record. A record that fails to render leaves nothing behind; it
+ * is skipped (--skip-message-on-error) or ends the consumer.
  */
 class Printer {
   count = 0;
-  closed = false;
-  /** Called once when stdout's reader goes away, so the consumer stops without another record. */
-  onClosed: () => void = () => {};
-  private readonly out = new OutBuffer();
+  private readonly cursor = new RecordCursor();
+  /** The partition being read: where consumption got to, and how many more records it may take. */
+  private at = 0;
+  private budget = 0;
+  private stopped = false;
+  private readonly visit = (c: RecordCursor): boolean => {
+    if (this.budget <= 0 || !this.add(c)) {
+      this.stopped = true;
+      return false;
+    }
+    this.at = c.offset + 1;
+    if (this.budget <= 0) {
+      this.stopped = true;
+      return false;
+    }
+    return true;
+  };
+
   constructor(
-    private readonly io: Io,
+    private readonly out: Output,
+    private readonly sink: RecordSink,
     private readonly render: (out: OutBuffer, r: RecordCursor) => void,
     private readonly skipOnError: boolean,
-  ) {
-    io.stdout.on?.('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
-        if (!this.closed) {
-          this.closed = true;
-          this.onClosed();
-        }
-      }
-    });
+  ) {}
+
+  get closed(): boolean {
+    return this.sink.closed;
   }
 
   /** Prints one record; false when the consumer must stop (stdout closed). */
-  add(r: RecordCursor): boolean {
-    if (this.closed || (this.io.stdout as { destroyed?: boolean }).destroyed) {
-      this.closed = true;
-      return false;
-    }
-    const mark = this.out.at;
+  private add(r: RecordCursor): boolean {
+    if (this.sink.closed) return false;
+    const buf = this.sink.buffer;
+    const mark = buf.at;
     try {
-      this.render(this.out, r);
+      this.render(buf, r);
     } catch (err) {
-      this.out.at = mark; // nothing of a record that failed
+      buf.at = mark; // nothing of a record that failed
       if (this.skipOnError) {
-        this.io.stderr.write(`ERROR Error processing message, skipping this message: ${(err as Error).message}\n`);
+        this.out.status(`ERROR Error processing message, skipping this message: ${(err as Error).message}`);
         return true;
       }
       throw new CommandError(`ERROR Error processing message, terminating consumer process: ${(err as Error).message}`);
     }
     this.count++;
+    this.budget--;
     return true;
   }
 
-  /** Writes what was added; waits only when stdout pushes back. */
-  async flush(): Promise<void> {
-    if (this.out.length === 0) return;
-    const data = this.out.take();
-    if (this.closed) return;
-    if (!this.io.stdout.write(data)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.io.stdout.off('drain', done);
-          this.io.stdout.off('close', done);
-          this.io.stdout.off('error', done);
-          resolve();
-        };
-        this.io.stdout.once('drain', done);
-        this.io.stdout.once('close', done);
-        this.io.stdout.once('error', done);
-      });
-    }
+  /** The poll loop's `take`: prints a partition's records from its fetch position on. */
+  readonly take = async (part: FetchedPartition, budget: number): Promise<Taken> => {
+    this.cursor.topic = part.topic;
+    this.cursor.partition = part.partition;
+    this.at = part.position;
+    this.budget = budget;
+    this.stopped = false;
+    const before = this.count;
+    const r = await readRecords(part.records, part.position, this.cursor, this.visit);
+    if (!r.stopped && r.next > this.at) this.at = r.next;
+    return { records: this.count - before, next: this.at, stop: this.stopped };
+  };
+
+  flush(): Promise<void> {
+    return this.sink.flush();
   }
 }
 
@@ -259,7 +271,8 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
       : noop
         ? () => {}
         : (out: OutBuffer, r: RecordCursor) => writeRecord(out, r, fc);
-  const sink = new Printer(io, render, Boolean(o.skipMessageOnError));
+  const out = createOutput(io, { format: o.output, color: o.color });
+  const printer = new Printer(out, out.recordSink(), render, Boolean(o.skipMessageOnError));
 
   const session = await openSession(
     {
@@ -277,161 +290,57 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
     const stop = new AbortController();
     if (o.signal?.aborted) stop.abort();
     o.signal?.addEventListener('abort', () => stop.abort(), { once: true });
-    sink.onClosed = () => stop.abort();
-    if (p.partition !== null) await manualAssignment(session, p, sink, stop.signal, io);
-    else await groupConsumer(session, p, sink, stop.signal, io);
+    out.onClosed(() => stop.abort());
+    const cluster = await session.cluster();
+    const consumer = p.partition !== null ? await manualAssignment(cluster, p) : await groupConsumer(cluster, p);
+    try {
+      const { end } = await poll(consumer, {
+        maxRecords: p.maxMessages,
+        idleTimeoutMs: p.timeoutMs,
+        maxWaitMs: p.maxWaitMs,
+        signal: stop.signal,
+        take: printer.take,
+        afterFetch: () => printer.flush(),
+      });
+      if (end === 'idle-timeout') out.status('ERROR Error processing message, terminating consumer process:  (org.apache.kafka.common.errors.TimeoutException)');
+    } catch (err) {
+      throw commandError(err);
+    } finally {
+      await printer.flush();
+      await consumer.close();
+    }
   } catch (err) {
     failure = err;
   } finally {
     await session.close();
   }
-  if (sink.closed && !failure) io.stderr.write('Unable to write to standard out, closing consumer.\n');
-  io.stderr.write(`Processed a total of ${sink.count} messages\n`);
-  if (o.enableSystestEvents) io.stdout.write('shutdown_complete\n');
+  if (printer.closed && !failure) out.status('Unable to write to standard out, closing consumer.');
+  out.status(`Processed a total of ${printer.count} messages`);
+  if (o.enableSystestEvents && !out.closed) out.line('shutdown_complete');
   if (failure) throw session.error(failure);
 }
-
-/** Resolves with 'stop' when aborted; dispose() removes the listener. */
-function stopper(signal: AbortSignal | undefined): { promise: Promise<'stop'>; dispose(): void } {
-  let dispose = () => {};
-  const promise = new Promise<'stop'>((resolve) => {
-    if (signal?.aborted) return resolve('stop');
-    const on = () => resolve('stop');
-    signal?.addEventListener('abort', on, { once: true });
-    dispose = () => signal?.removeEventListener('abort', on);
-  });
-  return { promise, dispose };
-}
-
-function timeoutNotice(io: Io): void {
-  io.stderr.write('ERROR Error processing message, terminating consumer process:  (org.apache.kafka.common.errors.TimeoutException)\n');
-}
-
-const tpKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
 /** The engine's fetch/offset failures as one line. */
 function commandError(err: unknown): unknown {
   return err instanceof FetchError || err instanceof OffsetResetError ? new CommandError(err.message) : err;
 }
 
-/** What the poll loop needs from the way partitions are assigned (manual, or a group). */
-interface Assignment {
-  /** Before each fetch: rejoin or pick up new topics; false = nothing assigned yet, poll again later. */
-  refresh(): Promise<boolean>;
-  /** Called between fetches (periodic commits). */
-  tick(now: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Where printing got to, per partition: the offset after the last printed record (what a commit says). */
-type Printed = Map<string, { topic: string; partition: number; offset: number; committed: number }>;
-
-/**
- * The poll loop of every mode: fetch (prefetching), print records at or after the position
- * until --max-messages, --timeout-ms without records, the abort signal or a closed stdout.
- */
-async function pollLoop(fetcher: Fetcher, a: Assignment, p: Plan, sink: Printer, printed: Printed, signal: AbortSignal | undefined, io: Io): Promise<void> {
-  const stop = stopper(signal);
-  let lastRecordAt = Date.now();
-  const remaining = () => p.timeoutMs - (Date.now() - lastRecordAt);
-  /** Races `x` against the abort signal and --timeout-ms. */
-  const until = async <T>(x: Promise<T>): Promise<T | 'stop' | 'timeout'> => {
-    if (p.timeoutMs === Infinity) return Promise.race([x, stop.promise]);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.max(0, remaining()))));
-    x.catch(() => {});
-    try {
-      return await Promise.race([x, stop.promise, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  const cursor = new RecordCursor();
-  let entry: { offset: number } = { offset: 0 };
-  let stopped = false;
-  const visit = (c: RecordCursor): boolean => {
-    if (sink.count >= p.maxMessages || !sink.add(c)) {
-      stopped = true;
-      return false;
-    }
-    entry.offset = c.offset + 1;
-    if (sink.count >= p.maxMessages) {
-      stopped = true;
-      return false;
-    }
-    return true;
-  };
-  try {
-    while (sink.count < p.maxMessages && !signal?.aborted) {
-      const ready = await until(a.refresh());
-      if (ready === 'stop') return;
-      if (ready === 'timeout') {
-        timeoutNotice(io);
-        return;
-      }
-      if (!ready) {
-        const r = await until(new Promise((res) => setTimeout(res, 100)));
-        if (r === 'stop') return;
-        if (r === 'timeout' || remaining() <= 0) {
-          timeoutNotice(io);
-          return;
-        }
-        continue;
-      }
-      const wait = Math.max(0, Math.min(p.maxWaitMs, remaining()));
-      const parts = await until(fetcher.fetch(wait, p.maxMessages - sink.count));
-      if (parts === 'stop') return;
-      if (parts === 'timeout') {
-        timeoutNotice(io);
-        return;
-      }
-      let got = false;
-      for (const part of parts) {
-        const k = tpKey(part.topic, part.partition);
-        let e = printed.get(k);
-        if (!e) printed.set(k, (e = { topic: part.topic, partition: part.partition, offset: part.position, committed: -1 }));
-        entry = e;
-        cursor.topic = part.topic;
-        cursor.partition = part.partition;
-        const before = sink.count;
-        const r = await readRecords(part.records, part.position, cursor, visit);
-        if (sink.count > before) got = true;
-        if (!r.stopped && r.next > e.offset) e.offset = r.next;
-        if (stopped) break;
-      }
-      if (got) lastRecordAt = Date.now();
-      await sink.flush();
-      if (stopped) return;
-      if (!got && remaining() <= 0) {
-        timeoutNotice(io);
-        return;
-      }
-      await a.tick(Date.now());
-    }
-  } finally {
-    stop.dispose();
-    await sink.flush();
-  }
-}
-
-async function manualAssignment(session: Session, p: Plan, sink: Printer, signal: AbortSignal | undefined, io: Io): Promise<void> {
-  const cluster = await session.cluster();
+/** --partition: that partition alone, from --offset (or earliest/latest). */
+async function manualAssignment(cluster: Cluster, p: Plan): Promise<Consumer> {
   const topic = p.topics![0]!;
   const partition = p.partition!;
   const topics = await describeTopics(cluster, [topic]);
   const t = topics.get(topic);
-  if (!t || t.errorCode === 3) throw new CommandError(`Topic '${topic}' does not exist.`);
-  if (t.errorCode !== 0) throw new CommandError(`Could not read topic '${topic}': ${errorName(t.errorCode)}`);
+  if (!t || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new CommandError(`Topic '${topic}' does not exist.`);
+  if (t.errorCode !== ErrorCode.NONE) throw new CommandError(`Could not read topic '${topic}': ${errorName(t.errorCode)}`);
   if (!t.partitions.some((x) => x.id === partition)) throw new CommandError(`Partition ${partition} does not exist in topic '${topic}' (it has ${t.partitions.length}).`);
-  const fetcher = new Fetcher(cluster, { maxWaitMs: p.maxWaitMs, partitionMaxBytes: p.partitionMaxBytes, isolationLevel: p.isolationLevel, reset: p.reset });
+  const consumer = new AssignedConsumer(cluster, { maxWaitMs: p.maxWaitMs, partitionMaxBytes: p.partitionMaxBytes, isolationLevel: p.isolationLevel, reset: p.reset });
   try {
-    await fetcher.assign([{ topic, partition, offset: typeof p.offset === 'number' ? p.offset : undefined }], topics);
-    if (typeof p.offset !== 'number') await fetcher.resetPositions([{ topic, partition }], p.offset);
-    const none = async () => {};
-    await pollLoop(fetcher, { refresh: async () => true, tick: none, close: none }, p, sink, new Map(), signal, io);
+    await consumer.assign([{ topic, partition, offset: typeof p.offset === 'number' ? p.offset : undefined }], typeof p.offset === 'number' ? p.reset : p.offset, topics);
   } catch (err) {
     throw commandError(err);
   }
+  return consumer;
 }
 
 /** The topics a --include pattern matches now. */
@@ -440,106 +349,59 @@ async function matching(cluster: Cluster, pattern: RegExp): Promise<string[]> {
 }
 
 /**
+ * Like the Java consumer (allow.auto.create.topics=true), asks the broker to create a missing
+ * topic when it allows that; otherwise fails with one clear line instead of waiting forever.
+ */
+async function awaitTopics(cluster: Cluster, topics: string[]): Promise<void> {
+  const wait = new TopicWait(cluster);
+  for (;;) {
+    const md = await cluster.metadata(topics, { allowAutoTopicCreation: true });
+    const missing = md.topics.find((t) => t.errorCode !== ErrorCode.NONE);
+    if (!missing) return;
+    const code = missing.errorCode;
+    if (code !== ErrorCode.LEADER_NOT_AVAILABLE && code !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+      throw new CommandError(`Could not subscribe to topic '${missing.name}': ${errorName(code)}`);
+    }
+    const stop = await wait.next(code);
+    if (stop !== null) {
+      throw new CommandError(
+        code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+          ? `Topic '${missing.name}' does not exist and the broker does not create topics automatically.`
+          : `Topic '${missing.name}' has no leader yet: ${errorName(code)}`,
+      );
+    }
+  }
+}
+
+/**
  * A group member (the random console-consumer-NNNNN group without --group): range assignment,
  * committed offsets or auto.offset.reset, auto-commit of printed offsets every
  * auto.commit.interval.ms, on a rebalance and on close; LeaveGroup on close.
  */
-async function groupConsumer(session: Session, p: Plan, sink: Printer, signal: AbortSignal | undefined, io: Io): Promise<void> {
+async function groupConsumer(cluster: Cluster, p: Plan): Promise<Consumer> {
   const props = p.consumerProps;
   const num = (k: string, d: number) => (props.get(k) !== undefined && /^\d+$/.test(props.get(k)!.trim()) ? Number(props.get(k)) : d);
-  const cluster = await session.cluster();
   let topics: string[];
   if (p.topics) {
     topics = p.topics;
-    // Like the Java consumer (allow.auto.create.topics=true), ask the broker to create a missing
-    // topic when it allows that; otherwise fail with one clear line instead of waiting forever.
-    const wait = new TopicWait(cluster);
-    for (;;) {
-      const md = await cluster.metadata(p.topics, { allowAutoTopicCreation: true });
-      const missing = (md.topics as Struct[]).find((t) => (t.errorCode as number) !== 0);
-      if (!missing) break;
-      const code = missing.errorCode as number;
-      if (code !== 5 && code !== 3) throw new CommandError(`Could not subscribe to topic '${missing.name}': ${errorName(code)}`);
-      const stop = await wait.next(code);
-      if (stop !== null) {
-        throw new CommandError(
-          code === 3 ? `Topic '${missing.name}' does not exist and the broker does not create topics automatically.` : `Topic '${missing.name}' has no leader yet: ${errorName(code)}`,
-        );
-      }
-    }
+    await awaitTopics(cluster, topics);
   } else topics = await matching(cluster, p.pattern!);
-  // A fresh Kafka cluster has no __consumer_offsets yet: FindCoordinator answers
-  // COORDINATOR_NOT_AVAILABLE until it is created. Wait for the coordinator here, as the Java consumer does.
-  try {
-    await cluster.coordinator(p.groupId, 0, 60_000);
-  } catch {
-    /* the JoinGroup reports it */
-  }
-  const member = new GroupMember(cluster, p.groupId, topics, {
+  const pattern = p.pattern;
+  const consumer = new GroupConsumer(cluster, {
+    groupId: p.groupId,
+    topics,
     sessionTimeoutMs: num('session.timeout.ms', 45000),
     rebalanceTimeoutMs: num('max.poll.interval.ms', 60000),
     heartbeatIntervalMs: num('heartbeat.interval.ms', 3000),
+    maxWaitMs: p.maxWaitMs,
+    partitionMaxBytes: p.partitionMaxBytes,
+    isolationLevel: p.isolationLevel,
+    reset: p.reset,
+    autoCommit: p.autoCommit,
+    commitIntervalMs: num('auto.commit.interval.ms', 5000),
+    // A pattern subscription picks up matching topics while it has none.
+    refresh: pattern ? async (s) => (s.topics.length === 0 || !s.joined ? matching(cluster, pattern) : null) : undefined,
   });
-  const fetcher = new Fetcher(cluster, { maxWaitMs: p.maxWaitMs, partitionMaxBytes: p.partitionMaxBytes, isolationLevel: p.isolationLevel, reset: p.reset });
-  const printed: Printed = new Map();
-  const commitInterval = num('auto.commit.interval.ms', 5000);
-  let lastCommit = Date.now();
-  let joined = false;
-  let lastPatternCheck = Date.now();
-  /** Commits what was printed since the last commit (enable.auto.commit). */
-  const commit = async () => {
-    if (!p.autoCommit) return;
-    const due = [...printed.values()].filter((e) => e.offset !== e.committed && fetcher.position(e.topic, e.partition) !== undefined);
-    if (due.length === 0) return;
-    await member.commit(due.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.offset })));
-    for (const e of due) e.committed = e.offset;
-  };
-  const join = async () => {
-    if (joined) await commit().catch(() => {});
-    printed.clear();
-    const assigned = await member.join();
-    joined = true;
-    const committed = assigned.length > 0 ? await member.committed(assigned) : new Map<string, number>();
-    await fetcher.assign(assigned.map((tp) => ({ ...tp, offset: committed.get(tpKey(tp.topic, tp.partition)) })));
-    // Printing starts at the assigned position: that is what a commit says until a record is printed.
-    for (const tp of assigned) {
-      const at = committed.get(tpKey(tp.topic, tp.partition));
-      if (at !== undefined) printed.set(tpKey(tp.topic, tp.partition), { ...tp, offset: at, committed: at });
-    }
-  };
-  const assignment: Assignment = {
-    refresh: async () => {
-      if (p.pattern && Date.now() - lastPatternCheck >= 1000 && (topics.length === 0 || !joined)) {
-        lastPatternCheck = Date.now();
-        const now = await matching(cluster, p.pattern);
-        if (now.join('\0') !== topics.join('\0')) {
-          topics = member.topics = now;
-          member.needsRejoin = true;
-        }
-      }
-      if (!joined || member.needsRejoin) await join();
-      return fetcher.partitions.length > 0;
-    },
-    tick: async (now) => {
-      if (now - lastCommit < commitInterval) return;
-      lastCommit = now;
-      await commit().catch(() => {});
-    },
-    close: async () => {
-      try {
-        await commit();
-      } catch {
-        /* closing: Kafka logs and moves on */
-      }
-      await member.leave().catch(() => {});
-    },
-  };
-  try {
-    await pollLoop(fetcher, assignment, p, sink, printed, signal, io);
-  } catch (err) {
-    throw commandError(err);
-  } finally {
-    member.stopHeartbeats();
-    await assignment.close();
-  }
+  await consumer.awaitCoordinator(60_000);
+  return consumer;
 }

@@ -9,7 +9,15 @@ import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ProducerOptions } from './run.js';
 
-export function producerProgram(io: Io, signal?: AbortSignal): Command {
+/** Runs the tool with its options; tests pass their own to see what argv parses to. */
+export type Runner = (opts: ProducerOptions) => Promise<void>;
+
+/** commander's options as the tool takes them (Kafka's dotted --producer.config lands as producerConfig). */
+export function toOptions(opts: Record<string, unknown>, signal?: AbortSignal): ProducerOptions {
+  return { ...opts, producerConfig: opts['producer.config'] as string | undefined, signal } as ProducerOptions;
+}
+
+export function producerProgram(io: Io, signal?: AbortSignal, runner?: Runner): Command {
   const p = new Command('mq-console-producer')
     .description('This tool helps to read data from standard input and publish it to Kafka.')
     .version(MQ_VERSION, '--version', 'Display mq version.')
@@ -42,8 +50,10 @@ export function producerProgram(io: Io, signal?: AbortSignal): Command {
     .addOption(new Option('--input-format <format>', "'text' (Kafka's line reader) or 'json' (JSON Lines as written by mq-console-consumer --output json)").choices(['text', 'json']).default('text'))
     .option('--verbose', 'log client activity to stderr')
     .action(async (opts: Record<string, unknown>) => {
+      const o = toOptions(opts, signal);
+      if (runner) return runner(o);
       const { run } = await import('./run.js');
-      await run({ ...opts, producerConfig: opts['producer.config'] as string | undefined, signal } as ProducerOptions, io);
+      await run(o, io);
     });
   return p;
 }

@@ -1,6 +1,6 @@
 /**
  * Kafka's LineMessageReader: one record per line, `[headers<delimiter>][key<separator>]value`,
- * with the same properties, defaults, checks and error texts (reference §3.2).
+ * with the same properties, defaults, checks and error texts (tools/src/main/java/org/apache/kafka/tools/LineMessageReader.java).
  */
 
 export interface ProducedHeader {

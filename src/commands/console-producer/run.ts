@@ -9,15 +9,16 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Io } from '../../cli/io.js';
-import { CommandError, UsageError } from '../../cli/errors.js';
+import { CommandError, ExitCode, UsageError } from '../../cli/errors.js';
+import { createOutput } from '../../cli/output.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
 import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
 import { LineReader, LineReaderError, lineReaderConfig, type LineRecord } from './line-reader.js';
-import { parseJsonRecord, JsonRecordError } from '../console-consumer/json-record.js';
+import { parseJsonRecord, JsonRecordError } from '../shared/json-record.js';
 import { stdinLines } from './stdin-lines.js';
 import { Producer, type PartitionLeader, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
-import { mergedProperties } from './props.js';
+import { mergedProperties } from '../shared/properties.js';
 import { TopicUnavailable, waitForPartitions } from '../shared/topic-wait.js';
 
 export interface ProducerOptions {
@@ -151,6 +152,7 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
   const producerProps = mergedProperties(configFile, [...(o.producerProperty ?? []), ...(o.commandProperty ?? [])], '--producer-property');
   const interactive = Boolean(io.stdin.isTTY);
   const settings = producerSettings(o, producerProps, !interactive);
+  const out = createOutput(io);
 
   const session = await openSession(
     {
@@ -168,9 +170,9 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
   const reportFailure = (keySizes: readonly number[], valueSizes: readonly number[], error: string) => {
     failures += keySizes.length;
     const lines = keySizes.map(
-      (k, i) => `ERROR Error when sending message to topic ${topic} with key: ${describeSize(k)}, value: ${describeSize(valueSizes[i]!)} with error: ${error}\n`,
+      (k, i) => `ERROR Error when sending message to topic ${topic} with key: ${describeSize(k)}, value: ${describeSize(valueSizes[i]!)} with error: ${error}`,
     );
-    io.stderr.write(lines.join(''));
+    out.status(lines.join('\n'));
   };
   const topic = o.topic;
   const producer = new Producer(session, topic, settings, {
@@ -205,7 +207,7 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const input = (async function* () {
       try {
-        yield* stdinLines(io, prompt, () => Boolean(o.signal?.aborted));
+        yield* stdinLines(io, prompt ? () => void out.write('>') : null, () => Boolean(o.signal?.aborted));
       } catch (err) {
         if (!o.signal?.aborted) throw err; // premature close after our destroy() is the end of input
       } finally {
@@ -254,15 +256,15 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
         if (o.sync) {
           // --sync: each record is sent on its own and acknowledged before the next is read.
           await producer.flush();
-          if (failures > 0) throw new CommandError('', 1);
+          if (failures > 0) throw new CommandError('', ExitCode.FAILURE);
         }
       }
     }
     await producer.flush();
     if (failures > 0) throw new CommandError(`${failures} record(s) could not be sent to topic ${topic}`);
     if (o.signal?.aborted) {
-      if (prompt) io.stdout.write('\n');
-      throw new CommandError('', 130);
+      if (prompt) out.line();
+      throw new CommandError('', ExitCode.INTERRUPTED);
     }
   } finally {
     producer.close();

@@ -63,10 +63,11 @@ function split(data: Buffer, from: number, out: Buffer[]): number {
   return start;
 }
 
-export async function* stdinLines(io: Io, prompt: boolean, stopped: () => boolean = () => false): AsyncGenerator<LineChunk> {
+/** `prompt` (interactive input) is called before each line is read, as Kafka's `>`. */
+export async function* stdinLines(io: Io, prompt: (() => void) | null, stopped: () => boolean = () => false): AsyncGenerator<LineChunk> {
   // Chunks are never reused, so lines and the unfinished rest stay views into them.
   let rest: Buffer = Buffer.alloc(0);
-  if (prompt) io.stdout.write('>');
+  prompt?.();
   for await (const chunk of chunks(io, stopped)) {
     const lines: Buffer[] = [];
     let from = 0;
@@ -91,12 +92,12 @@ export async function* stdinLines(io: Io, prompt: boolean, stopped: () => boolea
     if (prompt) {
       for (const l of lines) {
         yield { lines: [l], utf8 };
-        io.stdout.write('>');
+        prompt();
       }
     } else yield { lines, utf8 };
   }
   if (rest.length) {
     yield { lines: [rest], utf8: isUtf8(rest) };
-    if (prompt) io.stdout.write('>');
+    prompt?.();
   }
 }

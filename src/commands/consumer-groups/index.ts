@@ -6,9 +6,12 @@ import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
 import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
-import type { GroupsOptions } from './run.js';
+import type { GroupsOptions } from './options.js';
 
-export function groupsProgram(io: Io): Command {
+/** Runs the tool with its options; tests pass their own to see what argv parses to. */
+export type Runner = (opts: GroupsOptions) => Promise<void>;
+
+export function groupsProgram(io: Io, runner?: Runner): Command {
   return new Command('mq-consumer-groups')
     .description('This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.')
     .version(MQ_VERSION, '--version', 'Display mq version.')
@@ -44,9 +47,10 @@ export function groupsProgram(io: Io): Command {
     .option('--from-file <file>', 'Reset offsets to values defined in CSV file.')
     .addOption(new Option('--output <format>', "output format: 'text' (Kafka's) or 'json' (list, describe, reset, delete)").choices(['text', 'json']).default('text'))
     .option('--no-color', 'never use colour (also NO_COLOR=1)')
-    .action(async (opts: Record<string, unknown>) => {
+    .action(async (opts: GroupsOptions) => {
+      if (runner) return runner(opts);
       const { run } = await import('./run.js');
-      await run(opts as GroupsOptions, io);
+      await run(opts, io);
     });
 }
 

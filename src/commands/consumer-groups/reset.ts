@@ -1,5 +1,5 @@
 /**
- * --reset-offsets planning (reference §5.7), pure: the scenario and what is known about each
+ * --reset-offsets planning (ConsumerGroupCommand.prepareOffsetsToReset), pure: the scenario and what is known about each
  * partition in, the new offsets and Kafka's warnings out.
  */
 
@@ -149,7 +149,7 @@ export function parseResetCsv(text: string, singleGroup: string | null): Map<str
   return out;
 }
 
-/** `t` or `t:0,1,2` (reference §5.1 messages). */
+/** `t` or `t:0,1,2` (ConsumerGroupCommand's --topic, with its messages). */
 export function parseTopicArg(arg: string): { topic: string; partitions: number[] | null } {
   const colon = arg.indexOf(':');
   if (colon < 0) return { topic: arg, partitions: null };

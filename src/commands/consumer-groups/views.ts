@@ -1,5 +1,6 @@
 /**
- * Kafka's kafka-consumer-groups text, to the character (reference §5): column widths from the
+ * Kafka's kafka-consumer-groups text, to the character (tools/src/main/java/org/apache/kafka/
+ * tools/consumer/group/ConsumerGroupCommand.java): column widths from the
  * data, '-' for missing values, each table starting with a blank line and each line ending in
  * '\n' (Kafka 4.0 / Scala <= 3.6; 3.8-3.9 dropped some final newlines). Pure functions: data in,
  * text out.

@@ -9,7 +9,15 @@ import { runInterruptible } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ConsumerPerfOptions } from './run.js';
 
-export function consumerPerfProgram(io: Io, signal?: AbortSignal): Command {
+/** Runs the tool with its options; tests pass their own to see what argv parses to. */
+export type Runner = (opts: ConsumerPerfOptions) => Promise<void>;
+
+/** commander's options as the tool takes them (Kafka's dotted --consumer.config lands as consumerConfig). */
+export function toOptions(opts: Record<string, unknown>, signal?: AbortSignal): ConsumerPerfOptions {
+  return { ...opts, consumerConfig: opts['consumer.config'] as string | undefined, signal } as ConsumerPerfOptions;
+}
+
+export function consumerPerfProgram(io: Io, signal?: AbortSignal, runner?: Runner): Command {
   return new Command('mq-consumer-perf-test')
     .description('This tool is used to verify the consumer performance.')
     .version(MQ_VERSION, '--version', 'Display mq version.')
@@ -36,8 +44,10 @@ export function consumerPerfProgram(io: Io, signal?: AbortSignal): Command {
     .option('--data-dir <dir>', 'data directory of the local broker (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)')
     .option('--verbose', 'log client activity to stderr')
     .action(async (opts: Record<string, unknown>) => {
+      const o = toOptions(opts, signal);
+      if (runner) return runner(o);
       const { run } = await import('./run.js');
-      await run({ ...opts, consumerConfig: opts['consumer.config'] as string | undefined, signal } as ConsumerPerfOptions, io);
+      await run(o, io);
     });
 }
 

@@ -1,24 +1,27 @@
 /**
- * mq-consumer-perf-test: Kafka's ConsumerPerformance (reference §8.2) on our protocol client.
+ * mq-consumer-perf-test: Kafka's ConsumerPerformance (tools/src/main/java/org/apache/kafka/tools/
+ * ConsumerPerformance.java) on the engine's consumer (engine/client/consumer.ts, consumer-poll.ts).
  *
  * Joins --group (default perf-consumer-<0..99999>) with the range assignor, starts from the
  * committed offsets (else earliest, or latest with --from-latest), and fetches with one request
  * per leader always in flight (the next fetch goes out before the current answer is counted).
  * Messages and bytes (key + value lengths) are counted from the batches without building record
- * objects. Prints Kafka's header and result line on stdout; offsets are committed on close unless
- * enable.auto.commit=false, as the Java consumer does.
+ * objects. Prints Kafka's header and result line on stdout; offsets are committed before a
+ * rebalance and on close unless enable.auto.commit=false, as the Java consumer does.
  */
 import { randomInt } from 'node:crypto';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
+import { createOutput } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
-import type { Cluster } from '../../engine/client/protocol-client.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
+import { ErrorCode } from '../../engine/protocol/error-codes.js';
 import { describeTopics } from '../../engine/client/partitions.js';
-import { Fetcher, FetchError, OffsetResetError } from '../../engine/client/fetcher.js';
-import { GroupMember } from '../../engine/client/group-member.js';
+import { GroupConsumer } from '../../engine/client/consumer.js';
+import { poll } from '../../engine/client/consumer-poll.js';
+import { FetchError, OffsetResetError } from '../../engine/client/fetcher.js';
 import { countRecords } from '../../engine/client/record-reader.js';
-import { javaFixed, simpleDateFormat, DateFormatError } from '../producer-perf-test/format.js';
+import { javaFixed, simpleDateFormat, DateFormatError } from '../shared/java-format.js';
 
 export interface ConsumerPerfOptions {
   topic?: string;
@@ -167,11 +170,11 @@ export function progressLine(fmt: (ms: number) => string, bytes: number, lastByt
 
 export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
   const p = plan(o);
-  const print = (line: string) => void io.stdout.write(line + '\n');
+  const out = createOutput(io);
   if (o.threads !== undefined || o.numFetchThreads !== undefined) {
-    io.stderr.write('WARNING: option [threads] and [num-fetch-threads] have been deprecated and will be ignored by the test\n');
+    out.status('WARNING: option [threads] and [num-fetch-threads] have been deprecated and will be ignored by the test');
   }
-  if (!p.hideHeader) print(headerLine(p.showDetailedStats));
+  if (!p.hideHeader) out.line(headerLine(p.showDetailedStats));
   const session = await openSession(
     {
       bootstrapServer: o.bootstrapServer ?? o.brokerList,
@@ -184,122 +187,98 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
     io,
   );
   const num = (k: string, d: number) => (p.props.get(k) !== undefined && /^\d+$/.test(p.props.get(k)!.trim()) ? Number(p.props.get(k)) : d);
-  let member: GroupMember | undefined;
+  let consumer: GroupConsumer | undefined;
   try {
     const cluster = await session.cluster().catch((err) => {
       throw session.error(err);
     });
     const startMs = Date.now();
+    // ConsumerPerformance's rebalance listener: join time runs from the start (then from each
+    // revocation) to the assignment.
     let joinStartMs = startMs;
     let joinMs = 0;
     let joinMsInRound = 0;
-    member = new GroupMember(cluster, p.groupId, [p.topic], {
+    /** The last join assigned nothing (the topic did not exist yet, or more members than partitions). */
+    let nothingYet = true;
+    const maxWaitMs = num('fetch.max.wait.ms', 500);
+    const c = (consumer = new GroupConsumer(cluster, {
+      groupId: p.groupId,
+      topics: [p.topic],
       sessionTimeoutMs: num('session.timeout.ms', 45000),
       rebalanceTimeoutMs: num('max.poll.interval.ms', 300000),
       heartbeatIntervalMs: num('heartbeat.interval.ms', 3000),
-    });
+      maxWaitMs,
+      partitionMaxBytes: p.fetchSize,
+      reset: p.reset,
+      autoCommit: p.autoCommit,
+      // ConsumerPerformance polls without committing in between; the consumer commits on a rebalance and on close.
+      commitIntervalMs: Infinity,
+      // Nothing assigned (no such topic yet): join again once the topic has partitions.
+      refresh: async (s) => {
+        if (s.assigned > 0 || !nothingYet) return null;
+        const t = (await describeTopics(cluster, [p.topic])).get(p.topic);
+        if (t && t.errorCode === ErrorCode.NONE && t.partitions.length > 0) {
+          joinStartMs = Date.now();
+          return 'rejoin';
+        }
+        return null;
+      },
+      listener: {
+        onRevoked: () => {
+          joinStartMs = Date.now();
+        },
+        onAssigned: (assigned) => {
+          const elapsed = Date.now() - joinStartMs;
+          joinMs += elapsed;
+          joinMsInRound += elapsed;
+          nothingYet = assigned.length === 0;
+          // Commit what the consumer holds, consumed or not, as the Java consumer's close does.
+          for (const tp of assigned) c.consumed(tp.topic, tp.partition, c.fetcher.position(tp.topic, tp.partition)!);
+        },
+      },
+    }));
     // Java's consumer asks for metadata with auto-creation allowed; the broker decides.
     await cluster.metadata([p.topic], { allowAutoTopicCreation: true }).catch(() => {});
 
-    const fetcher = new Fetcher(cluster, { maxWaitMs: num('fetch.max.wait.ms', 500), partitionMaxBytes: p.fetchSize, reset: p.reset });
-    /** After the last counted record per partition (committed at the end). */
-    const consumed = new Map<number, number>();
-    const commitConsumed = () => member!.commit([...consumed].map(([partition, offset]) => ({ topic: p.topic, partition, offset })));
-    let joined = false;
-    const join = async () => {
-      if (joined && p.autoCommit) await commitConsumed().catch(() => {});
-      const assigned = await member!.join();
-      joined = true;
-      const elapsed = Date.now() - joinStartMs;
-      joinMs += elapsed;
-      joinMsInRound += elapsed;
-      consumed.clear();
-      const info = (await describeTopics(cluster, [p.topic])).get(p.topic);
-      if (assigned.length === 0 || !info || info.errorCode !== 0) {
-        await fetcher.assign([]);
-        return;
-      }
-      const committed = await member!.committed(assigned);
-      await fetcher.assign(assigned.map((tp) => ({ ...tp, offset: committed.get(`${tp.topic}:${tp.partition}`) })));
-      for (const tp of assigned) consumed.set(tp.partition, fetcher.position(tp.topic, tp.partition)!);
-    };
-    await join();
-
-    let messagesRead = 0;
     let bytesRead = 0;
     let lastMessages = 0;
     let lastBytes = 0;
-    let now = Date.now();
-    let lastReportMs = now;
-    let lastConsumedMs = now;
-    const waitMs = () => Math.max(0, Math.min(num('fetch.max.wait.ms', 500), p.timeoutMs - (Date.now() - lastConsumedMs)));
-    const aborted = new Promise<'stop'>((resolve) => {
-      if (o.signal?.aborted) resolve('stop');
-      o.signal?.addEventListener('abort', () => resolve('stop'), { once: true });
+    let lastReportMs = Date.now();
+    let messagesRead = 0;
+    const { end } = await poll(c, {
+      maxRecords: p.numMessages,
+      idleTimeoutMs: p.timeoutMs,
+      maxWaitMs,
+      signal: o.signal,
+      take: async (part, budget) => {
+        const counted = await countRecords(part.records, part.position, budget);
+        bytesRead += counted.bytes;
+        messagesRead += counted.messages;
+        return { records: counted.messages, next: counted.nextOffset, stop: false };
+      },
+      afterFetch: (now, got) => {
+        if (got === 0 || now - lastReportMs < p.reportingIntervalMs) return;
+        if (p.showDetailedStats) out.line(progressLine(p.formatDate, bytesRead, lastBytes, messagesRead, lastMessages, lastReportMs, now, joinMsInRound));
+        joinMsInRound = 0;
+        lastReportMs = now;
+        lastMessages = messagesRead;
+        lastBytes = bytesRead;
+      },
     });
-    let lastMetadataCheck = now;
-    while (messagesRead < p.numMessages && now - lastConsumedMs <= p.timeoutMs) {
-      if (member.needsRejoin) {
-        joinStartMs = Date.now();
-        await join();
-      }
-      if (fetcher.partitions.length === 0) {
-        // Nothing assigned (no such topic yet, or more members than partitions): poll like the Java loop.
-        const r = await Promise.race([new Promise((res) => setTimeout(res, 100)), aborted]);
-        now = Date.now();
-        if (r === 'stop') break;
-        if (now - lastMetadataCheck >= 1000) {
-          lastMetadataCheck = now;
-          const t = (await describeTopics(cluster, [p.topic])).get(p.topic);
-          if (t && t.errorCode === 0 && t.partitions.length > 0 && consumed.size === 0) {
-            joinStartMs = Date.now();
-            member.needsRejoin = true;
-          }
-        }
-        continue;
-      }
-      const answers = await Promise.race([fetcher.fetch(waitMs(), p.numMessages - messagesRead), aborted]);
-      now = Date.now();
-      if (answers === 'stop') break;
-      let got = 0;
-      for (const a of answers) {
-        const c = await countRecords(a.records, a.position, p.numMessages - messagesRead);
-        messagesRead += c.messages;
-        bytesRead += c.bytes;
-        got += c.messages;
-        consumed.set(a.partition, c.nextOffset);
-      }
-      if (got > 0) {
-        lastConsumedMs = now;
-        if (now - lastReportMs >= p.reportingIntervalMs) {
-          if (p.showDetailedStats) print(progressLine(p.formatDate, bytesRead, lastBytes, messagesRead, lastMessages, lastReportMs, now, joinMsInRound));
-          joinMsInRound = 0;
-          lastReportMs = now;
-          lastMessages = messagesRead;
-          lastBytes = bytesRead;
-        }
-      }
-    }
-    if (messagesRead < p.numMessages && !o.signal?.aborted) {
-      print(`WARNING: Exiting before consuming the expected number of messages: timeout (${p.timeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`);
+    if (end === 'idle-timeout') {
+      out.line(`WARNING: Exiting before consuming the expected number of messages: timeout (${p.timeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`);
     }
     const endMs = Date.now();
-    try {
-      if (p.autoCommit) await commitConsumed();
-      await member.leave();
-    } catch {
-      /* closing: Kafka logs and moves on */
-    }
-    if (!p.showDetailedStats) print(resultLine(p.formatDate, startMs, endMs, bytesRead, messagesRead, joinMs));
-    if (o.printMetrics) io.stderr.write('mq-consumer-perf-test: --print-metrics is not supported (mq has no Java client metrics registry); no metrics printed.\n');
+    await c.close();
+    consumer = undefined;
+    if (!p.showDetailedStats) out.line(resultLine(p.formatDate, startMs, endMs, bytesRead, messagesRead, joinMs));
+    if (o.printMetrics) out.status('mq-consumer-perf-test: --print-metrics is not supported (mq has no Java client metrics registry); no metrics printed.');
   } catch (err) {
     if (err instanceof CommandError || err instanceof UsageError) throw err;
     if (err instanceof FetchError || err instanceof OffsetResetError) throw new CommandError(err.message);
     throw session.error(err);
   } finally {
-    member?.stopHeartbeats();
+    consumer?.member.stopHeartbeats();
     await session.close();
   }
 }
-
-export type { Cluster };

@@ -6,8 +6,12 @@ import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import { addConnectionOptions, addOutputOptions } from '../shared/options.js';
+import type { GetOffsetsOptions } from './run.js';
 
-export function getOffsetsProgram(io: Io): Command {
+/** Runs the tool with its options; tests pass their own to see what argv parses to. */
+export type Runner = (opts: GetOffsetsOptions) => Promise<void>;
+
+export function getOffsetsProgram(io: Io, runner?: Runner): Command {
   const program = new Command('mq-get-offsets')
     .description('An interactive shell for getting topic-partition offsets.')
     .version(MQ_VERSION, '--version', 'Display the mq version.')
@@ -21,7 +25,8 @@ export function getOffsetsProgram(io: Io): Command {
     .option('--time <time>', 'timestamp of the offsets before that: -1 or latest, -2 or earliest, -3 or max-timestamp, -4 or earliest-local, -5 or latest-tiered, or a timestamp in ms', 'latest')
     .option('--exclude-internal-topics', 'By default, internal topics are included. If specified, internal topics are excluded.');
   addOutputOptions(program);
-  program.action(async (opts) => {
+  program.action(async (opts: GetOffsetsOptions) => {
+    if (runner) return runner(opts);
     const { runGetOffsets } = await import('./run.js');
     await runGetOffsets(opts, io);
   });

@@ -5,13 +5,14 @@
  */
 import type { Io } from '../../cli/io.js';
 import { CommandError } from '../../cli/errors.js';
+import { ReportableError } from '../../engine/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { openSession, validateBootstrapServer } from '../../engine/client/connect.js';
-import type { Struct } from '../../engine/protocol/codec.js';
-import { errorName } from '../../engine/protocol/error-codes.js';
+import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
+import { isInternalTopic, listTopics } from '../../engine/client/admin/topics.js';
+import { offsetsAt, OffsetSpec } from '../../engine/client/admin/offsets.js';
 import { sessionOptions, type ConnectionFlags } from '../shared/options.js';
-import { isInternalTopic, topicFilter } from '../shared/topic-filter.js';
-import { listTopics } from '../shared/admin.js';
+import { topicFilter } from '../shared/topic-filter.js';
 
 export interface GetOffsetsOptions extends ConnectionFlags {
   topicPartitions?: string;
@@ -28,15 +29,15 @@ const fail = (msg: string) => new CommandError(`Error occurred: ${msg}`);
 export function parseTime(v: string): number {
   switch (v) {
     case 'latest':
-      return -1;
+      return OffsetSpec.LATEST;
     case 'earliest':
-      return -2;
+      return OffsetSpec.EARLIEST;
     case 'max-timestamp':
-      return -3;
+      return OffsetSpec.MAX_TIMESTAMP;
     case 'earliest-local':
-      return -4;
+      return OffsetSpec.EARLIEST_LOCAL;
     case 'latest-tiered':
-      return -5;
+      return OffsetSpec.LATEST_TIERED;
   }
   if (/^-?\d+$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
   throw fail(
@@ -121,32 +122,23 @@ export async function runGetOffsets(opts: GetOffsetsOptions, io: Io): Promise<vo
     for (const w of wanted) byLeader.set(w.leader, [...(byLeader.get(w.leader) ?? []), w]);
     for (const [leader, list] of byLeader) {
       if (leader < 0) {
-        for (const w of list) io.stderr.write(`Skip getting offsets for topic-partition ${w.topic}-${w.partition} due to error: LEADER_NOT_AVAILABLE\n`);
+        for (const w of list) out.status(`Skip getting offsets for topic-partition ${w.topic}-${w.partition} due to error: LEADER_NOT_AVAILABLE`);
         continue;
       }
       const conn = await cluster.forNode(leader);
-      const minVersion = time === -3 ? 7 : time === -4 ? 8 : time === -5 ? 9 : 0;
-      if (!conn.supports(2, minVersion)) {
-        for (const w of list) io.stderr.write(`Skip getting offsets for topic-partition ${w.topic}-${w.partition} due to error: The broker does not support LIST_OFFSETS with version in range [${minVersion},${minVersion}]. The supported range is [0,${conn.versionFor(2)}].\n`);
+      const answer = await out.spin('Listing offsets', offsetsAt(conn, list, time));
+      if ('unsupported' in answer) {
+        const { minVersion, maxVersion } = answer.unsupported;
+        for (const w of list) out.status(`Skip getting offsets for topic-partition ${w.topic}-${w.partition} due to error: The broker does not support LIST_OFFSETS with version in range [${minVersion},${minVersion}]. The supported range is [0,${maxVersion}].`);
         continue;
       }
-      const topicsBody = new Map<string, Struct[]>();
-      for (const w of list) topicsBody.set(w.topic, [...(topicsBody.get(w.topic) ?? []), { partitionIndex: w.partition, currentLeaderEpoch: -1, timestamp: time, maxNumOffsets: 1 }]);
-      const res = await out.spin('Listing offsets', conn.request(2, {
-        replicaId: -1,
-        isolationLevel: 0,
-        topics: [...topicsBody].map(([name, partitions]) => ({ name, partitions })),
-      }));
-      for (const t of res.topics as Struct[]) {
-        for (const p of t.partitions as Struct[]) {
-          if (p.errorCode !== 0) {
-            io.stderr.write(`Skip getting offsets for topic-partition ${t.name}-${p.partitionIndex} due to error: ${errorName(p.errorCode as number)}\n`);
-            continue;
-          }
-          const offset = conn.versionFor(2) === 0 ? ((p.oldStyleOffsets as number[])[0] ?? -1) : (p.offset as number);
-          if (offset === -1) continue;
-          results.push({ topic: t.name as string, partition: p.partitionIndex as number, offset });
+      for (const p of answer.partitions) {
+        if (p.errorCode !== ErrorCode.NONE) {
+          out.status(`Skip getting offsets for topic-partition ${p.topic}-${p.partition} due to error: ${errorName(p.errorCode)}`);
+          continue;
         }
+        if (p.offset === -1) continue;
+        results.push({ topic: p.topic, partition: p.partition, offset: p.offset });
       }
     }
     const key = (r: { topic: string; partition: number }) => `${r.topic}-${r.partition}`;
@@ -154,9 +146,9 @@ export async function runGetOffsets(opts: GetOffsetsOptions, io: Io): Promise<vo
     if (out.json) out.document({ offsets: results });
     else out.lines(results.map((r) => `${r.topic}:${r.partition}:${r.offset}`));
   } catch (err) {
-    if (err instanceof CommandError) throw err;
+    if (err instanceof CommandError || err instanceof ReportableError) throw err;
     const mapped = session.error(err);
-    throw mapped instanceof CommandError && !/^Could not connect/.test(mapped.message) ? fail(mapped.message) : mapped;
+    throw mapped instanceof ReportableError && !/^Could not connect/.test(mapped.message) ? fail(mapped.message) : mapped;
   } finally {
     await session.close();
   }

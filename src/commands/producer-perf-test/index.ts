@@ -9,7 +9,15 @@ import { runInterruptible } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ProducerPerfOptions } from './run.js';
 
-export function producerPerfProgram(io: Io, signal?: AbortSignal): Command {
+/** Runs the tool with its options; tests pass their own to see what argv parses to. */
+export type Runner = (opts: ProducerPerfOptions) => Promise<void>;
+
+/** commander's options as the tool takes them (Kafka's dotted --producer.config lands as producerConfig). */
+export function toOptions(opts: Record<string, unknown>, signal?: AbortSignal): ProducerPerfOptions {
+  return { ...opts, producerConfig: opts['producer.config'] as string | undefined, signal } as ProducerPerfOptions;
+}
+
+export function producerPerfProgram(io: Io, signal?: AbortSignal, runner?: Runner): Command {
   return new Command('mq-producer-perf-test')
     .description(
       'This tool is used to verify the producer performance. Transactions are not supported by mq (--transactional-id and --transaction-duration-ms are refused).',
@@ -34,8 +42,10 @@ export function producerPerfProgram(io: Io, signal?: AbortSignal): Command {
     .option('--data-dir <dir>', 'data directory of the local broker (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)')
     .option('--verbose', 'log client activity to stderr')
     .action(async (opts: Record<string, unknown>) => {
+      const o = toOptions(opts, signal);
+      if (runner) return runner(o);
       const { run } = await import('./run.js');
-      await run({ ...opts, producerConfig: opts['producer.config'] as string | undefined, signal } as ProducerPerfOptions, io);
+      await run(o, io);
     });
 }
 

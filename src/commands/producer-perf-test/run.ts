@@ -1,5 +1,6 @@
 /**
- * mq-producer-perf-test: Kafka's ProducerPerformance (reference §8.1) on mq's own produce path.
+ * mq-producer-perf-test: Kafka's ProducerPerformance (tools/src/main/java/org/apache/kafka/tools/ProducerPerformance.java)
+ * on mq's own produce path.
  *
  * Sends --num-records records of --record-size random letters (or payloads from --payload-file,
  * or --payload-monotonic numbers) to --topic, throttled to --throughput records/s like Kafka's
@@ -10,6 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
+import { createOutput } from '../../cli/output.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
 import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
@@ -17,7 +19,7 @@ import { Stats, Throttler } from './stats.js';
 import { Producer, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
 import { NO_HEADERS } from '../../engine/client/record-batch-writer.js';
 import { TopicUnavailable, waitForPartitions } from '../shared/topic-wait.js';
-import { errorName } from '../../engine/protocol/error-codes.js';
+import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 
 export interface ProducerPerfOptions {
   topic?: string;
@@ -175,7 +177,7 @@ async function loadPartitions(session: Session, topic: string, timeoutMs: number
   } catch (err) {
     if (!(err instanceof TopicUnavailable)) throw err;
     if (err.reason === 'invalid') throw new CommandError(`org.apache.kafka.common.errors.InvalidTopicException: Invalid topic name '${topic}'`);
-    if (err.reason === 'no-auto-create' || err.errorCode === 3) {
+    if (err.reason === 'no-auto-create' || err.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
       throw new CommandError(`Topic '${topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${topic}`);
     }
     throw new CommandError(`Could not get metadata for topic '${topic}': ${errorName(err.errorCode)}`);
@@ -196,7 +198,11 @@ function letterPool(size: number): Buffer {
 }
 
 export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
-  const print = (line: string) => void io.stdout.write(line + '\n');
+  const out = createOutput(io);
+  // Stats print from the producer's callbacks: after stdout went away, lines are dropped there.
+  const print = (line: string) => {
+    if (!out.closed) out.line(line);
+  };
   const p = plan(o, print);
   const settings = senderSettings(p.props);
   const session = await openSession(
@@ -227,7 +233,7 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
         failed += count;
         const seen = errorsSeen.get(error) ?? 0;
         errorsSeen.set(error, seen + count);
-        if (seen === 0) io.stderr.write(`org.apache.kafka.common.KafkaException: ${count} record(s) to ${p.topic} failed: ${error}\n`);
+        if (seen === 0) out.status(`org.apache.kafka.common.KafkaException: ${count} record(s) to ${p.topic} failed: ${error}`);
       },
     });
     try {
@@ -270,7 +276,7 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
     }
     await sender.flush();
     print(stats.totalLine());
-    if (p.printMetrics) io.stderr.write('mq-producer-perf-test: --print-metrics is not supported (mq has no Java client metrics registry); no metrics printed.\n');
+    if (p.printMetrics) out.status('mq-producer-perf-test: --print-metrics is not supported (mq has no Java client metrics registry); no metrics printed.');
   } finally {
     await session.close();
   }

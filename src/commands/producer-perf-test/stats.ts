@@ -8,7 +8,7 @@
  *   const t = new Throttler(throughput, startMs);
  *   if (t.shouldThrottle(i, sendStartMs)) await t.throttle();
  */
-import { javaFixed } from './format.js';
+import { javaFixed } from '../shared/java-format.js';
 
 const MB = 1024 * 1024;
 

@@ -117,3 +117,24 @@ export function sessionOptions(flags: ConnectionFlags, clientId: string, configF
     verbose: flags.verbose,
   };
 }
+
+/**
+ * What a program's action is called with for `argv`, without running the tool: the tests' argv ->
+ * options tables. `build` makes the program with the given runner; commander's own errors
+ * (unknown option, missing argument) reject as CommanderError.
+ */
+export async function parsedOptions<T>(build: (runner: (opts: T) => Promise<void>) => Command, argv: readonly string[]): Promise<T> {
+  let parsed: { opts: T } | undefined;
+  const program = build(async (opts) => {
+    parsed = { opts };
+  });
+  const quiet = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
+    cmd.commands.forEach(quiet);
+  };
+  quiet(program);
+  await program.parseAsync([...argv], { from: 'user' });
+  if (!parsed) throw new Error(`${program.name()} ran no action for ${argv.join(' ')}`);
+  return parsed.opts;
+}

@@ -8,12 +8,7 @@
  *   selectTopics(sortedNames, opts.topic, excludeInternal)   // Kafka's doGetTopics
  */
 import { CommandError } from '../../cli/errors.js';
-
-export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
-
-export function isInternalTopic(name: string): boolean {
-  return INTERNAL_TOPICS.has(name);
-}
+import { isInternalTopic } from '../../engine/client/admin/topics.js';
 
 /** Kafka's IncludeList preprocessing. */
 export function preprocessTopicRegex(raw: string): string {

@@ -4,7 +4,7 @@
  *   const wait = new TopicWait(cluster);
  *   for (;;) {
  *     const code = ...Metadata answer for the topic...;
- *     if (code === 0) break;
+ *     if (code === ErrorCode.NONE) break;
  *     const stop = await wait.next(code);     // sleeps and returns null, or says why to give up
  *     if (stop === 'no-auto-create') throw ...does not exist and the broker does not create topics automatically...;
  *     if (stop === 'timeout') throw ...not present in metadata after N ms...;
@@ -18,8 +18,10 @@
  * auto.create.topics.enable decides: false ends the wait (one clear error, quickly), true or
  * unknown keeps waiting until `timeoutMs`.
  */
-import type { Cluster } from '../../engine/client/protocol-client.js';
-import { describeConfigs, RESOURCE } from './admin.js';
+import type { Cluster } from '../../engine/client/cluster.js';
+import { describeConfigs } from '../../engine/client/admin/configs.js';
+import { ResourceType } from '../../engine/protocol/config-resources.js';
+import { ErrorCode } from '../../engine/protocol/error-codes.js';
 
 export type TopicWaitStop = 'no-auto-create' | 'timeout';
 
@@ -44,7 +46,7 @@ export class TopicWait {
   /** After an answer with error `code` for the topic: waits a little and returns null, or the reason to stop. */
   async next(code: number): Promise<TopicWaitStop | null> {
     const elapsed = this.elapsedMs;
-    if (code === 3 && elapsed >= (this.opts.graceMs ?? 1500)) {
+    if (code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION && elapsed >= (this.opts.graceMs ?? 1500)) {
       if ((await (this.autoCreate ??= this.brokerAutoCreates())) === false) return 'no-auto-create';
     }
     if (elapsed + this.backoff > this.timeoutMs) return 'timeout';
@@ -58,11 +60,11 @@ export class TopicWait {
     try {
       const md = await this.cluster.metadata([]);
       const a = this.cluster.any();
-      const brokers = md.brokers as { nodeId: number; host: string; port: number }[];
+      const brokers = md.brokers;
       const self = brokers.find((b) => b.host === a.host && b.port === a.port) ?? brokers[0];
       if (!self) return undefined;
-      const [res] = await describeConfigs(this.cluster, [{ type: RESOURCE.BROKER, name: String(self.nodeId), keys: ['auto.create.topics.enable'] }]);
-      const value = res?.errorCode === 0 ? res.entries.find((e) => e.name === 'auto.create.topics.enable')?.value : undefined;
+      const [res] = await describeConfigs(this.cluster, [{ type: ResourceType.BROKER, name: String(self.nodeId), keys: ['auto.create.topics.enable'] }]);
+      const value = res?.errorCode === ErrorCode.NONE ? res.entries.find((e) => e.name === 'auto.create.topics.enable')?.value : undefined;
       return value === undefined || value === null ? undefined : value.trim().toLowerCase() === 'true';
     } catch {
       return undefined;
@@ -90,13 +92,13 @@ export async function waitForPartitions(cluster: Cluster, topic: string, timeout
   const wait = new TopicWait(cluster, { timeoutMs });
   for (;;) {
     const md = await cluster.metadata([topic], { allowAutoTopicCreation: true });
-    const t = (md.topics as Array<Record<string, unknown>>)[0]!;
-    const code = t.errorCode as number;
-    const parts = (t.partitions as Array<{ partitionIndex: number; leaderId: number }> | undefined) ?? [];
-    if (code === 0 && parts.length > 0 && parts.every((p) => p.leaderId >= 0)) {
+    const t = md.topics[0]!;
+    const code = t.errorCode;
+    const parts = t.partitions;
+    if (code === ErrorCode.NONE && parts.length > 0 && parts.every((p) => p.leaderId >= 0)) {
       return parts.map((p) => ({ id: p.partitionIndex, leader: p.leaderId })).sort((a, b) => a.id - b.id);
     }
-    if (code === 17) throw new TopicUnavailable('invalid', code, timeoutMs);
+    if (code === ErrorCode.INVALID_TOPIC_EXCEPTION) throw new TopicUnavailable('invalid', code, timeoutMs);
     const stop = await wait.next(code);
     if (stop !== null) throw new TopicUnavailable(stop, code, wait.timeoutMs);
   }

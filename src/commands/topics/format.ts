@@ -1,12 +1,13 @@
 /**
  * kafka-topics' describe lines, exactly as TopicCommand prints them (tab-separated).
  */
-import type { ConfigEntryInfo, PartitionInfo, TopicInfo } from '../shared/admin.js';
-import { DEFAULT_CONFIG } from '../shared/admin.js';
+import type { ConfigEntryInfo } from '../../engine/client/admin/configs.js';
+import type { PartitionInfo, TopicInfo } from '../../engine/client/admin/topics.js';
+import { ConfigSource } from '../../engine/client/admin/configs.js';
 
 /** Non-default entries as Kafka prints them: name=value joined by ',' in broker order. */
 export function nonDefaultConfigs(entries: readonly ConfigEntryInfo[]): ConfigEntryInfo[] {
-  return entries.filter((e) => e.source !== DEFAULT_CONFIG);
+  return entries.filter((e) => e.source !== ConfigSource.DEFAULT_CONFIG);
 }
 
 export function configsString(entries: readonly ConfigEntryInfo[]): string {

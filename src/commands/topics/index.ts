@@ -6,8 +6,12 @@ import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import { addConnectionOptions, addOutputOptions, collect } from '../shared/options.js';
+import type { TopicsOptions } from './run.js';
 
-export function topicsProgram(io: Io): Command {
+/** Runs the tool with its options; tests pass their own to see what argv parses to. */
+export type Runner = (opts: TopicsOptions) => Promise<void>;
+
+export function topicsProgram(io: Io, runner?: Runner): Command {
   const program = new Command('mq-topics')
     .description('This tool helps to create, delete, describe, or change a topic.')
     .version(MQ_VERSION, '--version', 'Display the mq version.')
@@ -37,7 +41,8 @@ export function topicsProgram(io: Io): Command {
     .option('--exclude-internal', 'Exclude internal topics when listing or describing topics. By default, the internal topics are included.')
     .option('--partition-size-limit-per-response <n>', 'The maximum partition size to be included in one DescribeTopicPartitions response (accepted; mq uses Metadata).');
   addOutputOptions(program);
-  program.action(async (opts) => {
+  program.action(async (opts: TopicsOptions) => {
+    if (runner) return runner(opts);
     const { runTopics } = await import('./run.js');
     await runTopics(opts, io);
   });

@@ -6,12 +6,27 @@ import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { createOutput, type Output } from '../../cli/output.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
-import { throwIfError, uuidFromBase64, uuidToBase64, KafkaResponseError, type Cluster } from '../../engine/client/protocol-client.js';
-import type { Struct } from '../../engine/protocol/codec.js';
+import type { Cluster } from '../../engine/client/cluster.js';
+import { KafkaResponseError, throwIfError } from '../../engine/client/errors.js';
+import { uuidFromBase64, uuidToBase64 } from '../../engine/protocol/uuid.js';
+import { ErrorCode } from '../../engine/protocol/error-codes.js';
 import { validateTopicConfig } from '../../engine/log/topic-config.js';
+import { liveBrokers } from '../../engine/client/admin/cluster.js';
+import { describeConfigs, type ConfigEntryInfo } from '../../engine/client/admin/configs.js';
+import { ResourceType } from '../../engine/protocol/config-resources.js';
+import {
+  createPartitions,
+  createTopic as createTopicRequest,
+  deleteTopics as deleteTopicsRequest,
+  describeTopicPartitions,
+  describeTopics,
+  listTopicNames,
+  listTopics,
+  type NewTopic,
+  type TopicInfo,
+} from '../../engine/client/admin/topics.js';
 import { conflicts, exactlyOneAction, isSet, requireArgument, sessionOptions, q, type ConnectionFlags } from '../shared/options.js';
 import { selectTopics } from '../shared/topic-filter.js';
-import { describeConfigs, describeTopicPartitions, describeTopics, listTopicNames, listTopics, liveBrokers, RESOURCE, type ConfigEntryInfo, type TopicInfo } from '../shared/admin.js';
 import { nonDefaultConfigs, partitionLine, topicSummaryLine } from './format.js';
 
 export interface TopicsOptions extends ConnectionFlags {
@@ -139,12 +154,12 @@ function ensureTopicExists(found: readonly string[], requested: string | undefin
 
 export async function runTopics(opts: TopicsOptions, io: Io): Promise<void> {
   validateTopicsOptions(opts);
-  if (opts.deleteConfig?.length) {
-    io.stderr.write('delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.\n');
-  }
   const out = createOutput(io, { format: opts.output, color: opts.color });
+  if (opts.deleteConfig?.length) {
+    out.status('delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.');
+  }
   // Client-side checks that need no broker come before connecting.
-  let create: { partitions?: number; rf?: number; assignment?: number[][]; configs: Map<string, string> } | undefined;
+  let create: CreateArgs | undefined;
   if (opts.create) {
     const partitions = parseIntArg(opts.partitions, 'partitions');
     const rf = parseIntArg(opts.replicationFactor, 'replication-factor');
@@ -179,33 +194,24 @@ export async function runTopics(opts: TopicsOptions, io: Io): Promise<void> {
   }
 }
 
-async function createTopic(cluster: Cluster, opts: TopicsOptions, c: NonNullable<Parameters<typeof createTopicBody>[1]>, out: Output): Promise<void> {
+interface CreateArgs {
+  partitions?: number;
+  rf?: number;
+  assignment?: number[][];
+  configs: Map<string, string>;
+}
+
+async function createTopic(cluster: Cluster, opts: TopicsOptions, c: CreateArgs, out: Output): Promise<void> {
   const name = opts.topic!;
   if (name === '') throw new CommandError(`Error while executing topic command : The given topic name '' cannot be represented in a request.`);
   if (!out.json && (name.includes('.') || name.includes('_'))) out.line(COLLISION_WARNING);
   const controller = await cluster.controller();
-  const res = await out.spin(`Creating topic ${name}`, controller.request(19, createTopicBody(name, c)));
-  const t = (res.topics as Struct[])[0]!;
-  if (t.errorCode === 36 && opts.ifNotExists) return;
-  throwIfError(t.errorCode as number, t.errorMessage as string | null, `Topic ${name}`);
-  if (out.json) out.document({ created: name, topicId: t.topicId && !/^0+$/.test(t.topicId as string) ? uuidToBase64(t.topicId as string) : null });
+  const topic: NewTopic = { name, partitions: c.partitions, replicationFactor: c.rf, assignment: c.assignment, configs: c.configs };
+  const t = await out.spin(`Creating topic ${name}`, createTopicRequest(controller, topic));
+  if (t.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS && opts.ifNotExists) return;
+  throwIfError(t.errorCode, t.errorMessage, `Topic ${name}`);
+  if (out.json) out.document({ created: name, topicId: t.topicId });
   else out.line(`Created topic ${name}.`);
-}
-
-function createTopicBody(name: string, c: { partitions?: number; rf?: number; assignment?: number[][]; configs: Map<string, string> }): Struct {
-  return {
-    topics: [
-      {
-        name,
-        numPartitions: c.assignment ? -1 : (c.partitions ?? -1),
-        replicationFactor: c.assignment ? -1 : (c.rf ?? -1),
-        assignments: (c.assignment ?? []).map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds })),
-        configs: [...c.configs].map(([k, v]) => ({ name: k, value: v })),
-      },
-    ],
-    timeoutMs: 30000,
-    validateOnly: false,
-  };
 }
 
 async function list(cluster: Cluster, opts: TopicsOptions, out: Output): Promise<void> {
@@ -236,14 +242,14 @@ async function describe(cluster: Cluster, opts: TopicsOptions, topicIdHex: strin
   const { topics, configs, live } = await out.spin('Describing topics', async () => {
     // Kafka's tool looks topics up by id through Metadata (no ELR) and by name through DescribeTopicPartitions.
     const topics = topicIdHex ? await describeTopics(cluster, names) : await describeTopicPartitions(cluster, names);
-    const configs = await describeConfigs(cluster, topics.map((t) => ({ type: RESOURCE.TOPIC, name: t.name })));
+    const configs = await describeConfigs(cluster, topics.map((t) => ({ type: ResourceType.TOPIC, name: t.name })));
     const live = new Set(await liveBrokers(cluster));
     return { topics, configs, live };
   });
   const described: DescribedTopic[] = topics
     .map((topic, i) => {
       const cfg = configs[i]!;
-      if (cfg.errorCode !== 0) throw new KafkaResponseError(cfg.errorCode, cfg.errorMessage, `Topic ${topic.name}`);
+      if (cfg.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(cfg.errorCode, cfg.errorMessage, `Topic ${topic.name}`);
       return { topic, entries: cfg.entries };
     })
     .sort((a, b) => (a.topic.name < b.topic.name ? -1 : a.topic.name > b.topic.name ? 1 : 0));
@@ -294,16 +300,11 @@ async function alter(cluster: Cluster, opts: TopicsOptions, out: Output): Promis
   let current = new Map<string, number>();
   if (assignment) current = new Map((await describeTopics(cluster, topics)).map((t) => [t.name, t.partitions.length]));
   const controller = await cluster.controller();
-  const res = await out.spin('Adding partitions', controller.request(37, {
-    topics: topics.map((name) => ({
-      name,
-      count,
-      assignments: assignment ? assignment.slice(current.get(name) ?? 0).map((brokerIds) => ({ brokerIds })) : null,
-    })),
-    timeoutMs: 30000,
-    validateOnly: false,
-  }));
-  for (const r of res.results as Struct[]) throwIfError(r.errorCode as number, r.errorMessage as string | null, `Topic ${r.name}`);
+  const results = await out.spin(
+    'Adding partitions',
+    createPartitions(controller, topics.map((name) => ({ name, count, assignments: assignment ? assignment.slice(current.get(name) ?? 0) : null }))),
+  );
+  for (const r of results) throwIfError(r.errorCode, r.errorMessage, `Topic ${r.name}`);
 }
 
 async function deleteTopics(cluster: Cluster, opts: TopicsOptions): Promise<void> {
@@ -311,7 +312,5 @@ async function deleteTopics(cluster: Cluster, opts: TopicsOptions): Promise<void
   ensureTopicExists(topics, opts.topic, !opts.ifExists);
   if (topics.length === 0) return;
   const controller = await cluster.controller();
-  const v = controller.versionFor(20);
-  const res = await controller.request(20, v >= 6 ? { topics: topics.map((name) => ({ name })), timeoutMs: 30000 } : { topicNames: topics, timeoutMs: 30000 });
-  for (const r of res.responses as Struct[]) throwIfError(r.errorCode as number, r.errorMessage as string | null, `Topic ${r.name}`);
+  for (const r of await deleteTopicsRequest(controller, topics)) throwIfError(r.errorCode, r.errorMessage, `Topic ${r.name}`);
 }

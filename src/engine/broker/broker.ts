@@ -104,7 +104,7 @@ export class Broker {
     try {
       bound = await server.listen(advertised.host, opts.port ?? 0);
     } catch (err) {
-      groups.close();
+      await groups.close();
       await log.close();
       throw err;
     }
@@ -117,7 +117,7 @@ export class Broker {
   async close(): Promise<void> {
     this.services.fetchWaiters.wakeAll();
     await this.server.close();
-    this.services.groups.close();
+    await this.services.groups.close();
     await this.services.log.close();
   }
 }

@@ -2,8 +2,8 @@
  * `mq-broker start` in the foreground: lock the data directory, start the broker, publish
  * broker.json, and shut down cleanly on SIGINT/SIGTERM.
  */
-import { CommandError } from '../../cli/errors.js';
-import type { Io } from '../../cli/io.js';
+import { ReportableError } from '../errors.js';
+import type { EngineIo } from '../io.js';
 import { BrokerLockedError, acquireLock, removeBrokerInfo, writeBrokerInfo } from '../local-broker.js';
 import { MQ_VERSION } from '../../version.js';
 import { Broker, stderrLogger } from './broker.js';
@@ -16,7 +16,7 @@ export interface ForegroundOptions {
   port: number | undefined;
   overrides: [string, string][];
   configFile?: string;
-  io: Io;
+  io: EngineIo;
 }
 
 export async function runForeground(opts: ForegroundOptions): Promise<void> {
@@ -24,7 +24,7 @@ export async function runForeground(opts: ForegroundOptions): Promise<void> {
   try {
     release = acquireLock(opts.dataDir);
   } catch (err) {
-    if (err instanceof BrokerLockedError) throw new CommandError(err.message);
+    if (err instanceof BrokerLockedError) throw new ReportableError(err.message);
     throw err;
   }
   const logger = stderrLogger(Boolean(opts.io.env.MQ_DEBUG));
@@ -43,7 +43,7 @@ export async function runForeground(opts: ForegroundOptions): Promise<void> {
       try {
         broker = await start(opts.port);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CommandError(`Cannot listen on ${opts.host}:${opts.port}: the address is already in use`);
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ReportableError(`Cannot listen on ${opts.host}:${opts.port}: the address is already in use`);
         throw err;
       }
     }

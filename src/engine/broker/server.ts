@@ -6,7 +6,7 @@
  * connection; the server keeps serving everyone else.
  */
 import net from 'node:net';
-import { FrameSplitter, FrameTooLargeError } from './frame.js';
+import { FrameSizeError, FrameSplitter } from '../protocol/frame.js';
 import { CloseConnection, type Dispatcher } from './dispatch.js';
 import type { ConnectionInfo } from './handler.js';
 import { DecodeError } from '../protocol/reader.js';
@@ -54,7 +54,7 @@ class Connection {
     try {
       frames = this.splitter.push(data);
     } catch (err) {
-      const why = err instanceof FrameTooLargeError ? err.message : String(err);
+      const why = err instanceof FrameSizeError ? err.message : String(err);
       this.fail(why);
       return;
     }

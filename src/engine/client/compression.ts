@@ -1,6 +1,7 @@
 /**
- * Snappy, LZ4 and zstd for kafkajs (which ships only gzip), in the byte formats Kafka's Java
- * client writes, so mq reads batches from Java/librdkafka producers and they read ours:
+ * Batch compression (gzip, snappy, LZ4, zstd) for mq's producer and record reader, in the byte
+ * formats Kafka's Java client writes, so mq reads batches from Java/librdkafka producers and they
+ * read ours:
  *
  * - snappy: the Java client writes xerial-framed snappy (SnappyOutputStream: an 8-byte magic
  *   `\x82SNAPPY\0`, version 1, compatible version 1, then `int32 length | raw snappy block`

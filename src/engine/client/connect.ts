@@ -2,9 +2,9 @@
  * Choosing the cluster a command talks to, and opening clients to it.
  *
  *   const session = await openSession({ bootstrapServer, dataDir, configFiles: [path], clientId: 'mq-topics' }, io);
- *   const cluster = await session.cluster();   // our protocol client (engine/client/protocol-client.ts)
+ *   const cluster = await session.cluster();   // our protocol client (cluster.ts)
  *   ... ; await session.close();
- *   try { ... } catch (err) { throw session.error(err) }   // -> CommandError with one line
+ *   try { ... } catch (err) { throw session.error(err) }   // -> ReportableError with one line
  *
  * Target, in order: --bootstrap-server (alias --broker-list), `bootstrap.servers` in the properties
  * files given (--command-config, --producer.config, --consumer.config), MQ_BOOTSTRAP_SERVER. When
@@ -17,12 +17,13 @@
  */
 import net from 'node:net';
 import { homedir } from 'node:os';
-import type { Io } from '../../cli/io.js';
-import { CommandError, UsageError } from '../../cli/errors.js';
 import { resolveDataDir, type BrokerInfo } from '../data-dir.js';
-import { Cluster, parseHostPort, type ConnectionOptions } from './protocol-client.js';
+import { ReportableError } from '../errors.js';
+import type { EngineIo } from '../io.js';
+import { Cluster, parseHostPort } from './cluster.js';
+import type { ConnectionOptions } from './connection.js';
+import { LOCAL_HINT, toReportableError } from './errors.js';
 import { loadClientProperties, translateSecurity, type SecuritySettings } from './security.js';
-import { toCommandError } from './errors.js';
 
 export interface SessionOptions {
   /** --bootstrap-server / --broker-list value (comma-separated host:port list). */
@@ -53,17 +54,17 @@ export interface Target {
 
 /**
  * Kafka's ToolsUtils.validateBootstrapServer: every entry must be host:port. Kafka's messages,
- * thrown as usage errors.
+ * as usage errors.
  */
 export function validateBootstrapServer(value: string): string[] {
-  if (value.trim() === '') throw new UsageError('Error while validating the bootstrap address');
+  if (value.trim() === '') throw new ReportableError('Error while validating the bootstrap address', { usage: true });
   const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (list.length === 0) throw new UsageError('Error while validating the bootstrap address');
+  if (list.length === 0) throw new ReportableError('Error while validating the bootstrap address', { usage: true });
   for (const a of list) {
     try {
       parseHostPort(a);
     } catch {
-      throw new UsageError('Please provide valid host:port like host1:9091,host2:9092');
+      throw new ReportableError('Please provide valid host:port like host1:9091,host2:9092', { usage: true });
     }
   }
   return list;
@@ -75,13 +76,13 @@ function tildify(path: string): string {
 }
 
 /** Decides the target; may start the local broker (printing one line on stderr). */
-export async function resolveTarget(opts: SessionOptions, io: Io): Promise<Target> {
+async function resolveTarget(opts: SessionOptions, io: EngineIo): Promise<Target> {
   const properties = new Map<string, string>();
   for (const f of opts.configFiles ?? []) {
     try {
       for (const [k, v] of loadClientProperties(f)) properties.set(k, v);
     } catch (err) {
-      throw toCommandError(err);
+      throw toReportableError(err);
     }
   }
   for (const [k, v] of opts.properties ?? []) properties.set(k, v);
@@ -92,7 +93,7 @@ export async function resolveTarget(opts: SessionOptions, io: Io): Promise<Targe
     try {
       security = translateSecurity(properties);
     } catch (err) {
-      throw toCommandError(err);
+      throw toReportableError(err);
     }
     return { brokers, remote: true, security, properties };
   }
@@ -105,7 +106,7 @@ export async function resolveTarget(opts: SessionOptions, io: Io): Promise<Targe
     try {
       daemon = await startDaemon(dataDir);
     } catch (err) {
-      throw new CommandError(`Could not start the local mq broker for ${dataDir}: ${(err as Error).message}`);
+      throw new ReportableError(`Could not start the local mq broker for ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
     }
     broker = daemon;
     // Two commands may race to start it; only the one whose child won says so.
@@ -154,9 +155,9 @@ async function preflight(target: Target, timeoutMs = 3000): Promise<void> {
     first ??= err;
   }
   const hint = target.remote
-    ? ' Is a Kafka broker running there? Leave out --bootstrap-server to use the local mq broker.'
+    ? ` ${LOCAL_HINT}`
     : ` The local mq broker stopped answering; restart it with: mq-broker start --daemon --data-dir ${target.local?.dataDir}`;
-  throw new CommandError(`${first!.message}.${hint}`);
+  throw new ReportableError(`${first!.message}.${hint}`);
 }
 
 export class Session {
@@ -166,7 +167,6 @@ export class Session {
   constructor(
     readonly target: Target,
     private readonly opts: SessionOptions,
-    private readonly io: Io,
   ) {}
 
   /** Fails fast (one line) when no bootstrap address accepts TCP connections. */
@@ -192,9 +192,9 @@ export class Session {
     return this.clusterP;
   }
 
-  /** Maps any client failure to a one-line CommandError (with the local-broker hint for remotes). */
+  /** Maps any client failure to a one-line ReportableError (with the local-broker hint for remotes). */
   error(err: unknown): Error {
-    return toCommandError(err, { remote: this.target.remote });
+    return toReportableError(err, { remote: this.target.remote });
   }
 
   async close(): Promise<void> {
@@ -211,7 +211,7 @@ export class Session {
 }
 
 /** Resolves the target (maybe starting the local broker) and returns a session for it. */
-export async function openSession(opts: SessionOptions, io: Io): Promise<Session> {
+export async function openSession(opts: SessionOptions, io: EngineIo): Promise<Session> {
   const target = await resolveTarget(opts, io);
-  return new Session(target, opts, io);
+  return new Session(target, opts);
 }

@@ -1,76 +1,75 @@
 /**
- * Turns client-side failures (kafkajs errors, our protocol client's errors, properties problems)
- * into one human line. No kafkajs import: errors are recognised by name, so cli/run.ts can use
- * this without loading kafkajs.
+ * What goes wrong in our protocol client, and the one line a user sees for it.
  *
- *   try { ... } catch (err) { throw toCommandError(err, { remote: true }) }
- *   describeClientError(err)   // string | null (null = not a client error we know)
+ *   throw new ProtocolClientError(`Could not connect to ${host}:${port} (connection refused)`, host, port, 'ECONNREFUSED');
+ *   throwIfError(res.errorCode, res.errorMessage, 'CreateTopics');        // KafkaResponseError unless NONE
+ *   if (isConnectionLost(err)) ...                                         // worth a retry after a metadata refresh
+ *   throw toReportableError(err, { remote: true });                        // one line for cli/run.ts
  */
-import { CommandError } from '../../cli/errors.js';
-import { KafkaResponseError, ProtocolClientError } from './protocol-client.js';
+import { ReportableError } from '../errors.js';
+import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { SecurityConfigError } from './security.js';
+
+/** A connection-level failure: the broker could not be reached, went away, or answered garbage. */
+export class ProtocolClientError extends Error {
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly port: number,
+    /** ECONNREFUSED, ETIMEDOUT, ENOTFOUND, CLOSED, TLS, SASL, UNSUPPORTED_VERSION, DECODE, ... */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolClientError';
+  }
+}
+
+/** Codes of a connection that went away or never answered: worth a retry after a metadata refresh. */
+const CONNECTION_LOST = new Set(['CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'REQUEST_TIMED_OUT', 'EPIPE']);
+
+/** True when `err` says a broker connection was lost (its broker stopped or moved away), not that a request was wrong. */
+export function isConnectionLost(err: unknown): boolean {
+  return err instanceof ProtocolClientError && CONNECTION_LOST.has(err.code);
+}
+
+/** An error code in a response, with Kafka's error name and the broker's message if any. */
+export class KafkaResponseError extends Error {
+  readonly errorName: string;
+  constructor(
+    readonly errorCode: number,
+    readonly brokerMessage: string | null = null,
+    context = '',
+  ) {
+    super(brokerMessage || `${context}${context ? ': ' : ''}${errorName(errorCode)}`);
+    this.errorName = errorName(errorCode);
+    this.name = 'KafkaResponseError';
+  }
+}
+
+export function throwIfError(errorCode: number, errorMessage?: string | null, context = ''): void {
+  if (errorCode !== ErrorCode.NONE) throw new KafkaResponseError(errorCode, errorMessage ?? null, context);
+}
 
 export const LOCAL_HINT = 'Is a Kafka broker running there? Leave out --bootstrap-server to use the local mq broker.';
 
-interface KafkaJsLike extends Error {
-  type?: string;
-  code?: string | number;
-  broker?: string;
-  cause?: unknown;
-  originalError?: unknown;
-}
-
-function reasonFromNodeError(msg: string): string {
-  if (/ECONNREFUSED/.test(msg)) return 'connection refused';
-  if (/ENOTFOUND|EAI_AGAIN/.test(msg)) return 'unknown host';
-  if (/ETIMEDOUT|Connection timeout/i.test(msg)) return 'connection timed out';
-  if (/EHOSTUNREACH|ENETUNREACH/.test(msg)) return 'host unreachable';
-  if (/ECONNRESET/.test(msg)) return 'connection reset by peer';
-  return msg.replace(/^Connection error: /, '');
-}
-
-/** One line for a client error, or null when `err` is not one. */
+/**
+ * One line for a client error, or null when `err` is not one. `remote`: the user named the
+ * cluster, so a refused connection gets the hint about the local broker.
+ */
 export function describeClientError(err: unknown, opts: { remote?: boolean } = {}): string | null {
   if (err instanceof SecurityConfigError) return err.message;
   if (err instanceof ProtocolClientError) {
     const connectFailure = /^Could not connect/.test(err.message);
     return connectFailure && opts.remote && err.code !== 'TLS' && err.code !== 'SASL' ? `${err.message}. ${LOCAL_HINT}` : err.message;
   }
-  if (err instanceof KafkaResponseError) {
-    return err.brokerMessage ? `${err.brokerMessage}` : `${err.message}`;
-  }
-  if (!(err instanceof Error)) return null;
-  const e = err as KafkaJsLike;
-  if (!e.name?.startsWith('KafkaJS')) return null;
-  // Retried errors wrap the last failure.
-  if (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSNonRetriableError') {
-    const inner = e.cause ?? e.originalError;
-    if (inner instanceof Error && inner !== err) return describeClientError(inner, opts) ?? inner.message;
-  }
-  if (e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSConnectionClosedError') {
-    const where = e.broker ?? 'the broker';
-    if (e.name === 'KafkaJSConnectionClosedError') return `The connection to ${where} was closed by the broker`;
-    const line = `Could not connect to ${where} (${reasonFromNodeError(e.message)})`;
-    return opts.remote ? `${line}. ${LOCAL_HINT}` : line;
-  }
-  if (e.name === 'KafkaJSRequestTimeoutError') return `Timed out waiting for ${e.broker ?? 'the broker'} to answer`;
-  if (e.name === 'KafkaJSSASLAuthenticationError') return `Authentication failed: ${e.message.replace(/^SASL \S+ authentication failed: /, '')}`;
-  if (e.name === 'KafkaJSBrokerNotFound' || e.name === 'KafkaJSNoBrokerAvailableError') return `No broker available: ${e.message}`;
-  if (e.type && e.type !== 'UNKNOWN') return `${e.message} (${e.type})`;
-  if (e.name === 'KafkaJSAggregateError') {
-    const errors = (e as unknown as { errors?: unknown[] }).errors ?? [];
-    const lines = errors.map((x) => describeClientError(x, opts) ?? String((x as Error)?.message ?? x));
-    if (lines.length) return [...new Set(lines)].join('; ');
-  }
-  return e.message;
+  if (err instanceof KafkaResponseError) return err.brokerMessage ? err.brokerMessage : err.message;
+  return null;
 }
 
-/** CommandError for a client failure (the original error is kept as `cause`). */
-export function toCommandError(err: unknown, opts: { remote?: boolean } = {}): Error {
-  if (err instanceof CommandError) return err;
+/** A ReportableError for a client failure (the original error kept as `cause`); anything else unchanged. */
+export function toReportableError(err: unknown, opts: { remote?: boolean } = {}): Error {
+  if (err instanceof ReportableError) return err;
   const line = describeClientError(err, opts);
   if (line === null) return err instanceof Error ? err : new Error(String(err));
-  const ce = new CommandError(line);
-  (ce as { cause?: unknown }).cause = err;
-  return ce;
+  return new ReportableError(line, { cause: err });
 }

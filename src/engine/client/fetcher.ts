@@ -13,9 +13,10 @@
  * `fetch()` answers with what a response held (possibly nothing, after maxWaitMs); callers
  * decide how far they read (a visitor may stop mid-batch) and keep their own consumed offsets.
  */
-import { isConnectionLost, type Cluster } from './protocol-client.js';
-import type { Struct } from '../protocol/codec.js';
-import { errorName } from '../protocol/error-codes.js';
+import type { Cluster } from './cluster.js';
+import { isConnectionLost } from './errors.js';
+import { ErrorCode, errorName } from '../protocol/error-codes.js';
+import { Fetch } from '../protocol/messages/01-fetch.js';
 import { describeTopics, listOffsets, leaderOf, EARLIEST, LATEST, type TopicInfo } from './partitions.js';
 import { nextOffsetAfter } from './record-reader.js';
 
@@ -63,9 +64,15 @@ export class OffsetResetError extends Error {
 }
 
 /** NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, FENCED/UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_ID...: ask for metadata again. */
-const NOT_LEADER = 6;
-const REFRESH = new Set([3, 5, NOT_LEADER, 74, 75, 100]);
-const OFFSET_OUT_OF_RANGE = 1;
+const { NOT_LEADER_OR_FOLLOWER: NOT_LEADER, OFFSET_OUT_OF_RANGE } = ErrorCode;
+const REFRESH: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  NOT_LEADER,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+]);
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
 
@@ -131,7 +138,7 @@ export class Fetcher {
     const ans = await listOffsets(this.cluster, this.topics, parts, which === 'earliest' ? EARLIEST : LATEST, this.o.isolationLevel);
     for (const p of parts) {
       const a = ans.get(key(p.topic, p.partition))!;
-      if (a.errorCode !== 0) throw new OffsetResetError(p.topic, p.partition, a.errorCode);
+      if (a.errorCode !== ErrorCode.NONE) throw new OffsetResetError(p.topic, p.partition, a.errorCode);
       const s = this.byKey.get(key(p.topic, p.partition));
       if (s) s.position = a.offset;
     }
@@ -179,7 +186,7 @@ export class Fetcher {
       for (const { a, position, code, records } of list) {
         if (code === OFFSET_OUT_OF_RANGE) resets.push(a);
         else if (REFRESH.has(code)) refresh = true;
-        else if (code !== 0) throw new FetchError(a.topic, a.partition, code);
+        else if (code !== ErrorCode.NONE) throw new FetchError(a.topic, a.partition, code);
         else if (records && records.length > 0) {
           if (a.position === position) a.position = nextOffsetAfter(records, position);
           out.push({ topic: a.topic, partition: a.partition, position, records });
@@ -215,13 +222,13 @@ export class Fetcher {
   private async fetchFromLeader(leader: number, parts: Assigned[], maxWaitMs: number): Promise<Array<{ a: Assigned; position: number; code: number; records: Buffer | null }>> {
     const conn = await this.cluster.forNode(leader);
     const positions = parts.map((a) => a.position);
-    const topics = new Map<string, Struct[]>();
+    const topics = new Map<string, Array<{ partition: number; currentLeaderEpoch: number; fetchOffset: number; lastFetchedEpoch: number; logStartOffset: number; partitionMaxBytes: number }>>();
     parts.forEach((a, i) => {
       let list = topics.get(a.topic);
       if (!list) topics.set(a.topic, (list = []));
       list.push({ partition: a.partition, currentLeaderEpoch: -1, fetchOffset: positions[i]!, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: this.o.partitionMaxBytes });
     });
-    const res = await conn.request(1, {
+    const res = await conn.request(Fetch, {
       replicaId: -1,
       maxWaitMs,
       minBytes: 1,
@@ -234,12 +241,13 @@ export class Fetcher {
       rackId: '',
     });
     const out: Array<{ a: Assigned; position: number; code: number; records: Buffer | null }> = [];
-    for (const t of res.responses as Struct[]) {
-      const topic = (t.topic as string | undefined) ?? parts[0]!.topic;
-      for (const pr of t.partitions as Struct[]) {
-        const i = parts.findIndex((a) => a.topic === topic && a.partition === (pr.partitionIndex as number));
+    for (const t of res.responses) {
+      // Fetch up to v12 names topics; mq negotiates no higher.
+      const topic = t.topic;
+      for (const pr of t.partitions) {
+        const i = parts.findIndex((a) => a.topic === topic && a.partition === pr.partitionIndex);
         if (i < 0) continue;
-        out.push({ a: parts[i]!, position: positions[i]!, code: pr.errorCode as number, records: (pr.records as Buffer | null) ?? null });
+        out.push({ a: parts[i]!, position: positions[i]!, code: pr.errorCode, records: pr.records });
       }
     }
     return out;

@@ -12,18 +12,21 @@
  *   if (m.needsRejoin) ...                 // set by a heartbeat answer: commit, then join() again
  *   await m.commit([{ topic, partition, offset }]); await m.leave();
  */
-import type { Cluster, ProtocolConnection } from './protocol-client.js';
-import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
-import type { Struct } from '../protocol/codec.js';
+import type { Cluster } from './cluster.js';
+import type { ProtocolConnection } from './connection.js';
+import { isConnectionLost, KafkaResponseError } from './errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type { Element, ResponseOf } from '../protocol/schema.js';
+import { JoinGroup } from '../protocol/messages/11-join-group.js';
+import { Heartbeat } from '../protocol/messages/12-heartbeat.js';
+import { LeaveGroup } from '../protocol/messages/13-leave-group.js';
+import { SyncGroup } from '../protocol/messages/14-sync-group.js';
 import { commitOffsets, fetchCommitted } from './group-offsets.js';
 
-/** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: find it again. */
-const RETRY_COORDINATOR = new Set([14, 15, 16]);
-const REBALANCE_IN_PROGRESS = 27;
-const ILLEGAL_GENERATION = 22;
-const UNKNOWN_MEMBER_ID = 25;
-const MEMBER_ID_REQUIRED = 79;
+/** The coordinator is loading, gone or elsewhere: find it again. */
+const RETRY_COORDINATOR: ReadonlySet<number> = new Set([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
+const { REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, MEMBER_ID_REQUIRED } = ErrorCode;
 
 export const ASSIGNOR = 'range';
 
@@ -109,10 +112,10 @@ export class GroupMember {
     this.stopHeartbeats();
     for (let attempt = 0; ; attempt++) {
       let conn: ProtocolConnection;
-      let res: Struct;
+      let res: ResponseOf<typeof JoinGroup>;
       try {
         conn = await this.coordinator();
-        res = await conn.request(11, {
+        res = await conn.request(JoinGroup, {
           groupId: this.groupId,
           sessionTimeoutMs: this.o.sessionTimeoutMs,
           rebalanceTimeoutMs: this.o.rebalanceTimeoutMs,
@@ -126,9 +129,9 @@ export class GroupMember {
         if (!(await this.coordinatorLost(err, attempt))) throw err;
         continue;
       }
-      const code = res.errorCode as number;
+      const code = res.errorCode;
       if (code === MEMBER_ID_REQUIRED) {
-        this.memberId = res.memberId as string;
+        this.memberId = res.memberId;
         continue;
       }
       if (code === UNKNOWN_MEMBER_ID) {
@@ -141,13 +144,13 @@ export class GroupMember {
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      if (code !== 0) throw new KafkaResponseError(code, null, `JoinGroup ${this.groupId}`);
-      this.memberId = res.memberId as string;
-      this.generationId = res.generationId as number;
-      const assignments = res.leader === this.memberId ? await this.assign(res.members as Struct[]) : [];
-      let sync: Struct;
+      if (code !== ErrorCode.NONE) throw new KafkaResponseError(code, null, `JoinGroup ${this.groupId}`);
+      this.memberId = res.memberId;
+      this.generationId = res.generationId;
+      const assignments = res.leader === this.memberId ? await this.assign(res.members) : [];
+      let sync: ResponseOf<typeof SyncGroup>;
       try {
-        sync = await conn.request(14, {
+        sync = await conn.request(SyncGroup, {
           groupId: this.groupId,
           generationId: this.generationId,
           memberId: this.memberId,
@@ -160,7 +163,7 @@ export class GroupMember {
         if (!(await this.coordinatorLost(err, attempt))) throw err;
         continue;
       }
-      const scode = sync.errorCode as number;
+      const scode = sync.errorCode;
       if (scode === REBALANCE_IN_PROGRESS || scode === ILLEGAL_GENERATION) continue;
       if (scode === UNKNOWN_MEMBER_ID) {
         this.memberId = '';
@@ -170,11 +173,11 @@ export class GroupMember {
         this.conn = undefined;
         continue;
       }
-      if (scode !== 0) throw new KafkaResponseError(scode, null, `SyncGroup ${this.groupId}`);
+      if (scode !== ErrorCode.NONE) throw new KafkaResponseError(scode, null, `SyncGroup ${this.groupId}`);
       this.needsRejoin = false;
       this.startHeartbeats();
-      const bytes = sync.assignment as Buffer | null;
-      const a = bytes && bytes.length > 0 ? decodeAssignment(bytes).assignedPartitions : [];
+      const bytes = sync.assignment;
+      const a = bytes.length > 0 ? decodeAssignment(bytes).assignedPartitions : [];
       return a
         .filter((t) => this.topics.includes(t.topic))
         .flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })))
@@ -183,21 +186,21 @@ export class GroupMember {
   }
 
   /** The leader's job: range assignment of every subscribed topic over the members subscribed to it. */
-  private async assign(members: Struct[]): Promise<Array<{ memberId: string; assignment: Buffer }>> {
+  private async assign(members: ReadonlyArray<Element<ResponseOf<typeof JoinGroup>['members']>>): Promise<Array<{ memberId: string; assignment: Buffer }>> {
     const subs = new Map<string, string[]>();
     for (const m of members) {
       let topics: string[] = [];
       try {
-        topics = decodeSubscription(m.metadata as Buffer).topics;
+        topics = decodeSubscription(m.metadata).topics;
       } catch {
         /* unreadable subscription: nothing for it */
       }
-      subs.set(m.memberId as string, topics);
+      subs.set(m.memberId, topics);
     }
     const allTopics = [...new Set([...subs.values()].flat())];
     const md = allTopics.length > 0 ? await this.cluster.metadata(allTopics) : { topics: [] };
     const counts = new Map<string, number>();
-    for (const t of md.topics as Struct[]) if ((t.errorCode as number) === 0) counts.set(t.name as string, ((t.partitions as Struct[]) ?? []).length);
+    for (const t of md.topics) if (t.errorCode === ErrorCode.NONE && t.name !== null) counts.set(t.name, t.partitions.length);
     return [...rangeAssignment(subs, counts)].map(([memberId, topics]) => ({
       memberId,
       assignment: encodeAssignment({ assignedPartitions: [...topics].map(([topic, partitions]) => ({ topic, partitions })), userData: null }, 0),
@@ -210,8 +213,8 @@ export class GroupMember {
       void (async () => {
         try {
           const conn = await this.coordinator();
-          const r = await conn.request(12, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
-          const code = r.errorCode as number;
+          const r = await conn.request(Heartbeat, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
+          const code = r.errorCode;
           if (code === REBALANCE_IN_PROGRESS || code === ILLEGAL_GENERATION || code === UNKNOWN_MEMBER_ID) this.needsRejoin = true;
           if (code === UNKNOWN_MEMBER_ID) this.memberId = '';
           if (RETRY_COORDINATOR.has(code)) this.conn = undefined;
@@ -257,8 +260,8 @@ export class GroupMember {
     this.stopHeartbeats();
     if (!this.memberId) return;
     const conn = await this.coordinator();
-    const v = conn.versionFor(13);
-    await conn.request(13, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
+    const v = conn.versionFor(LeaveGroup.apiKey);
+    await conn.request(LeaveGroup, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });
     this.memberId = '';
     this.generationId = -1;
   }

@@ -4,9 +4,11 @@
  * (generation -1, no member id), which the coordinator accepts only for an Empty group.
  * Keyed `topic:partition`.
  */
-import type { Cluster } from './protocol-client.js';
-import { KafkaResponseError } from './protocol-client.js';
-import type { Struct } from '../protocol/codec.js';
+import type { Cluster } from './cluster.js';
+import { KafkaResponseError } from './errors.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { OffsetCommit } from '../protocol/messages/08-offset-commit.js';
+import { OffsetFetch } from '../protocol/messages/09-offset-fetch.js';
 
 export interface TopicPartitions {
   name: string;
@@ -16,16 +18,17 @@ export interface TopicPartitions {
 /** Committed offsets of a group (all partitions when `topics` is null); none committed = absent. */
 export async function fetchCommitted(cluster: Cluster, group: string, topics: TopicPartitions[] | null = null): Promise<Map<string, number>> {
   const conn = await cluster.coordinator(group);
-  const v = conn.versionFor(9);
+  const v = conn.versionFor(OffsetFetch.apiKey);
   const wanted = topics?.map((t) => ({ name: t.name, partitionIndexes: t.partitions })) ?? null;
-  const res = v >= 8 ? await conn.request(9, { groups: [{ groupId: group, topics: wanted }], requireStable: false }) : await conn.request(9, { groupId: group, topics: wanted, requireStable: false });
-  const body = v >= 8 ? (res.groups as Struct[])[0]! : res;
-  if ((body.errorCode as number) !== 0) throw new KafkaResponseError(body.errorCode as number, null, `OffsetFetch ${group}`);
+  // v8 batches groups in `groups`; older versions carry one group's fields at the top.
+  const res = v >= 8 ? await conn.request(OffsetFetch, { groups: [{ groupId: group, topics: wanted }], requireStable: false }) : await conn.request(OffsetFetch, { groupId: group, topics: wanted, requireStable: false });
+  const body = v >= 8 ? res.groups[0]! : res;
+  if (body.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(body.errorCode, null, `OffsetFetch ${group}`);
   const out = new Map<string, number>();
-  for (const t of body.topics as Struct[]) {
-    for (const p of t.partitions as Struct[]) {
-      const off = Number(p.committedOffset);
-      if ((p.errorCode as number) === 0 && off >= 0) out.set(`${t.name}:${p.partitionIndex}`, off);
+  for (const t of body.topics) {
+    for (const p of t.partitions) {
+      const off = p.committedOffset;
+      if (p.errorCode === ErrorCode.NONE && off >= 0) out.set(`${t.name}:${p.partitionIndex}`, off);
     }
   }
   return out;
@@ -46,7 +49,7 @@ export async function commitOffsets(
   const conn = await cluster.coordinator(group);
   const topics = new Map<string, Array<{ partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; committedMetadata: string }>>();
   for (const o of offsets) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: '' }]);
-  const res = await conn.request(8, {
+  const res = await conn.request(OffsetCommit, {
     groupId: group,
     generationIdOrMemberEpoch: opts.generationId ?? -1,
     memberId: opts.memberId ?? '',
@@ -55,6 +58,6 @@ export async function commitOffsets(
     topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
   });
   const errors = new Map<string, number>();
-  for (const t of res.topics as Struct[]) for (const p of t.partitions as Struct[]) errors.set(`${t.name}:${p.partitionIndex}`, p.errorCode as number);
+  for (const t of res.topics) for (const p of t.partitions) errors.set(`${t.name}:${p.partitionIndex}`, p.errorCode);
   return errors;
 }

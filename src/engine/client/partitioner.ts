@@ -4,9 +4,8 @@
  *
  * - keyed record: toPositive(murmur2(keyBytes)) % numPartitions (BuiltInPartitioner.partitionForKey);
  * - explicit partition: used as given;
- * - no key: "sticky" — stay on one partition for a whole batch, then move on (KIP-480). mq moves
- *   to the next available partition (round robin from a random start) every `stickyBatch`
- *   records; a partition whose leader is unknown is skipped.
+ * - no key: "sticky" — stay on one partition for a whole batch, then move on (KIP-480); the
+ *   producer (producer.ts) does that part.
  */
 
 const SEED = 0x9747b28c;
@@ -48,49 +47,4 @@ export function toPositive(n: number): number {
 /** The partition the Java client picks for a key. */
 export function partitionForKey(key: Uint8Array, numPartitions: number): number {
   return toPositive(murmur2(key)) % numPartitions;
-}
-
-export interface PartitionInfo {
-  partitionId: number;
-  leader: number;
-}
-
-export interface PartitionerMessage {
-  key?: Buffer | string | null;
-  partition?: number | null;
-}
-
-/**
- * A kafkajs `createPartitioner` factory with the Java client's choices (see the top of the file).
- */
-export function createJavaPartitioner(stickyBatch = 1000): () => (args: {
-  topic: string;
-  partitionMetadata: PartitionInfo[];
-  message: PartitionerMessage;
-}) => number {
-  return () => {
-    const sticky = new Map<string, { partition: number; left: number; next: number }>();
-    return ({ topic, partitionMetadata, message }) => {
-      if (message.partition !== null && message.partition !== undefined) return message.partition;
-      const numPartitions = partitionMetadata.length;
-      if (message.key !== null && message.key !== undefined) {
-        const bytes = typeof message.key === 'string' ? Buffer.from(message.key, 'utf8') : message.key;
-        return partitionForKey(bytes, numPartitions);
-      }
-      let s = sticky.get(topic);
-      if (!s) {
-        s = { partition: -1, left: 0, next: Math.floor(Math.random() * 0x7fffffff) };
-        sticky.set(topic, s);
-      }
-      if (s.left <= 0 || s.partition < 0) {
-        const available = partitionMetadata.filter((p) => p.leader >= 0);
-        const pool = available.length > 0 ? available : partitionMetadata;
-        const ids = pool.map((p) => p.partitionId).sort((a, b) => a - b);
-        s.partition = ids[toPositive(s.next++) % ids.length]!;
-        s.left = stickyBatch;
-      }
-      s.left--;
-      return s.partition;
-    };
-  };
 }

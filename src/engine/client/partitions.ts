@@ -3,8 +3,9 @@
  * and ListOffsets sent to each partition's leader. Shared by the consumers, the fetcher and
  * mq-consumer-groups; error codes are left to the callers, which have Kafka's texts.
  */
-import type { Cluster } from './protocol-client.js';
-import type { Struct } from '../protocol/codec.js';
+import type { Cluster } from './cluster.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { ListOffsets } from '../protocol/messages/02-list-offsets.js';
 
 export interface TopicInfo {
   name: string;
@@ -16,11 +17,13 @@ export interface TopicInfo {
 export async function describeTopics(cluster: Cluster, topics: string[] | null): Promise<Map<string, TopicInfo>> {
   const md = await cluster.metadata(topics);
   const out = new Map<string, TopicInfo>();
-  for (const t of md.topics as Struct[]) {
-    out.set(t.name as string, {
-      name: t.name as string,
-      errorCode: t.errorCode as number,
-      partitions: ((t.partitions as Struct[]) ?? []).map((p) => ({ id: p.partitionIndex as number, leader: p.leaderId as number })).sort((a, b) => a.id - b.id),
+  for (const t of md.topics) {
+    // Topics asked for by name are answered by name.
+    const name = t.name ?? '';
+    out.set(name, {
+      name,
+      errorCode: t.errorCode,
+      partitions: t.partitions.map((p) => ({ id: p.partitionIndex, leader: p.leaderId })).sort((a, b) => a.id - b.id),
     });
   }
   return out;
@@ -60,13 +63,13 @@ export async function listOffsets(
   await Promise.all(
     [...byLeader].map(async ([leader, list]) => {
       if (leader < 0) {
-        for (const w of list) out.set(`${w.topic}:${w.partition}`, { errorCode: 5, offset: -1, timestamp: -1 });
+        for (const w of list) out.set(`${w.topic}:${w.partition}`, { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, offset: -1, timestamp: -1 });
         return;
       }
       const conn = await cluster.forNode(leader);
       const topics = new Map<string, number[]>();
       for (const w of list) topics.set(w.topic, [...(topics.get(w.topic) ?? []), w.partition]);
-      const res = await conn.request(2, {
+      const res = await conn.request(ListOffsets, {
         replicaId: -1,
         isolationLevel,
         topics: [...topics].map(([name, parts]) => ({
@@ -74,10 +77,12 @@ export async function listOffsets(
           partitions: parts.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp: typeof timestamp === 'function' ? timestamp(name, p) : timestamp, maxNumOffsets: 1 })),
         })),
       });
-      for (const t of res.topics as Struct[]) {
-        for (const p of t.partitions as Struct[]) {
-          const offset = p.offset !== undefined ? Number(p.offset) : Number((p.oldStyleOffsets as number[] | undefined)?.[0] ?? -1);
-          out.set(`${t.name}:${p.partitionIndex}`, { errorCode: p.errorCode as number, offset, timestamp: Number(p.timestamp ?? -1) });
+      // v0 answers a list of offsets (oldStyleOffsets) and no timestamp; v1+ one offset.
+      const v0 = conn.versionFor(ListOffsets.apiKey) === 0;
+      for (const t of res.topics) {
+        for (const p of t.partitions) {
+          const offset = v0 ? (p.oldStyleOffsets[0] ?? -1) : p.offset;
+          out.set(`${t.name}:${p.partitionIndex}`, { errorCode: p.errorCode, offset, timestamp: p.timestamp });
         }
       }
     }),

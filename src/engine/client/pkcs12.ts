@@ -135,7 +135,7 @@ function bmpPassword(password: string): Buffer {
 }
 
 /** RFC 7292 appendix B.2: id 1 = key, 2 = IV, 3 = MAC key. */
-export function pkcs12Kdf(hash: string, v: number, password: Buffer, salt: Buffer, id: number, iterations: number, n: number): Buffer {
+function pkcs12Kdf(hash: string, v: number, password: Buffer, salt: Buffer, id: number, iterations: number, n: number): Buffer {
   const fill = (src: Buffer): Buffer => {
     if (src.length === 0) return Buffer.alloc(0);
     const len = v * Math.ceil(src.length / v);

@@ -17,9 +17,9 @@
  * other errors go to onError with the batch (its per-record sizes and timestamps).
  */
 import type { Session } from './connect.js';
-import { isConnectionLost, KafkaResponseError } from './protocol-client.js';
-import type { Struct } from '../protocol/codec.js';
-import { errorName } from '../protocol/error-codes.js';
+import { isConnectionLost, KafkaResponseError } from './errors.js';
+import { Produce } from '../protocol/messages/00-produce.js';
+import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import type { CompressionName } from './compression.js';
 import { partitionForKey } from './partitioner.js';
 import { RecordBatchWriter, BATCH_HEADER, type RecordHeader } from './record-batch-writer.js';
@@ -59,8 +59,18 @@ export interface ProducerHooks {
   onError(batch: ProducedBatch, error: string): void;
 }
 
-/** NOT_LEADER, UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT, NETWORK_EXCEPTION, NOT_ENOUGH_REPLICAS(_AFTER_APPEND), COORDINATOR...: worth another try. */
-const RETRIABLE = new Set([3, 5, 6, 7, 13, 14, 15, 19, 20]);
+/** Errors Kafka's producer retries (RetriableException subclasses): worth another try after a metadata refresh. */
+const RETRIABLE: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.REQUEST_TIMED_OUT,
+  ErrorCode.NETWORK_EXCEPTION,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_ENOUGH_REPLICAS,
+  ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+]);
 
 class Batch extends RecordBatchWriter implements ProducedBatch {
   constructor(
@@ -236,30 +246,30 @@ export class Producer {
       try {
         const cluster = await this.session.cluster();
         const conn = await cluster.forNode(leader);
-        const res = await conn.request(0, {
+        const res = await conn.request(Produce, {
           transactionalId: null,
           acks,
           timeoutMs: this.s.requestTimeoutMs,
           topicData: [{ name: this.topic, partitionData: todo.map((t) => ({ index: t.b.partition, records: t.bytes })) }],
         });
         answers = new Map();
-        for (const r of res.responses as Struct[]) {
-          for (const pr of r.partitionResponses as Struct[]) answers.set(pr.index as number, { code: pr.errorCode as number, message: (pr.errorMessage as string | null) ?? null });
+        for (const r of res.responses) {
+          for (const pr of r.partitionResponses) answers.set(pr.index, { code: pr.errorCode, message: pr.errorMessage });
         }
       } catch (err) {
         // A lost connection to the leader (its broker stopped, or moved leadership and went away)
         // is NETWORK_EXCEPTION for Kafka's producer: retriable, after a metadata refresh.
         const lost = isConnectionLost(err);
         if (!(err instanceof KafkaResponseError) && !lost) throw this.session.error(err);
-        const code = err instanceof KafkaResponseError ? err.errorCode : 13;
+        const code = err instanceof KafkaResponseError ? err.errorCode : ErrorCode.NETWORK_EXCEPTION;
         const message = lost ? (err as Error).message : null;
         answers = new Map(todo.map((t) => [t.b.partition, { code, message }]));
       }
       const now = Date.now();
       const retry: typeof todo = [];
       for (const t of todo) {
-        const a = answers.get(t.b.partition) ?? { code: 2, message: 'no answer for the partition' };
-        if (a.code === 0) this.hooks.onAck?.(t.b, now);
+        const a = answers.get(t.b.partition) ?? { code: ErrorCode.CORRUPT_MESSAGE, message: 'no answer for the partition' };
+        if (a.code === ErrorCode.NONE) this.hooks.onAck?.(t.b, now);
         else if (RETRIABLE.has(a.code) && attempt < this.s.retries) retry.push(t);
         else this.hooks.onError(t.b, `${errorName(a.code)}${a.message ? `: ${a.message}` : ''}`);
       }

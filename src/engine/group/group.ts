@@ -7,6 +7,7 @@
 import type { Timer } from '../clock.js';
 import { CONSUMER_PROTOCOL_TYPE } from '../protocol/consumer-protocol.js';
 import { subscribedTopics } from './subscription.js';
+import type { JoinGroupResponse, SyncGroupResponse } from './types.js';
 
 export const GroupState = {
   /**
@@ -70,9 +71,9 @@ export interface Member {
   protocols: Protocol[];
   assignment: Buffer;
   /** Set while a JoinGroup of this member is parked. */
-  awaitingJoin: Responder<unknown> | null;
+  awaitingJoin: Responder<JoinGroupResponse> | null;
   /** Set while a SyncGroup of this member is parked. */
-  awaitingSync: Responder<unknown> | null;
+  awaitingSync: Responder<SyncGroupResponse> | null;
   /** JoinGroup version of the parked join; decides which fields its answer carries. */
   joinVersion: number;
   sessionTimer: Timer | null;

@@ -1,5 +1,7 @@
 /** The group coordinator's public surface, for the broker's group handlers. */
-export { GroupCoordinator, DEFAULT_GROUP_CONFIG, type GroupCoordinatorConfig, type GroupCoordinatorOptions } from './coordinator.js';
+export { GroupCoordinator, type GroupCoordinatorOptions } from './coordinator.js';
+export { DEFAULT_GROUP_CONFIG, type GroupCoordinatorConfig } from './config.js';
 export { GroupState, type Protocol } from './group.js';
-export { FileOffsetStore, MemoryOffsetStore, type OffsetStore, type FileOffsetStoreOptions } from './offset-store.js';
+export { FileOffsetStore, type FileOffsetStoreOptions } from './offset-store.js';
+export { MemoryOffsetStore, type OffsetStore } from './records.js';
 export type * from './types.js';

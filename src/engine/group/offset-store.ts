@@ -1,14 +1,15 @@
 /**
  * Durable committed offsets: `groups/offsets.log` in the data directory, our stand-in for
  * Kafka's __consumer_offsets topic. This is the only file of engine/group that does I/O; the
- * coordinator sees the narrow OffsetStore interface, and tests use MemoryOffsetStore.
+ * coordinator sees the narrow OffsetStore port (records.ts), and tests use MemoryOffsetStore.
  *
  * File format (version 1). A sequence of frames:
  *
  *   int32  length    bytes that follow this field (crc + version + payload)
  *   uint32 crc32c    CRC-32C of version + payload
  *   int8   version   format of the payload; 1 = the JSON below
- *   bytes  payload   UTF-8 JSON array of StoreEntry (one commit is one frame, so it is atomic)
+ *   bytes  payload   UTF-8 JSON array of StoreEntry (one append is one frame, so it is atomic;
+ *                    an append carries every operation of one group-commit batch)
  *
  * Replay applies entries in order and keeps the latest value per (group, topic, partition);
  * deletions are tombstone entries. On open the log is compacted: the surviving state is written
@@ -21,135 +22,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicSync } from '../log/atomic-file.js';
 import { crc32c } from '../protocol/crc32c.js';
+import { StoreState, type OffsetStore, type StoreEntry, type StoreSnapshot } from './records.js';
 
 export const OFFSETS_LOG_FORMAT_VERSION = 1;
 const HEADER_BYTES = 4 + 4 + 1;
 /** A frame claiming more than this is garbage, not a commit (bounds allocation on a bad file). */
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
-
-export interface StoredOffset {
-  group: string;
-  topic: string;
-  partition: number;
-  offset: number;
-  leaderEpoch: number;
-  metadata: string;
-  commitTimestamp: number;
-  expireTimestamp: number | null;
-}
-
-/**
- * What survives a restart of a group besides its offsets: its protocol type (so it lists as a
- * consumer group) and when it became empty (the base of offset expiry). `emptySince` null means
- * the group had members when this was written; after a restart it counts as empty from then.
- */
-export interface StoredGroup {
-  group: string;
-  protocolType: string | null;
-  emptySince: number | null;
-}
-
-export type StoreEntry =
-  | ({ type: 'offset' } & StoredOffset)
-  | { type: 'offset-delete'; group: string; topic: string; partition: number }
-  | ({ type: 'group' } & StoredGroup)
-  /** Removes the group record and every offset of the group written before it. */
-  | { type: 'group-delete'; group: string };
-
-export interface StoreSnapshot {
-  groups: StoredGroup[];
-  offsets: StoredOffset[];
-}
-
-export interface OffsetStore {
-  /** The state to start from (the replayed log). */
-  load(): StoreSnapshot;
-  /** Makes entries durable before returning (at least handed to the OS); throws on I/O failure. */
-  append(entries: readonly StoreEntry[]): void;
-  close(): void;
-}
-
-/** Replays entries into the latest state; shared by the file store and the in-memory one. */
-export class StoreState {
-  private readonly groups = new Map<string, StoredGroup>();
-  private readonly offsets = new Map<string, Map<string, StoredOffset>>();
-
-  apply(e: StoreEntry): void {
-    switch (e.type) {
-      case 'offset': {
-        const { type: _t, ...o } = e;
-        let g = this.offsets.get(o.group);
-        if (!g) this.offsets.set(o.group, (g = new Map()));
-        g.set(key(o.topic, o.partition), o);
-        break;
-      }
-      case 'offset-delete': {
-        const g = this.offsets.get(e.group);
-        g?.delete(key(e.topic, e.partition));
-        if (g?.size === 0) this.offsets.delete(e.group);
-        break;
-      }
-      case 'group': {
-        const { type: _t, ...g } = e;
-        this.groups.set(g.group, g);
-        break;
-      }
-      case 'group-delete':
-        this.groups.delete(e.group);
-        this.offsets.delete(e.group);
-        break;
-    }
-  }
-
-  snapshot(): StoreSnapshot {
-    const offsets: StoredOffset[] = [];
-    for (const g of this.offsets.values()) offsets.push(...g.values());
-    return { groups: [...this.groups.values()], offsets };
-  }
-
-  /** The minimal entry list that rebuilds this state. */
-  entries(): StoreEntry[] {
-    const s = this.snapshot();
-    return [
-      ...s.groups.map((g): StoreEntry => ({ type: 'group', ...g })),
-      ...s.offsets.map((o): StoreEntry => ({ type: 'offset', ...o })),
-    ];
-  }
-}
-
-function key(topic: string, partition: number): string {
-  return `${partition}\u0000${topic}`;
-}
-
-/** For unit tests of the coordinator: same replay semantics, no files. */
-export class MemoryOffsetStore implements OffsetStore {
-  readonly written: StoreEntry[] = [];
-  private readonly state = new StoreState();
-  /** Set to make the next append throw, as a failing disk would. */
-  failNextAppend: Error | null = null;
-
-  constructor(initial: readonly StoreEntry[] = []) {
-    for (const e of initial) this.state.apply(e);
-  }
-
-  load(): StoreSnapshot {
-    return this.state.snapshot();
-  }
-
-  append(entries: readonly StoreEntry[]): void {
-    if (this.failNextAppend) {
-      const err = this.failNextAppend;
-      this.failNextAppend = null;
-      throw err;
-    }
-    for (const e of entries) {
-      this.written.push(e);
-      this.state.apply(e);
-    }
-  }
-
-  close(): void {}
-}
 
 export function encodeFrame(entries: readonly StoreEntry[], version = OFFSETS_LOG_FORMAT_VERSION): Buffer {
   const payload = Buffer.from(JSON.stringify(entries), 'utf8');
@@ -208,6 +86,10 @@ export interface FileOffsetStoreOptions {
 export class FileOffsetStore implements OffsetStore {
   private fd: number | null;
   private readonly initial: StoreSnapshot;
+  /** Bytes of whole frames in the file: where a failed append is cut back to. */
+  private size: number;
+  /** Set when a failed append could not be cut off: later frames would follow a torn one and be lost on replay. */
+  private broken: Error | null = null;
 
   private constructor(
     readonly file: string,
@@ -217,6 +99,7 @@ export class FileOffsetStore implements OffsetStore {
   ) {
     this.fd = fd;
     this.initial = initial;
+    this.size = fs.fstatSync(fd).size;
   }
 
   /** Opens `<dataDir>/groups/offsets.log`: replay, cut a torn tail, compact, then append. */
@@ -249,21 +132,47 @@ export class FileOffsetStore implements OffsetStore {
     return this.initial;
   }
 
-  append(entries: readonly StoreEntry[]): void {
-    if (this.fd === null) throw new Error(`${this.file} is closed`);
+  /**
+   * Writes one frame with the asynchronous fs calls, so the event loop keeps serving other
+   * connections while the bytes (and, with --fsync, the fsync) are under way. Resolves once the
+   * frame is in the OS (survives kill -9) or on disk (fsync mode).
+   */
+  async append(entries: readonly StoreEntry[]): Promise<void> {
+    const fd = this.fd;
+    if (fd === null) throw new Error(`${this.file} is closed`);
+    if (this.broken) throw this.broken;
     if (entries.length === 0) return;
     const frame = encodeFrame(entries);
-    // writeSync: the commit is only acknowledged once the bytes are in the OS (survives kill -9).
-    let off = 0;
-    while (off < frame.length) off += fs.writeSync(this.fd, frame, off, frame.length - off);
-    if (this.fsyncEach) fs.fsyncSync(this.fd);
+    try {
+      let off = 0;
+      while (off < frame.length) off += await writeAsync(fd, frame, off);
+      if (this.fsyncEach) await fsyncAsync(fd);
+      this.size += frame.length;
+    } catch (err) {
+      // A partly written frame must not stay: the next frame after it would be cut off on replay.
+      try {
+        fs.ftruncateSync(fd, this.size);
+      } catch {
+        this.broken = new Error(`${this.file}: an earlier write failed and could not be cut off`);
+      }
+      throw err;
+    }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.fd === null) return;
-    fs.closeSync(this.fd);
+    const fd = this.fd;
     this.fd = null;
+    await new Promise<void>((resolve, reject) => fs.close(fd, (err) => (err ? reject(err) : resolve())));
   }
+}
+
+function writeAsync(fd: number, buf: Buffer, offset: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.write(fd, buf, offset, buf.length - offset, null, (err, n) => (err ? reject(err) : resolve(n))));
+}
+
+function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
 /** Writes the compacted log next to the real one and atomically replaces it (fsyncs included). */

@@ -10,7 +10,7 @@ import { createTopics } from '../../helpers/kafkajs.js';
 import { captureIo } from '../../../src/cli/io.js';
 import { main as groups } from '../../../src/commands/consumer-groups/index.js';
 import { main as topics } from '../../../src/commands/topics/index.js';
-import { Cluster } from '../../../src/engine/client/protocol-client.js';
+import { Cluster } from '../../../src/engine/client/cluster.js';
 import { commitOffsets } from '../../../src/engine/client/group-offsets.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;

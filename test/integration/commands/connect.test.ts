@@ -1,10 +1,11 @@
 /**
  * The built bins end to end (argv arrays, after `npm run build`): auto-starting the local broker
  * of a fresh --data-dir (one stderr line), reusing it, two parallel commands sharing one broker;
- * --help/--version/exit codes; piping; a refused remote failing fast.
+ * --help/--version/exit codes; the engine's errors as one line; piping; a refused remote failing fast.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,25 @@ describe('bins', () => {
       stdout: '',
       stderr: 'Could not connect to 127.0.0.1:1 (connection refused). Is a Kafka broker running there? Leave out --bootstrap-server to use the local mq broker.\n',
     });
+  });
+
+  it("the engine's usage errors (a bad bootstrap address) get the pointer to --help too", async () => {
+    for (const tool of ['mq-topics', 'mq-get-offsets']) {
+      const r = await run(node, [bin(tool), ...(tool === 'mq-topics' ? ['--list'] : []), '--bootstrap-server', 'localhost'], { env });
+      expect(r).toMatchObject({ code: 1, stdout: '', stderr: `${tool}: Please provide valid host:port like host1:9091,host2:9092\nSee '${tool} --help'.\n` });
+    }
+  });
+
+  it('mq-broker start on a port in use fails with one line and exit 1', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as net.AddressInfo;
+    try {
+      const r = await run(node, [bin('mq-broker'), 'start', '--data-dir', freshDir(), '--listen', `127.0.0.1:${port}`], { env });
+      expect(r).toMatchObject({ code: 1, stdout: '', stderr: `Cannot listen on 127.0.0.1:${port}: the address is already in use\n` });
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 
   it('output piped into a reader that stops early ends quietly', async () => {

@@ -9,7 +9,7 @@ import { waitFor } from '../../helpers/wait.js';
 import { main as produce } from '../../../src/commands/console-producer/index.js';
 import { main as groups } from '../../../src/commands/consumer-groups/index.js';
 import { testIo } from './producer-helpers.js';
-import { Cluster } from '../../../src/engine/client/protocol-client.js';
+import { Cluster } from '../../../src/engine/client/cluster.js';
 import { commitOffsets } from '../../../src/engine/client/group-offsets.js';
 
 let b: TestBroker;

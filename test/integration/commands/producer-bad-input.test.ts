@@ -10,7 +10,7 @@ import { testIo } from './producer-helpers.js';
 import { main as produce } from '../../../src/commands/console-producer/index.js';
 import { main as consume } from '../../../src/commands/console-consumer/index.js';
 import { main as groups } from '../../../src/commands/consumer-groups/index.js';
-import { Cluster } from '../../../src/engine/client/protocol-client.js';
+import { Cluster } from '../../../src/engine/client/cluster.js';
 import { commitOffsets, fetchCommitted } from '../../../src/engine/client/group-offsets.js';
 
 let b: TestBroker;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { createTopics } from '../../helpers/kafkajs.js';
 import { randomGroup, randomTopic } from '../../helpers/names.js';
-import { Cluster } from '../../../src/engine/client/protocol-client.js';
+import { Cluster } from '../../../src/engine/client/cluster.js';
 import { commitOffsets } from '../../../src/engine/client/group-offsets.js';
 import { main as topics } from '../../../src/commands/topics/index.js';
 import { main as configs } from '../../../src/commands/configs/index.js';

@@ -71,6 +71,29 @@ describe('Output', () => {
     expect(out.closed).toBe(true);
     expect(() => out.line('x')).toThrow('stdout was closed');
   });
+  it('record sink: one write per flush, nothing on an empty flush; after EPIPE the listeners hear it once and flush drops the rest', async () => {
+    const cap = captureIo({ env: {} });
+    const out = createOutput(cap.io);
+    const sink = out.recordSink();
+    sink.buffer.text('a\n');
+    sink.buffer.buffer(Buffer.from('b\n'));
+    await sink.flush();
+    await sink.flush();
+    expect(cap.stdout()).toBe('a\nb\n');
+    let heard = 0;
+    out.onClosed(() => heard++);
+    cap.io.stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    cap.io.stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    expect(heard).toBe(1);
+    expect(sink.closed).toBe(true);
+    sink.buffer.text('c\n');
+    await sink.flush();
+    expect(cap.stdout()).toBe('a\nb\n');
+    expect(sink.buffer.length).toBe(0);
+    // A listener added after the close hears it at once.
+    out.onClosed(() => heard++);
+    expect(heard).toBe(2);
+  });
   it('shows no spinner when stderr is not a terminal', async () => {
     const cap = captureIo({ env: {} });
     const out = createOutput(cap.io, { spinnerDelayMs: 0 });

@@ -7,7 +7,7 @@
  * Scripted peers, no Java.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/engine/client/protocol-client.js';
+import { Cluster } from '../../../src/engine/client/cluster.js';
 import type { Session } from '../../../src/engine/client/connect.js';
 import { Producer, type PartitionLeader } from '../../../src/engine/client/producer.js';
 import type { Struct } from '../../../src/engine/protocol/codec.js';

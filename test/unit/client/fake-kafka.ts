@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { decode, encode, type Struct } from '../../../src/engine/protocol/codec.js';
+import { FrameSplitter, sizeFrame } from '../../../src/engine/protocol/frame.js';
 import { isFlexible, readRequestHeader, responseHeaderIsFlexible, writeResponseHeader } from '../../../src/engine/protocol/header.js';
 import { schemaFor } from '../../../src/engine/protocol/messages/index.js';
 import { Reader } from '../../../src/engine/protocol/reader.js';
@@ -30,12 +31,9 @@ export async function startFakeKafka(
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
     sock.on('error', () => undefined);
-    let buf = Buffer.alloc(0);
+    const frames = new FrameSplitter(100 * 1024 * 1024);
     sock.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
-        const frame = buf.subarray(4, 4 + buf.readInt32BE(0));
-        buf = buf.subarray(4 + frame.length);
+      for (const frame of frames.push(d)) {
         const r = new Reader(frame);
         const h = readRequestHeader(r, (k, v) => isFlexible(schemaFor(k)!, v));
         const schema = schemaFor(h.apiKey)!;
@@ -58,9 +56,7 @@ export async function startFakeKafka(
         w.int32(0);
         writeResponseHeader(w, h.correlationId, responseHeaderIsFlexible(h.apiKey, flexible));
         encode(schema.response, h.apiVersion, res, flexible, w);
-        const out = w.toBuffer();
-        out.writeInt32BE(out.length - 4, 0);
-        sock.write(out);
+        sock.write(sizeFrame(w.toBuffer()));
       }
     });
   });

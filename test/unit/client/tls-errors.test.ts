@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { ProtocolConnection } from '../../../src/engine/client/protocol-client.js';
+import { ProtocolConnection } from '../../../src/engine/client/connection.js';
 
 describe('TLS errors', () => {
   it('a listener that requires a client certificate: one line that says so', async () => {

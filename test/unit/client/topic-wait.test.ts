@@ -5,7 +5,7 @@
  * does not create topics automatically. TopicWait against a scripted peer, without Java.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/engine/client/protocol-client.js';
+import { Cluster } from '../../../src/engine/client/cluster.js';
 import type { Struct } from '../../../src/engine/protocol/codec.js';
 import { TopicWait } from '../../../src/commands/shared/topic-wait.js';
 import { startFakeKafka, type FakeKafka } from './fake-kafka.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatRecord, formatterConfig, type ConsumedRecord } from '../../../src/commands/console-consumer/formatter.js';
-import { jsonLine, parseJsonRecord } from '../../../src/commands/console-consumer/json-record.js';
+import { jsonLine, parseJsonRecord } from '../../../src/commands/shared/json-record.js';
 
 const rec = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
   topic: 't',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJavaPartitioner, murmur2, partitionForKey, toPositive } from '../../../src/engine/client/partitioner.js';
+import { murmur2, partitionForKey, toPositive } from '../../../src/engine/client/partitioner.js';
 
 // Kafka's UtilsTest.testMurmur2 (clients/src/test/java/org/apache/kafka/common/utils/UtilsTest.java)
 // plus the vectors librdkafka's rdmurmur2.c checks against the Java client.
@@ -45,29 +45,8 @@ describe('murmur2 (Java client compatible)', () => {
   });
 
   it('multi-byte UTF-8 keys hash their bytes', () => {
-    // Same bytes, same hash; the string form is hashed as UTF-8.
-    const p = createJavaPartitioner()();
-    const meta = [0, 1, 2].map((i) => ({ partitionId: i, leader: 1 }));
-    expect(p({ topic: 't', partitionMetadata: meta, message: { key: 'ключ' } })).toBe(partitionForKey(Buffer.from('ключ'), 3));
-  });
-});
-
-describe('createJavaPartitioner', () => {
-  const meta = [0, 1, 2].map((i) => ({ partitionId: i, leader: 1 }));
-  it('honours an explicit partition', () => {
-    const p = createJavaPartitioner()();
-    expect(p({ topic: 't', partitionMetadata: meta, message: { key: 'a', partition: 2 } })).toBe(2);
-  });
-  it('sticks unkeyed records to one partition per batch, then moves on', () => {
-    const p = createJavaPartitioner(3)();
-    const got = Array.from({ length: 9 }, () => p({ topic: 't', partitionMetadata: meta, message: { key: null } }));
-    expect(new Set(got.slice(0, 3)).size).toBe(1);
-    expect(new Set(got.slice(3, 6)).size).toBe(1);
-    expect(new Set(got).size).toBe(3);
-  });
-  it('skips partitions without a leader for unkeyed records', () => {
-    const p = createJavaPartitioner(1)();
-    const m = [{ partitionId: 0, leader: -1 }, { partitionId: 1, leader: 1 }];
-    for (let i = 0; i < 10; i++) expect(p({ topic: 't', partitionMetadata: m, message: {} })).toBe(1);
+    // The Java client hashes the serialized key: a string key's UTF-8 bytes.
+    expect(partitionForKey(Buffer.from('ключ', 'utf8'), 3)).toBe(toPositive(murmur2(new Uint8Array(Buffer.from('ключ', 'utf8')))) % 3);
+    expect(partitionForKey(Buffer.from('ключ', 'utf8'), 1000)).not.toBe(partitionForKey(Buffer.from('ключ', 'latin1'), 1000));
   });
 });

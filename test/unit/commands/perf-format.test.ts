@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { javaFixed, simpleDateFormat } from '../../../src/commands/producer-perf-test/format.js';
+import { javaFixed, simpleDateFormat } from '../../../src/commands/shared/java-format.js';
 import { Stats, Throttler, percentiles } from '../../../src/commands/producer-perf-test/stats.js';
 import { parseProducerProps } from '../../../src/commands/producer-perf-test/run.js';
 import { countRecords } from '../../../src/engine/client/record-reader.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LineReader, lineReaderConfig, javaSplit } from '../../../src/commands/console-producer/line-reader.js';
-import { parseJsonRecord } from '../../../src/commands/console-consumer/json-record.js';
+import { parseJsonRecord } from '../../../src/commands/shared/json-record.js';
 
 const reader = (props: Record<string, string> = {}) => new LineReader(lineReaderConfig(new Map(Object.entries(props))));
 const str = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));

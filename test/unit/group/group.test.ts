@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
 import { GroupCoordinator } from '../../../src/engine/group/coordinator.js';
 import { ClassicGroup } from '../../../src/engine/group/group.js';
-import { MemoryOffsetStore } from '../../../src/engine/group/offset-store.js';
+import { MemoryOffsetStore } from '../../../src/engine/group/records.js';
 import { ManualClock } from '../../../src/engine/clock.js';
+import { encode } from '../../../src/engine/protocol/codec.js';
+import { JoinGroup } from '../../../src/engine/protocol/messages/11-join-group.js';
 import { flush, harness, joinNew, joinReq, sub, syncReq, track, V, type Harness } from './helpers.js';
 
 const state = (h: Harness, g: string) => h.coord.describeGroups({ groups: [g] }, V(5)).groups[0]!.groupState;
@@ -32,7 +34,6 @@ async function stableGroup(h: Harness, g: string, n: number) {
     track(
       h.coord.syncGroup(
         syncReq(g, j, j === leader ? joins.map((x) => ({ memberId: x.memberId, assignment: Buffer.from(`a-${x.memberId}`) })) : []),
-        V(3),
       ),
     ),
   );
@@ -95,7 +96,7 @@ describe('JoinGroup', () => {
     const h = harness();
     const p = (...names: string[]) => names.map((name) => ({ name, metadata: Buffer.from(name) }));
     const a = await h.coord.joinGroup(joinReq('g', '', { protocols: p('roundrobin', 'range') }), V(3));
-    const sa = track(h.coord.syncGroup(syncReq('g', a, []), V(3)));
+    const sa = track(h.coord.syncGroup(syncReq('g', a, [])));
     await flush();
     expect(sa.done).toBe(true);
     const b = track(h.coord.joinGroup(joinReq('g', '', { protocols: p('range', 'roundrobin', 'sticky') }), V(3)));
@@ -216,18 +217,18 @@ describe('SyncGroup', () => {
   it('followers park until the leader sends the assignment; unlisted members get an empty consumer assignment', async () => {
     const h = harness();
     const first = await joinNew(h, 'g');
-    const s0 = await h.coord.syncGroup(syncReq('g', first.value, []), V(3));
+    const s0 = await h.coord.syncGroup(syncReq('g', first.value, []));
     expect(s0.errorCode).toBe(0);
     const b = await joinNew(h, 'g');
     const c = await joinNew(h, 'g');
     const a = track(h.coord.joinGroup(joinReq('g', first.value.memberId), V(5)));
     await flush();
-    const fb = track(h.coord.syncGroup(syncReq('g', b.value), V(3)));
-    const fc = track(h.coord.syncGroup(syncReq('g', c.value), V(3)));
+    const fb = track(h.coord.syncGroup(syncReq('g', b.value)));
+    const fc = track(h.coord.syncGroup(syncReq('g', c.value)));
     await flush();
     expect(fb.done || fc.done).toBe(false);
     expect(h.coord.heartbeat({ groupId: 'g', generationId: 2, memberId: b.value.memberId }).errorCode).toBe(0);
-    const la = await h.coord.syncGroup(syncReq('g', a.value, [{ memberId: b.value.memberId, assignment: Buffer.from('B') }]), V(5));
+    const la = await h.coord.syncGroup(syncReq('g', a.value, [{ memberId: b.value.memberId, assignment: Buffer.from('B') }]));
     await flush();
     expect(la).toMatchObject({ errorCode: 0, protocolType: 'consumer', protocolName: 'range' });
     expect(fb.value.assignment).toEqual(Buffer.from('B'));
@@ -235,18 +236,18 @@ describe('SyncGroup', () => {
     expect(fc.value.assignment.length).toBeGreaterThan(0);
     expect(state(h, 'g')).toBe('Stable');
     // A late sync in Stable returns the stored assignment.
-    expect((await h.coord.syncGroup(syncReq('g', b.value), V(3))).assignment).toEqual(Buffer.from('B'));
+    expect((await h.coord.syncGroup(syncReq('g', b.value))).assignment).toEqual(Buffer.from('B'));
   });
 
   it('errors: unknown member, illegal generation, inconsistent protocol, rebalance in progress', async () => {
     const h = harness();
     const [a] = await stableGroup(h, 'g', 1);
-    expect((await h.coord.syncGroup({ ...syncReq('g', a!), memberId: 'x' }, V(3))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect((await h.coord.syncGroup({ ...syncReq('g', a!), generationId: 9 }, V(3))).errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
-    expect((await h.coord.syncGroup({ ...syncReq('g', a!), protocolName: 'roundrobin' }, V(5))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    expect((await h.coord.syncGroup({ ...syncReq('nope', a!) }, V(3))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect((await h.coord.syncGroup({ ...syncReq('g', a!), memberId: 'x' })).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect((await h.coord.syncGroup({ ...syncReq('g', a!), generationId: 9 })).errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect((await h.coord.syncGroup({ ...syncReq('g', a!), protocolName: 'roundrobin' })).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    expect((await h.coord.syncGroup({ ...syncReq('nope', a!) })).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     await joinNew(h, 'g');
-    expect((await h.coord.syncGroup(syncReq('g', a!), V(3))).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect((await h.coord.syncGroup(syncReq('g', a!))).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
   });
 
   it('parked follower syncs get REBALANCE_IN_PROGRESS when a rebalance starts first', async () => {
@@ -258,7 +259,7 @@ describe('SyncGroup', () => {
     const rl = track(h.coord.joinGroup(joinReq('g', leader.memberId), V(5)));
     const rf = track(h.coord.joinGroup(joinReq('g', follower.memberId), V(5)));
     await flush();
-    const fs = track(h.coord.syncGroup(syncReq('g', rf.value), V(3)));
+    const fs = track(h.coord.syncGroup(syncReq('g', rf.value)));
     await flush();
     expect(fs.done).toBe(false);
     await joinNew(h, 'g'); // a third member arrives before the leader syncs
@@ -270,13 +271,13 @@ describe('SyncGroup', () => {
   it('members that never sync are removed after the rebalance timeout', async () => {
     const h = harness();
     const first = await joinNew(h, 'g', { rebalanceTimeoutMs: 20_000 });
-    await h.coord.syncGroup(syncReq('g', first.value), V(3));
+    await h.coord.syncGroup(syncReq('g', first.value));
     const b = await joinNew(h, 'g', { rebalanceTimeoutMs: 20_000 });
     const a = track(h.coord.joinGroup(joinReq('g', first.value.memberId, { rebalanceTimeoutMs: 20_000 }), V(5)));
     await flush();
     expect(b.value.generationId).toBe(2);
     // Only the leader syncs (and keeps heartbeating); b goes quiet but is within its session.
-    const la = await h.coord.syncGroup(syncReq('g', a.value, []), V(3));
+    const la = await h.coord.syncGroup(syncReq('g', a.value, []));
     expect(la.errorCode).toBe(0);
     for (let i = 0; i < 4; i++) {
       h.clock.advance(5000);
@@ -290,11 +291,11 @@ describe('SyncGroup', () => {
   it('pending-sync timer alone removes a silent member that keeps its session alive', async () => {
     const h = harness();
     const first = await joinNew(h, 'g', { rebalanceTimeoutMs: 8000, sessionTimeoutMs: 30_000 });
-    await h.coord.syncGroup(syncReq('g', first.value), V(3));
+    await h.coord.syncGroup(syncReq('g', first.value));
     const b = await joinNew(h, 'g', { rebalanceTimeoutMs: 8000, sessionTimeoutMs: 30_000 });
     const a = track(h.coord.joinGroup(joinReq('g', first.value.memberId, { rebalanceTimeoutMs: 8000, sessionTimeoutMs: 30_000 }), V(5)));
     await flush();
-    await h.coord.syncGroup(syncReq('g', a.value, []), V(3));
+    await h.coord.syncGroup(syncReq('g', a.value, []));
     expect(state(h, 'g')).toBe('Stable');
     h.clock.advance(8000);
     // b heartbeats but never synced: removed, and a rebalance starts.
@@ -313,7 +314,7 @@ describe('Heartbeat', () => {
     expect(hb(a.value.memberId, 1)).toBe(ErrorCode.NONE);
     expect(hb(a.value.memberId, 0)).toBe(ErrorCode.ILLEGAL_GENERATION);
     expect(hb('x', 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    await h.coord.syncGroup(syncReq('g', a.value), V(3));
+    await h.coord.syncGroup(syncReq('g', a.value));
     // Stable
     expect(hb(a.value.memberId, 1)).toBe(ErrorCode.NONE);
     // PreparingRebalance
@@ -441,10 +442,21 @@ describe('LeaveGroup', () => {
 });
 
 describe('static membership', () => {
+  it('a static leader rejoining below JoinGroup v9 is not told skipAssignment (the field starts at v9)', async () => {
+    const h = harness();
+    const s1 = await h.coord.joinGroup(joinReq('g', '', { groupInstanceId: 'i1' }), V(5));
+    await h.coord.syncGroup(syncReq('g', s1, [{ memberId: s1.memberId, assignment: Buffer.from('A1') }]));
+    const back = await h.coord.joinGroup(joinReq('g', '', { groupInstanceId: 'i1' }), V(5));
+    expect(back).toMatchObject({ errorCode: 0, generationId: s1.generationId, skipAssignment: false, leader: back.memberId });
+    // The strict encoder refuses a non-default value in a version that lacks the field.
+    expect(() => encode(JoinGroup.response, 5, { throttleTimeMs: 0, ...back }, false)).not.toThrow();
+    expect(() => encode(JoinGroup.response, 5, { throttleTimeMs: 0, ...back, skipAssignment: true }, false)).toThrow();
+  });
+
   it('rejoin with the same instance id and metadata replaces the member without a rebalance', async () => {
     const h = harness();
     const s1 = await h.coord.joinGroup(joinReq('g', '', { groupInstanceId: 'i1' }), V(5));
-    await h.coord.syncGroup(syncReq('g', s1, [{ memberId: s1.memberId, assignment: Buffer.from('A1') }]), V(3));
+    await h.coord.syncGroup(syncReq('g', s1, [{ memberId: s1.memberId, assignment: Buffer.from('A1') }]));
     const s2f = await joinNew(h, 'g', { groupInstanceId: null });
     const s1r = await h.coord.joinGroup(joinReq('g', s1.memberId, { groupInstanceId: 'i1' }), V(5));
     await flush();
@@ -454,9 +466,8 @@ describe('static membership', () => {
         { memberId: s1r.memberId, assignment: Buffer.from('A1') },
         { memberId: f.memberId, assignment: Buffer.from('A2') },
       ]),
-      V(3),
     );
-    await h.coord.syncGroup(syncReq('g', f), V(3));
+    await h.coord.syncGroup(syncReq('g', f));
     expect(state(h, 'g')).toBe('Stable');
     const gen = s1r.generationId;
 
@@ -466,16 +477,15 @@ describe('static membership', () => {
     expect(back.memberId).not.toBe(s1.memberId);
     expect(back.leader).toBe(back.memberId);
     expect(state(h, 'g')).toBe('Stable');
-    expect((await h.coord.syncGroup(syncReq('g', back), V(3))).assignment).toEqual(Buffer.from('A1'));
+    expect((await h.coord.syncGroup(syncReq('g', back))).assignment).toEqual(Buffer.from('A1'));
     // The old incarnation is fenced.
     expect(h.coord.heartbeat({ groupId: 'g', generationId: gen, memberId: s1.memberId, groupInstanceId: 'i1' }).errorCode).toBe(
       ErrorCode.FENCED_INSTANCE_ID,
     );
     expect(
-      h.coord.commitOffsets(
+      (await h.coord.commitOffsets(
         { groupId: 'g', generationIdOrMemberEpoch: gen, memberId: s1.memberId, groupInstanceId: 'i1', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }] },
-        V(7),
-      ).topics[0]!.partitions[0]!.errorCode,
+      )).topics[0]!.partitions[0]!.errorCode,
     ).toBe(ErrorCode.FENCED_INSTANCE_ID);
     expect((await h.coord.joinGroup(joinReq('g', s1.memberId, { groupInstanceId: 'i1' }), V(5))).errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
     // The follower is untouched.
@@ -485,7 +495,7 @@ describe('static membership', () => {
   it('rejoin with changed metadata rebalances; the fenced member\'s parked join gets FENCED_INSTANCE_ID', async () => {
     const h = harness();
     const s1 = await h.coord.joinGroup(joinReq('g', '', { groupInstanceId: 'i1' }), V(5));
-    await h.coord.syncGroup(syncReq('g', s1), V(3));
+    await h.coord.syncGroup(syncReq('g', s1));
     const back = track(h.coord.joinGroup(joinReq('g', '', { groupInstanceId: 'i1', protocols: [{ name: 'range', metadata: sub(['new']) }] }), V(5)));
     await flush();
     expect(back.value.generationId).toBe(2); // lone member: rebalance completes at once
@@ -524,10 +534,11 @@ describe('coordinator lifecycle', () => {
     const b = track(c.joinGroup(joinReq('g'), V(3)));
     await flush();
     expect(b.done).toBe(false);
-    c.close();
+    const closed = c.close();
     await flush();
     expect(b.value.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
     expect(c.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId }).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
     expect(clock.pendingTimers()).toBe(0);
+    await closed;
   });
 });

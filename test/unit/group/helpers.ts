@@ -1,6 +1,7 @@
 import { ManualClock } from '../../../src/engine/clock.js';
-import { GroupCoordinator, type GroupCoordinatorConfig } from '../../../src/engine/group/coordinator.js';
-import { MemoryOffsetStore } from '../../../src/engine/group/offset-store.js';
+import { GroupCoordinator } from '../../../src/engine/group/coordinator.js';
+import type { GroupCoordinatorConfig } from '../../../src/engine/group/config.js';
+import { MemoryOffsetStore } from '../../../src/engine/group/records.js';
 import type { JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../../src/engine/group/types.js';
 import { encodeSubscription } from '../../../src/engine/protocol/consumer-protocol.js';
 

@@ -73,16 +73,15 @@ function run(seed: number, steps: number) {
     c.joining = track(p);
   };
 
-  const commitOwned = (c: Client) => {
+  const commitOwned = async (c: Client) => {
     if (!c.owned || c.owned.size === 0) return;
-    const r = h.coord.commitOffsets(
+    const r = await h.coord.commitOffsets(
       {
         groupId: GROUP,
         generationIdOrMemberEpoch: c.generation,
         memberId: c.memberId,
         topics: [{ name: TOPIC, partitions: [...c.owned].map(([p, pos]) => ({ partitionIndex: p, committedOffset: pos })) }],
       },
-      { version: 5 },
     );
     const errors = r.topics[0]!.partitions.map((p) => p.errorCode);
     if (errors.every((e) => e === ErrorCode.NONE)) stats.commits++;
@@ -120,7 +119,7 @@ function run(seed: number, steps: number) {
             return { memberId, assignment: encodeAssignment({ assignedPartitions: [{ topic: TOPIC, partitions }] }, 0) };
           });
         }
-        c.syncing = track(h.coord.syncGroup({ groupId: GROUP, generationId: r.generationId, memberId: r.memberId, assignments }, { version: 3 }));
+        c.syncing = track(h.coord.syncGroup({ groupId: GROUP, generationId: r.generationId, memberId: r.memberId, assignments }));
       } else {
         if (r.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) c.memberId = '';
         join(c);
@@ -151,7 +150,7 @@ function run(seed: number, steps: number) {
     }
   };
 
-  const act = (c: Client, chaos: boolean) => {
+  const act = async (c: Client, chaos: boolean) => {
     if (c.state !== 'active' || c.joining || c.syncing) return;
     const roll = rnd();
     if (chaos && roll < 0.02) {
@@ -160,7 +159,7 @@ function run(seed: number, steps: number) {
       return;
     }
     if (chaos && roll < 0.04) {
-      commitOwned(c);
+      await commitOwned(c);
       if (c.state === 'active' && !c.joining && c.memberId) h.coord.leaveGroup({ groupId: GROUP, memberId: c.memberId }, { version: 1 });
       c.state = 'left';
       stats.leaves++;
@@ -168,13 +167,13 @@ function run(seed: number, steps: number) {
     }
     if (roll < 0.5 && c.owned && c.owned.size > 0) {
       for (const [p, pos] of c.owned) c.owned.set(p, pos + Math.floor(rnd() * 5));
-      commitOwned(c);
+      await commitOwned(c);
       return;
     }
     const hb = h.coord.heartbeat({ groupId: GROUP, generationId: c.generation, memberId: c.memberId });
     if (hb.errorCode === ErrorCode.NONE) return;
     // Rebalancing: commit what was consumed (allowed while PreparingRebalance), then rejoin.
-    if (hb.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) commitOwned(c);
+    if (hb.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) await commitOwned(c);
     if (hb.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) c.memberId = '';
     if (!c.joining) join(c);
   };
@@ -214,15 +213,14 @@ function run(seed: number, steps: number) {
         const c = pick(clients.filter((x) => x.state === 'active'));
         if (c) {
           settle(c);
-          act(c, true);
+          await act(c, true);
           await flush();
           settle(c);
         }
         // An operator reset: only possible while nobody is in the group.
         if (rnd() < 0.02 && h.coord.describeGroups({ groups: [GROUP] }, { version: 5 }).groups[0]!.groupState === 'Empty') {
-          const r = h.coord.commitOffsets(
+          const r = await h.coord.commitOffsets(
             { groupId: GROUP, generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, committedOffset: 0 }] }] },
-            { version: 2 },
           );
           if (r.topics[0]!.partitions[0]!.errorCode === ErrorCode.NONE) {
             resetPending = true;
@@ -238,7 +236,7 @@ function run(seed: number, steps: number) {
         await flush();
         for (const c of clients) {
           settle(c);
-          act(c, false);
+          await act(c, false);
           await flush();
           settle(c);
         }

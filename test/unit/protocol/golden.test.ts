@@ -1,6 +1,7 @@
 /** Hand-checked bytes for a few messages, plus header and tagged-field details of the codec. */
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../../src/engine/protocol/codec.js';
+import { JoinGroup } from '../../../src/engine/protocol/messages/11-join-group.js';
 import {
   isFlexible,
   readRequestHeader,
@@ -176,11 +177,10 @@ describe('tagged struct defaults (Fetch v12 response)', () => {
   });
 
   it('non-nullable bytes default to empty; a null there is refused, not written as empty', () => {
-    const { JoinGroup } = { JoinGroup: schemaFor(11)! };
     const bytes = encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range' }] }, false).toBuffer();
     const back = decode(JoinGroup.request, 0, new Reader(bytes), false);
-    expect(back.protocols[0].metadata).toEqual(Buffer.alloc(0));
-    expect(() => encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range', metadata: null }] }, false)).toThrow(
+    expect(back.protocols[0]!.metadata).toEqual(Buffer.alloc(0));
+    expect(() => encode(JoinGroup.request, 0, { groupId: 'g', protocols: [{ name: 'range', metadata: null }] } as never, false)).toThrow(
       'JoinGroupRequest.protocols[].metadata at version 0: null in a field that is not nullable at this version',
     );
   });

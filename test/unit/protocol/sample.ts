@@ -97,6 +97,8 @@ export function withUnknownTags(fields: readonly Field[], firstTag = 1000): Fiel
     nullable: { min: 1, max: 0 },
     tagged: { min: 0, max: Infinity },
     tag: firstTag + k,
+    ignorable: false,
+    nullableAnywhere: false,
   });
   return [
     ...fields.map((f) => (f.fields ? { ...f, fields: withUnknownTags(f.fields, firstTag) } : f)),

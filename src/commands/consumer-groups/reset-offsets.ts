@@ -1,0 +1,121 @@
+/**
+ * --reset-offsets: plans new committed offsets per group (reset.ts) from the log's earliest,
+ * latest or by-time offsets, prints them (table or --export CSV) and, with --execute, commits them
+ * outside any generation, which the coordinator accepts only while the group is Empty.
+ */
+import { CommandError, UsageError } from '../../cli/errors.js';
+import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
+import { describeGroup } from '../../engine/client/admin/groups.js';
+import { commitOffsets, fetchCommitted } from '../../engine/client/group-offsets.js';
+import { describeTopics, listOffsets, EARLIEST, LATEST } from '../../engine/client/partitions.js';
+import { exists, targetGroups, type Ctx } from './context.js';
+import type { GroupsOptions } from './options.js';
+import { parseResetCsv, parseTopicArg, planReset, ResetError, type PartitionState, type Scenario } from './reset.js';
+import * as views from './views.js';
+
+/** A commit that fails with these means a member joined meanwhile. */
+const BECAME_ACTIVE: ReadonlySet<number> = new Set([ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION]);
+
+export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenario | undefined, fileText: string | undefined): Promise<void> {
+  const groups = await targetGroups(ctx, o);
+  const single = !o.allGroups && groups.length === 1 ? groups[0]! : null;
+  let fromFile: Map<string, Map<string, number>> | undefined;
+  if (fileText !== undefined) {
+    try {
+      fromFile = parseResetCsv(fileText, single);
+    } catch (err) {
+      if (err instanceof ResetError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  const topicArgs = (o.topic ?? []).map((t) => {
+    try {
+      return parseTopicArg(t);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+  const rows: views.ResetRow[] = [];
+  let anyGroup = false;
+  for (const g of groups) {
+    // A group in the middle of a rebalance can take a moment to answer: show a spinner on a terminal.
+    const d = await ctx.out.spin(`Describing group ${g}`, describeGroup(ctx.cluster, g));
+    if (exists(d) && d.state !== 'Empty') {
+      ctx.failed = true;
+      // On stdout, where Kafka's ConsumerGroupCommand prints it (and the tests expect it).
+      void ctx.out.write(`\nError: Assignments can only be reset if the group '${g}' is inactive, but the current state is ${d.state}.\n`);
+      anyGroup = true;
+      continue;
+    }
+    const committed = await fetchCommitted(ctx.cluster, g);
+    // Scope: which partitions.
+    let wanted: Array<{ topic: string; partition: number }> = [];
+    let groupScenario = scenario;
+    if (fromFile) {
+      const plan = fromFile.get(g);
+      if (!plan) {
+        ctx.failed = true;
+        void ctx.out.write(`\nError: No reset plan for group ${g} found\n`);
+        continue;
+      }
+      wanted = [...plan.keys()].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }));
+      groupScenario = { kind: 'from-file', offsets: plan };
+    } else if (o.allTopics) {
+      wanted = [...committed.keys()].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }));
+    } else {
+      const meta = await describeTopics(ctx.cluster, topicArgs.map((t) => t.topic));
+      for (const t of topicArgs) {
+        const info = meta.get(t.topic);
+        if (!info || info.errorCode !== ErrorCode.NONE) throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Topic '${t.topic}' does not exist.`);
+        for (const p of t.partitions ?? info.partitions.map((x) => x.id)) {
+          if (!info.partitions.some((x) => x.id === p)) throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Partition ${t.topic}-${p} does not exist.`);
+          wanted.push({ topic: t.topic, partition: p });
+        }
+      }
+    }
+    anyGroup = true;
+    if (wanted.length === 0) continue;
+    const meta = await describeTopics(ctx.cluster, [...new Set(wanted.map((w) => w.topic))]);
+    for (const w of wanted) {
+      if (!meta.get(w.topic)?.partitions.some((p) => p.id === w.partition)) {
+        throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Partition ${w.topic}-${w.partition} does not exist.`);
+      }
+    }
+    const earliest = await listOffsets(ctx.cluster, meta, wanted, EARLIEST);
+    const latest = await listOffsets(ctx.cluster, meta, wanted, LATEST);
+    const byTime =
+      groupScenario!.kind === 'to-datetime' || groupScenario!.kind === 'by-duration'
+        ? await listOffsets(ctx.cluster, meta, wanted, groupScenario!.timestamp)
+        : undefined;
+    const states: PartitionState[] = wanted.map((w) => {
+      const k = `${w.topic}:${w.partition}`;
+      const t = byTime?.get(k);
+      return {
+        topic: w.topic,
+        partition: w.partition,
+        committed: committed.get(k) ?? null,
+        earliest: earliest.get(k)!.offset,
+        latest: latest.get(k)!.offset,
+        offsetForTime: t && t.errorCode === ErrorCode.NONE && t.offset >= 0 ? t.offset : null,
+      };
+    });
+    const plan = planReset(groupScenario!, states);
+    for (const w of plan.warnings) ctx.out.status(`WARN ${w}`);
+    for (const n of plan.notices) ctx.out.line(n);
+    if (o.execute) {
+      const errors = await commitOffsets(ctx.cluster, g, plan.offsets);
+      const bad = [...errors].filter(([, c]) => c !== ErrorCode.NONE);
+      if (bad.length) {
+        const code = bad[0]![1];
+        const why = BECAME_ACTIVE.has(code) ? `the group '${g}' became active` : errorName(code);
+        throw new CommandError(`Error: Executing consumer group command failed due to ${why} (${bad.map(([k]) => k.replace(/:(\d+)$/, '-$1')).join(', ')})`);
+      }
+    }
+    const sorted = [...plan.offsets].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    for (const p of sorted) rows.push({ group: g, ...p });
+  }
+  if (ctx.out.json) {
+    ctx.out.document({ executed: Boolean(o.execute), offsets: rows.map((r) => ({ group: r.group, topic: r.topic, partition: r.partition, newOffset: r.offset })) });
+  } else if (o.export) void ctx.out.write(views.renderResetCsv(rows, single === null));
+  else void ctx.out.write(views.renderResetTable(rows, anyGroup, ctx.header));
+}

@@ -1,0 +1,140 @@
+/**
+ * What the group coordinator persists, and the port it persists through. The entries are our
+ * stand-in for the records Kafka's coordinator writes to __consumer_offsets (OffsetCommitKey /
+ * OffsetCommitValue, GroupMetadataKey / GroupMetadataValue and their tombstones, see
+ * group-coordinator/src/main/resources/common/message/*.json); the port is "append these
+ * records, resolve when durable" (Kafka's coordinator-common PartitionWriter), so the file of
+ * offset-store.ts can later be replaced by a topic without touching the coordinator.
+ */
+
+export interface StoredOffset {
+  group: string;
+  topic: string;
+  partition: number;
+  offset: number;
+  leaderEpoch: number;
+  metadata: string;
+  commitTimestamp: number;
+  expireTimestamp: number | null;
+}
+
+/**
+ * What survives a restart of a group besides its offsets: its protocol type (so it lists as a
+ * consumer group) and when it became empty (the base of offset expiry). `emptySince` null means
+ * the group had members when this was written; after a restart it counts as empty from then.
+ */
+export interface StoredGroup {
+  group: string;
+  protocolType: string | null;
+  emptySince: number | null;
+}
+
+export type StoreEntry =
+  | ({ type: 'offset' } & StoredOffset)
+  | { type: 'offset-delete'; group: string; topic: string; partition: number }
+  | ({ type: 'group' } & StoredGroup)
+  /** Removes the group record and every offset of the group written before it. */
+  | { type: 'group-delete'; group: string };
+
+export interface StoreSnapshot {
+  groups: StoredGroup[];
+  offsets: StoredOffset[];
+}
+
+/** The coordinator's persistence port. One append at a time: the caller waits for each before the next. */
+export interface OffsetStore {
+  /** The state to start from (the replayed log). */
+  load(): StoreSnapshot;
+  /**
+   * Makes the entries durable as one unit (at least handed to the OS; fsynced in fsync mode) and
+   * resolves then; rejects on I/O failure, in which case none of them may be replayed later.
+   */
+  append(entries: readonly StoreEntry[]): Promise<void>;
+  /** Releases the store; called once no append is in flight. */
+  close(): Promise<void>;
+}
+
+/** Replays entries into the latest state; shared by the file store and the in-memory one. */
+export class StoreState {
+  private readonly groups = new Map<string, StoredGroup>();
+  private readonly offsets = new Map<string, Map<string, StoredOffset>>();
+
+  apply(e: StoreEntry): void {
+    switch (e.type) {
+      case 'offset': {
+        const { type: _t, ...o } = e;
+        let g = this.offsets.get(o.group);
+        if (!g) this.offsets.set(o.group, (g = new Map()));
+        g.set(key(o.topic, o.partition), o);
+        break;
+      }
+      case 'offset-delete': {
+        const g = this.offsets.get(e.group);
+        g?.delete(key(e.topic, e.partition));
+        if (g?.size === 0) this.offsets.delete(e.group);
+        break;
+      }
+      case 'group': {
+        const { type: _t, ...g } = e;
+        this.groups.set(g.group, g);
+        break;
+      }
+      case 'group-delete':
+        this.groups.delete(e.group);
+        this.offsets.delete(e.group);
+        break;
+    }
+  }
+
+  snapshot(): StoreSnapshot {
+    const offsets: StoredOffset[] = [];
+    for (const g of this.offsets.values()) offsets.push(...g.values());
+    return { groups: [...this.groups.values()], offsets };
+  }
+
+  /** The minimal entry list that rebuilds this state. */
+  entries(): StoreEntry[] {
+    const s = this.snapshot();
+    return [
+      ...s.groups.map((g): StoreEntry => ({ type: 'group', ...g })),
+      ...s.offsets.map((o): StoreEntry => ({ type: 'offset', ...o })),
+    ];
+  }
+}
+
+function key(topic: string, partition: number): string {
+  return `${partition}\u0000${topic}`;
+}
+
+/** For unit tests of the coordinator: same replay semantics, no files. */
+export class MemoryOffsetStore implements OffsetStore {
+  readonly written: StoreEntry[] = [];
+  /** How many appends reached the store (failed ones included); one per group-commit batch. */
+  appends = 0;
+  private readonly state = new StoreState();
+  /** Set to make the next append fail, as a failing disk would. */
+  failNextAppend: Error | null = null;
+
+  constructor(initial: readonly StoreEntry[] = []) {
+    for (const e of initial) this.state.apply(e);
+  }
+
+  load(): StoreSnapshot {
+    return this.state.snapshot();
+  }
+
+  async append(entries: readonly StoreEntry[]): Promise<void> {
+    this.appends++;
+    if (this.failNextAppend) {
+      const err = this.failNextAppend;
+      this.failNextAppend = null;
+      throw err;
+    }
+    for (const e of entries) {
+      this.written.push(e);
+      this.state.apply(e);
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,9 @@
+/**
+ * What the engine needs from the process it runs in: the environment (MQ_DEBUG, MQ_DATA_DIR,
+ * MQ_BOOTSTRAP_SERVER) and a place for one-line status messages ("Started the local mq
+ * broker ..."). The CLI's Io (cli/io.ts) is one; tests pass a captured one.
+ */
+export interface EngineIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stderr: { write(text: string): unknown };
+}
