@@ -13,6 +13,8 @@ import { Broker } from '../../../src/engine/broker/broker.js';
 import { MemFs } from '../../../src/engine/log/mem-fs.js';
 import { Fetch } from '../../../src/engine/protocol/messages/01-fetch.js';
 import { Produce } from '../../../src/engine/protocol/messages/00-produce.js';
+import { ListOffsets } from '../../../src/engine/protocol/messages/02-list-offsets.js';
+import { Metadata } from '../../../src/engine/protocol/messages/03-metadata.js';
 import type { RequestInput, ResponseOf } from '../../../src/engine/protocol/schema.js';
 import { rawRequest } from '../../helpers/raw.js';
 import { batchesIn, makeBatch } from '../../unit/log/batch-builder.js';
@@ -109,11 +111,30 @@ describe('KAFKA_STORAGE_ERROR through the broker', () => {
     expect(await fetchRaw(0, 3)).toMatchObject({ errorCode: 56 });
     expect(await fetchRaw(1, 0)).toEqual({ errorCode: 0, highWatermark: 5, offsets: [0, 1, 2, 3, 4] });
 
+    // ListOffsets answers the error instead of closing the connection; Metadata lists the replica
+    // as offline and keeps the leader (there is no other broker to move it to).
+    const offsets = (await rawRequest(broker!.address, 2, 9, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, timestamp: 1 }, { partitionIndex: 1, timestamp: -1 }] }],
+    })) as ResponseOf<typeof ListOffsets>;
+    expect(offsets.topics[0]!.partitions.map((p) => [p.partitionIndex, p.errorCode, p.offset])).toEqual([
+      [0, 56, -1],
+      [1, 0, 5],
+    ]);
+    const md = (await rawRequest(broker!.address, 3, 12, { topics: [{ name: TOPIC, topicId: '00000000000000000000000000000000' }], allowAutoTopicCreation: false })) as ResponseOf<typeof Metadata>;
+    expect(md.topics[0]!.partitions.map((p) => [p.partitionIndex, p.errorCode, p.leaderId, p.offlineReplicas])).toEqual([
+      [0, 0, 1, [1]],
+      [1, 0, 1, []],
+    ]);
+
     // Restart over the same (in-memory) logs: recovery cuts the torn batch, nothing acked is lost.
     await broker!.close();
     broker = await boot();
     expect(await fetchRaw(0, 0)).toEqual({ errorCode: 0, highWatermark: 3, offsets: [0, 1, 2] });
     expect((await produceRaw([0])).get(0)).toMatchObject({ errorCode: 0, baseOffset: 3 });
+    const after = (await rawRequest(broker!.address, 3, 12, { topics: [{ name: TOPIC, topicId: '00000000000000000000000000000000' }], allowAutoTopicCreation: false })) as ResponseOf<typeof Metadata>;
+    expect(after.topics[0]!.partitions.map((p) => p.offlineReplicas)).toEqual([[], []]);
     expect(await fetchRaw(1, 0)).toMatchObject({ errorCode: 0, highWatermark: 5 });
   });
 });
