@@ -4,6 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { systemClock, type Clock } from '../clock.js';
+import type { FsPort } from '../log/fs-port.js';
 import { LogDir } from '../log/log-dir.js';
 import { FileOffsetStore, GroupCoordinator, type GroupCoordinatorConfig } from '../group/index.js';
 import { BrokerSettings } from './config.js';
@@ -27,6 +28,8 @@ export interface BrokerOptions {
   versionCaps?: Readonly<Record<number, number>>;
   /** fsync every append before acknowledging (survives power loss, not just a killed process). */
   fsync?: boolean;
+  /** The file system under the partition logs (tests inject an in-memory one that can fail). */
+  logFs?: FsPort;
 }
 
 /** Kafka's group.* / offsets.* broker properties, as the coordinator's config. */
@@ -70,7 +73,7 @@ export class Broker {
     const logger = opts.logger ?? quietLogger;
     await mkdir(opts.dataDir, { recursive: true });
     const dynamicConfigs = await DynamicConfigs.open(opts.dataDir, settings);
-    const log = await LogDir.open(opts.dataDir, { settings: settings.toObject(), clock, logger, fsync: opts.fsync });
+    const log = await LogDir.open(opts.dataDir, { settings: settings.toObject(), clock, logger, fsync: opts.fsync, fs: opts.logFs });
     const store = FileOffsetStore.open(opts.dataDir, { logger: (m) => logger.warn(m), fsync: opts.fsync });
     const groups = new GroupCoordinator({ clock, store, config: groupConfig(settings), logger: (m) => logger.warn(m) });
     const producerIds = await ProducerIdAllocator.open(opts.dataDir);

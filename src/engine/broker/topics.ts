@@ -20,23 +20,28 @@ const ALL_TOPIC_OPERATIONS = 0b1111111111000;
 /**
  * One partition as Metadata describes it (DescribeTopicPartitions adds empty eligible-leader
  * lists): a single broker leads every partition in leader epoch 0, is its only replica and
- * always in sync.
+ * always in sync. A partition whose storage failed lists its replica as offline (kafka-topics
+ * --describe prints `Offline: 1`) but keeps its leader: Kafka's controller would move leadership
+ * to another replica, and with one broker there is none, while a leaderless partition makes
+ * clients such as kafkajs fail the whole topic's metadata, healthy partitions included. Produce
+ * and Fetch on it answer KAFKA_STORAGE_ERROR.
  */
-export function partitionState(s: BrokerServices, partitionIndex: number): PartitionAnswer {
+export function partitionState(s: BrokerServices, t: TopicInfo, partitionIndex: number): PartitionAnswer {
+  const offline = s.log.partition(t.name, partitionIndex)?.offline === true;
   return {
-    errorCode: 0,
+    errorCode: ErrorCode.NONE,
     partitionIndex,
     leaderId: s.nodeId,
     leaderEpoch: 0,
     replicaNodes: [s.nodeId],
     isrNodes: [s.nodeId],
-    offlineReplicas: [],
+    offlineReplicas: offline ? [s.nodeId] : [],
   };
 }
 
 export function topicMetadata(s: BrokerServices, t: TopicInfo, includeOps = false): TopicAnswer {
   const partitions: PartitionAnswer[] = [];
-  for (let p = 0; p < t.partitions; p++) partitions.push(partitionState(s, p));
+  for (let p = 0; p < t.partitions; p++) partitions.push(partitionState(s, t, p));
   return {
     errorCode: 0,
     name: t.name,

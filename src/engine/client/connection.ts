@@ -20,7 +20,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
-import { decode, encode, type Struct } from '../protocol/codec.js';
+import { decode, encode } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { FrameSizeError, FrameSplitter, sizeFrame } from '../protocol/frame.js';
 import { isFlexible, readResponseHeader, responseHeaderIsFlexible, writeRequestHeader } from '../protocol/header.js';
@@ -200,12 +200,7 @@ export class ProtocolConnection {
    * highest version both sides speak; with one, it must be within the broker's range. The body
    * may hold only what the descriptor has at that version (the encoder refuses anything else).
    */
-  request<A extends ApiSchema>(api: A, body: RequestInput<A>, version?: number): Promise<ResponseOf<A>>;
-  /** @deprecated By API key, untyped: being replaced by the descriptor form above, caller by caller. */
-  request(apiKey: number, body: Struct, version?: number): Promise<Struct>;
-  async request(api: ApiSchema | number, body: Record<string, unknown>, version?: number): Promise<unknown> {
-    const schema = typeof api === 'number' ? schemaFor(api) : api;
-    if (!schema) throw new Error(`no codec for API key ${String(api)}`);
+  async request<A extends ApiSchema>(schema: A, body: RequestInput<A>, version?: number): Promise<ResponseOf<A>> {
     const range = this.versions.get(schema.apiKey);
     const v = version ?? range?.max;
     if (v === undefined || !range || v < range.min || v > range.max) {

@@ -20,6 +20,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomicSync } from '../log/atomic-file.js';
 import { crc32c } from '../protocol/crc32c.js';
 import { StoreState, type OffsetStore, type StoreEntry, type StoreSnapshot } from './records.js';
 
@@ -174,31 +175,10 @@ function fsyncAsync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
-/** Writes the compacted log next to the real one, fsyncs it, and renames it into place. */
+/** Writes the compacted log next to the real one and atomically replaces it (fsyncs included). */
 function compactInto(file: string, entries: readonly StoreEntry[]): void {
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    // Chunked so one frame stays small however many offsets a directory holds.
-    for (let i = 0; i < entries.length; i += 1000) {
-      const frame = encodeFrame(entries.slice(i, i + 1000));
-      let off = 0;
-      while (off < frame.length) off += fs.writeSync(fd, frame, off, frame.length - off);
-    }
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  // Make the rename itself durable; some platforms cannot fsync a directory.
-  try {
-    const dfd = fs.openSync(path.dirname(file), 'r');
-    try {
-      fs.fsyncSync(dfd);
-    } finally {
-      fs.closeSync(dfd);
-    }
-  } catch {
-    /* best effort */
-  }
+  // Chunked so one frame stays small however many offsets a directory holds.
+  const frames: Buffer[] = [];
+  for (let i = 0; i < entries.length; i += 1000) frames.push(encodeFrame(entries.slice(i, i + 1000)));
+  writeFileAtomicSync(file, frames);
 }

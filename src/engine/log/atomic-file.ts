@@ -1,54 +1,94 @@
 /**
- * Small metadata files are replaced, never edited in place: write a temp file, fsync it, rename it
- * over the old one, fsync the directory. A crash leaves either the old or the new content.
+ * Files that are replaced, never edited in place (metadata JSON, segment index files, the
+ * compacted group offsets log): write a temp file, fsync it, rename it over the old one, fsync the
+ * directory so the rename itself is durable. A crash leaves either the old or the new content,
+ * plus at most a stale temp file, which loaders delete. Kafka does the same for its checkpoint
+ * files (server-common/.../server/common/CheckpointFile.java, Utils.atomicMoveWithFallback).
+ *
+ * The sequence exists twice, once awaiting the port and once synchronous, because one caller (the
+ * group offset store, which opens while the broker starts) cannot await; both share the naming
+ * and the directory-fsync rule below.
  */
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { pwriteFullSync, pwritevFull } from './fd-io.js';
 import { TEMP_SUFFIX } from './file-names.js';
+import { errnoCode, type FsPort, type FsPortSync } from './fs-port.js';
+import { nodeFs } from './node-fs.js';
 
-export async function fsyncDir(dir: string): Promise<void> {
-  let fh: fsp.FileHandle | undefined;
+/**
+ * Some platforms cannot open a directory for reading (Windows: EISDIR) or fsync one (EINVAL);
+ * the rename is still atomic there.
+ */
+function directoryFsyncUnsupported(e: unknown): boolean {
+  const code = errnoCode(e);
+  return code === 'EISDIR' || code === 'EINVAL';
+}
+
+export async function fsyncDir(dir: string, fs: FsPort = nodeFs): Promise<void> {
+  let fd: number | undefined;
   try {
-    fh = await fsp.open(dir, 'r');
-    await fh.sync();
+    fd = await fs.open(dir, 'r');
+    await fs.fsync(fd);
   } catch (e) {
-    // Some file systems refuse fsync on directories; the rename is still atomic there.
-    if ((e as NodeJS.ErrnoException).code !== 'EISDIR' && (e as NodeJS.ErrnoException).code !== 'EINVAL') throw e;
+    if (!directoryFsyncUnsupported(e)) throw e;
   } finally {
-    await fh?.close();
+    if (fd !== undefined) await fs.close(fd);
   }
 }
 
-export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+/** Replaces `file` with `data` atomically and durably. */
+export async function writeFileAtomic(file: string, data: string | Buffer | readonly Buffer[], fs: FsPort = nodeFs): Promise<void> {
+  const chunks = typeof data === 'string' ? [Buffer.from(data)] : Buffer.isBuffer(data) ? [data] : data;
   const tmp = file + TEMP_SUFFIX;
-  const fh = await fsp.open(tmp, 'w');
+  const fd = await fs.open(tmp, 'w');
   try {
-    await fh.writeFile(data);
-    await fh.sync();
+    await pwritevFull(fs, fd, chunks, 0);
+    await fs.fsync(fd);
   } finally {
-    await fh.close();
+    await fs.close(fd);
   }
-  await fsp.rename(tmp, file);
-  await fsyncDir(path.dirname(file));
+  await fs.rename(tmp, file);
+  await fsyncDir(path.dirname(file), fs);
 }
 
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+/** writeFileAtomic for callers that cannot await. */
+export function writeFileAtomicSync(file: string, chunks: readonly Buffer[], fs: FsPortSync = nodeFs): void {
+  const tmp = file + TEMP_SUFFIX;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    let at = 0;
+    for (const c of chunks) {
+      pwriteFullSync(fs, fd, c, at);
+      at += c.length;
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  let dfd: number | undefined;
+  try {
+    dfd = fs.openSync(path.dirname(file), 'r');
+    fs.fsyncSync(dfd);
+  } catch (e) {
+    if (!directoryFsyncUnsupported(e)) throw e;
+  } finally {
+    if (dfd !== undefined) fs.closeSync(dfd);
+  }
+}
+
+export async function writeJsonAtomic(file: string, value: unknown, fs: FsPort = nodeFs): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', fs);
 }
 
 /** Reads a JSON file, or returns undefined if it does not exist. */
-export async function readJsonIfExists<T>(file: string): Promise<T | undefined> {
+export async function readJsonIfExists<T>(file: string, fs: FsPort = nodeFs): Promise<T | undefined> {
   let text: string;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    text = (await fs.readFile(file)).toString('utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCode(e) === 'ENOENT') return undefined;
     throw e;
   }
   return JSON.parse(text) as T;
-}
-
-export function existsSync(file: string): boolean {
-  return fs.existsSync(file);
 }

@@ -1,10 +1,9 @@
 /**
  * Walks the RecordBatches stored in a segment file from a byte position, reading large chunks
- * with positional reads. Recovery walks with CRC checks; index rebuilds and producer-state
- * replays walk headers only.
+ * with positional reads through the `read` it is given (this file does no I/O of its own).
+ * Recovery walks with CRC checks; index rebuilds and producer-state replays walk headers only.
  */
 import { BATCH_HEADER_SIZE, LOG_OVERHEAD, Off, checkBatch, readBatchHeader, type BatchHeader } from '../protocol/record-batch.js';
-import { preadFull } from './fd-io.js';
 
 const CHUNK = 1 << 20;
 
@@ -28,16 +27,20 @@ export interface WalkOptions {
   expectOffset?: number;
 }
 
+/** What a walk calls for each batch: the header, its position, and its bytes when verifying. */
+export type BatchVisitor = (h: BatchHeader, position: number, bytes: Buffer | undefined) => boolean | void;
+
 /**
- * Calls `visit(header, position)` for each batch in [start, end). `visit` may return false to stop
- * early. The header object is fresh for each batch.
+ * Calls `visit(header, position)` for each batch in [start, end). `read` fills a buffer from a
+ * file position and returns the bytes read. `visit` may return false to stop early. The header
+ * object is fresh for each batch.
  */
 export async function walkBatches(
-  fd: number,
+  read: (buf: Buffer, position: number) => Promise<number>,
   start: number,
   end: number,
   opts: WalkOptions,
-  visit: (h: BatchHeader, position: number, bytes: Buffer | undefined) => boolean | void,
+  visit: BatchVisitor,
 ): Promise<WalkResult> {
   let buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(end - start, BATCH_HEADER_SIZE)));
   let bufStart = start;
@@ -48,7 +51,7 @@ export async function walkBatches(
     const want = Math.max(need, Math.min(CHUNK, end - at));
     if (buf.length < want) buf = Buffer.allocUnsafe(want);
     bufStart = at;
-    bufLen = await preadFull(fd, buf.subarray(0, Math.min(buf.length, end - at)), at);
+    bufLen = await read(buf.subarray(0, Math.min(buf.length, end - at)), at);
   };
   while (pos < end) {
     const remaining = end - pos;

@@ -1,55 +1,42 @@
 /**
- * Positional I/O on kept-open file descriptors through fs's callback API: it skips the
- * FileHandle bookkeeping of fs/promises, which matters at tens of thousands of appends a second.
+ * Whole-buffer positional I/O over the storage port: the port's reads and writes may be short
+ * (a signal, a full disk), these loop until everything is read or written, or an error ends it.
  */
-import fs from 'node:fs';
+import type { FsPort, FsPortSync } from './fs-port.js';
 
-export function preadFull(fd: number, buf: Buffer, position: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let done = 0;
-    const step = () =>
-      fs.read(fd, buf, done, buf.length - done, position + done, (err, n) => {
-        if (err) return reject(err);
-        done += n;
-        if (n === 0 || done >= buf.length) resolve(done);
-        else step();
-      });
-    step();
-  });
+/** Reads until `buf` is full or the file ends; returns the bytes read. */
+export async function preadFull(fs: FsPort, fd: number, buf: Buffer, position: number): Promise<number> {
+  let done = 0;
+  while (done < buf.length) {
+    const n = await fs.read(fd, buf, done, buf.length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
 }
 
-/** Writes all buffers at `position`, looping over short writes. */
-export function pwritevFull(fd: number, bufs: Buffer[], position: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let pending = bufs;
-    let pos = position;
-    const step = () =>
-      fs.writev(fd, pending, pos, (err, written) => {
-        if (err) return reject(err);
-        pos += written;
-        let skip = written;
-        let i = 0;
-        while (i < pending.length && skip >= pending[i]!.length) skip -= pending[i++]!.length;
-        if (i >= pending.length) return resolve();
-        pending = [pending[i]!.subarray(skip), ...pending.slice(i + 1)];
-        step();
-      });
-    step();
-  });
+/** Writes all buffers at `position`, continuing after short writes. */
+export async function pwritevFull(fs: FsPort, fd: number, bufs: readonly Buffer[], position: number): Promise<void> {
+  let pending = bufs.filter((b) => b.length > 0);
+  let pos = position;
+  while (pending.length) {
+    const written = await fs.writev(fd, pending, pos);
+    // A write that makes no progress would loop forever; the kernel reports ENOSPC instead.
+    if (written <= 0) throw Object.assign(new Error(`write at ${pos} made no progress`), { code: 'EIO' });
+    pos += written;
+    let skip = written;
+    let i = 0;
+    while (i < pending.length && skip >= pending[i]!.length) skip -= pending[i++]!.length;
+    pending = i < pending.length ? [pending[i]!.subarray(skip), ...pending.slice(i + 1)] : [];
+  }
 }
 
-export function fdatasync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
-}
-
-export function ftruncate(fd: number, len: number): Promise<void> {
-  return new Promise((resolve, reject) => fs.ftruncate(fd, len, (err) => (err ? reject(err) : resolve())));
-}
-
-export function closeFd(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fs.close(fd, (err) => (err ? reject(err) : resolve())));
-}
-
-export function fstatSize(fd: number): Promise<number> {
-  return new Promise((resolve, reject) => fs.fstat(fd, (err, st) => (err ? reject(err) : resolve(st.size))));
+/** Synchronous pwritevFull for one buffer. */
+export function pwriteFullSync(fs: FsPortSync, fd: number, buf: Buffer, position: number): void {
+  let off = 0;
+  while (off < buf.length) {
+    const n = fs.writeSync(fd, buf.subarray(off), position + off);
+    if (n <= 0) throw Object.assign(new Error(`write at ${position + off} made no progress`), { code: 'EIO' });
+    off += n;
+  }
 }

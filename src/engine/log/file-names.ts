@@ -49,13 +49,6 @@ export function partitionDirName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
-/** Splits `<topic>-<partition>`; topic names may themselves contain '-'. */
-export function parsePartitionDirName(name: string): { topic: string; partition: number } | undefined {
-  const m = /^(.+)-(\d+)$/.exec(name);
-  if (!m) return undefined;
-  return { topic: m[1]!, partition: Number(m[2]) };
-}
-
 export function partitionDir(dataDir: string, topic: string, partition: number): string {
   return path.join(dataDir, LOGS_DIR, partitionDirName(topic, partition));
 }

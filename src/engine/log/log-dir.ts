@@ -10,7 +10,6 @@
  *   <data-dir>/.clean-shutdown     present only while the broker is stopped cleanly
  */
 import { randomUUID } from 'node:crypto';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock, type Timer } from '../clock.js';
 import { readJsonIfExists, writeFileAtomic, writeJsonAtomic, fsyncDir } from './atomic-file.js';
@@ -25,7 +24,10 @@ import {
   TOPICS_FILE,
   partitionDir,
 } from './file-names.js';
-import { PartitionLog, type LogLogger, type RetentionResult } from './partition-log.js';
+import type { FsPort } from './fs-port.js';
+import { nodeFs } from './node-fs.js';
+import { PartitionLog, type RetentionResult } from './partition-log.js';
+import type { LogLogger } from './partition-state.js';
 import {
   brokerLogDefaults,
   effectiveConfig,
@@ -55,6 +57,8 @@ export interface LogDirOptions {
   logger?: LogLogger;
   /** fdatasync every append before acknowledging it. */
   fsync?: boolean;
+  /** The file system under the data directory; the real one unless a test injects another. */
+  fs?: FsPort;
 }
 
 interface ClusterFile {
@@ -85,6 +89,7 @@ export class LogDir {
   private readonly clock: Clock;
   private readonly logger: LogLogger;
   private readonly fsync: boolean;
+  private readonly fs: FsPort;
   private readonly catalogue = new Map<string, TopicInfo>();
   private readonly logs = new Map<string, PartitionLog[]>();
   private readonly appendListeners = new Set<(topic: string, partition: number, logEndOffset: number) => void>();
@@ -103,46 +108,43 @@ export class LogDir {
     this.clock = o.clock ?? systemClock;
     this.logger = o.logger ?? stderrLogger;
     this.fsync = o.fsync ?? false;
+    this.fs = o.fs ?? nodeFs;
     this.wasCleanShutdown = clean;
   }
 
   static async open(dataDir: string, o: LogDirOptions = {}): Promise<LogDir> {
+    const fs = o.fs ?? nodeFs;
     const metaDir = path.join(dataDir, META_DIR);
-    await fsp.mkdir(metaDir, { recursive: true });
-    await fsp.mkdir(path.join(dataDir, LOGS_DIR), { recursive: true });
+    await fs.mkdir(metaDir);
+    await fs.mkdir(path.join(dataDir, LOGS_DIR));
     const clusterPath = path.join(metaDir, CLUSTER_FILE);
-    let cluster = await readJsonIfExists<ClusterFile>(clusterPath);
+    let cluster = await readJsonIfExists<ClusterFile>(clusterPath, fs);
     const fresh = !cluster;
     if (!cluster) {
       cluster = { version: DATA_DIR_FORMAT_VERSION, clusterId: kafkaUuid(), nodeId: 1 };
-      await writeJsonAtomic(clusterPath, cluster);
+      await writeJsonAtomic(clusterPath, cluster, fs);
     } else if (cluster.version > DATA_DIR_FORMAT_VERSION) {
       throw new Error(`Data directory ${dataDir} has format version ${cluster.version}; this release reads up to ${DATA_DIR_FORMAT_VERSION}`);
     }
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
-    let clean = fresh;
-    try {
-      await fsp.access(marker);
-      clean = true;
-    } catch {
-      /* no marker: the last stop was not clean (or this is a new directory) */
-    }
+    // No marker: the last stop was not clean (or this is a new directory).
+    const clean = fresh || (await fs.exists(marker));
     const dir = new LogDir(dataDir, cluster, clean, o);
     if (!clean) dir.logger.warn(`No clean-shutdown marker in ${dataDir}: recovering logs`);
     await dir.load(clean);
     // From now on a crash must trigger recovery.
-    await fsp.rm(marker, { force: true });
-    await fsyncDir(dataDir);
+    await fs.rm(marker);
+    await fsyncDir(dataDir, fs);
     dir.scheduleRetention();
     return dir;
   }
 
   private async load(clean: boolean): Promise<void> {
     const logsDir = path.join(this.dataDir, LOGS_DIR);
-    for (const n of await fsp.readdir(logsDir)) {
-      if (n.endsWith(DELETE_DIR_SUFFIX)) await fsp.rm(path.join(logsDir, n), { recursive: true, force: true });
+    for (const n of await this.fs.readdir(logsDir)) {
+      if (n.endsWith(DELETE_DIR_SUFFIX)) await this.fs.rm(path.join(logsDir, n), { recursive: true });
     }
-    const file = await readJsonIfExists<TopicsFile>(path.join(this.dataDir, META_DIR, TOPICS_FILE));
+    const file = await readJsonIfExists<TopicsFile>(path.join(this.dataDir, META_DIR, TOPICS_FILE), this.fs);
     if (file && file.version > DATA_DIR_FORMAT_VERSION) throw new Error(`topics.json has format version ${file.version}`);
     for (const t of file?.topics ?? []) {
       this.catalogue.set(t.name, t);
@@ -158,14 +160,12 @@ export class LogDir {
 
   private async openPartition(t: TopicInfo, p: number, clean: boolean): Promise<PartitionLog> {
     const dir = partitionDir(this.dataDir, t.name, p);
-    await fsp.mkdir(dir, { recursive: true });
+    await this.fs.mkdir(dir);
     const meta = path.join(dir, PARTITION_METADATA_FILE);
-    try {
-      await fsp.access(meta);
-    } catch {
+    if (!(await this.fs.exists(meta))) {
       // Kafka's partition.metadata layout; the version line also versions this directory's files.
       const b64 = Buffer.from(t.id, 'hex').toString('base64url');
-      await writeFileAtomic(meta, `version: 0\ntopic_id: ${b64}\n`);
+      await writeFileAtomic(meta, `version: 0\ntopic_id: ${b64}\n`, this.fs);
     }
     const log = await PartitionLog.open({
       topic: t.name,
@@ -174,6 +174,7 @@ export class LogDir {
       config: this.configFor(t),
       clock: this.clock,
       logger: this.logger,
+      fs: this.fs,
       fsync: this.fsync,
       clean,
     });
@@ -185,7 +186,7 @@ export class LogDir {
 
   private async saveCatalogue(): Promise<void> {
     const topics = [...this.catalogue.values()].sort((a, b) => a.name.localeCompare(b.name));
-    await writeJsonAtomic(path.join(this.dataDir, META_DIR, TOPICS_FILE), { version: DATA_DIR_FORMAT_VERSION, topics } satisfies TopicsFile);
+    await writeJsonAtomic(path.join(this.dataDir, META_DIR, TOPICS_FILE), { version: DATA_DIR_FORMAT_VERSION, topics } satisfies TopicsFile, this.fs);
   }
 
   private admin<T>(fn: () => Promise<T>): Promise<T> {
@@ -261,8 +262,8 @@ export class LogDir {
         // Renamed first so a crash in the middle leaves a directory open() knows to finish off.
         const dir = partitionDir(this.dataDir, name, p);
         const doomed = `${dir}.${t.id}${DELETE_DIR_SUFFIX}`;
-        await fsp.rename(dir, doomed).catch(() => undefined);
-        await fsp.rm(doomed, { recursive: true, force: true });
+        await this.fs.rename(dir, doomed).catch(() => undefined);
+        await this.fs.rm(doomed, { recursive: true });
       }
     });
   }
@@ -336,15 +337,30 @@ export class LogDir {
 
   // ---- shutdown ---------------------------------------------------------------------------
 
-  /** Clean shutdown: flush and close every partition, then write the marker. */
+  /**
+   * Clean shutdown: flush and close every partition, then write the marker. With a partition
+   * offline after a storage failure there is no marker, so the next start recovers every log,
+   * as Kafka writes its clean-shutdown file only for log directories still online
+   * (LogManager.shutdown in core/src/main/scala/kafka/log/LogManager.scala).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.retentionTimer?.cancel();
     await this.retentionRunning;
     await this.adminChain;
-    for (const parts of this.logs.values()) for (const log of parts) await log.close();
-    await writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), JSON.stringify({ version: DATA_DIR_FORMAT_VERSION }) + '\n');
+    let offline = false;
+    for (const parts of this.logs.values()) {
+      for (const log of parts) {
+        await log.close();
+        offline ||= log.offline;
+      }
+    }
+    if (offline) {
+      this.logger.warn(`Not writing the clean-shutdown marker in ${this.dataDir}: a partition is offline after a storage failure`);
+      return;
+    }
+    await writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), JSON.stringify({ version: DATA_DIR_FORMAT_VERSION }) + '\n', this.fs);
   }
 
   /** Test hook: stop as if killed (no flush, no marker); written data stays in the files. */

@@ -20,10 +20,6 @@ export class OffsetIndex {
     return this.n;
   }
 
-  get sizeInBytes(): number {
-    return this.n * OFFSET_INDEX_ENTRY_SIZE;
-  }
-
   lastEntry(): { relOffset: number; position: number } | undefined {
     return this.n ? { relOffset: this.rel[this.n - 1]!, position: this.pos[this.n - 1]! } : undefined;
   }
@@ -56,15 +52,6 @@ export class OffsetIndex {
       } else hi = mid - 1;
     }
     return found < 0 ? { relOffset: 0, position: 0 } : { relOffset: this.rel[found]!, position: this.pos[found]! };
-  }
-
-  /** Drops entries that point at or beyond `position` (the log was truncated there). */
-  truncateToPosition(position: number): void {
-    while (this.n && this.pos[this.n - 1]! >= position) this.n--;
-  }
-
-  clear(): void {
-    this.n = 0;
   }
 
   toBuffer(): Buffer {

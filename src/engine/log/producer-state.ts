@@ -102,18 +102,6 @@ export class ProducerStateTable {
     if (entry.batches.length > MAX_REMEMBERED_BATCHES) entry.batches.shift();
   }
 
-  /** Forgets batches at or beyond `offset` (the log was truncated there). */
-  truncateFrom(offset: number): void {
-    for (const [pid, e] of this.entries) {
-      e.batches = e.batches.filter((b) => b.baseOffset < offset);
-      if (e.batches.length === 0) this.entries.delete(pid);
-    }
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-
   toJSON(): ProducerEntry[] {
     return [...this.entries.values()].map((e) => ({ ...e, batches: e.batches.map((b) => ({ ...b })) }));
   }

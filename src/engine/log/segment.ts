@@ -1,16 +1,16 @@
 /**
- * One segment: a `.log` file of RecordBatch v2 bytes exactly as produced (offsets assigned), with
- * its sparse offset index and time index kept in memory and written next to it (Kafka's
- * `.index` / `.timeindex`) when the segment is rolled or the log is closed. The `.log` file
- * descriptor stays open for positional reads and writes.
+ * One segment (Kafka's storage/.../internals/log/LogSegment.java): a `.log` file of RecordBatch v2
+ * bytes exactly as produced (offsets assigned), with its sparse offset index and time index kept
+ * in memory and written next to it (Kafka's `.index` / `.timeindex`) when the segment is rolled
+ * or the log is closed. The `.log` file descriptor stays open for positional reads and writes.
  */
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { LOG_OVERHEAD, Off, readBatchHeader, BATCH_HEADER_SIZE, type BatchHeader } from '../protocol/record-batch.js';
-import { walkBatches, type WalkOptions, type WalkProblem, type WalkResult } from './batch-walk.js';
-import { closeFd, fdatasync, ftruncate, preadFull } from './fd-io.js';
-import { indexFileName, logFileName, timeIndexFileName, TEMP_SUFFIX } from './file-names.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { walkBatches, type BatchVisitor, type WalkOptions, type WalkProblem, type WalkResult } from './batch-walk.js';
+import { preadFull, pwritevFull } from './fd-io.js';
+import { indexFileName, logFileName, timeIndexFileName } from './file-names.js';
+import type { FsPort } from './fs-port.js';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index.js';
 import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index.js';
 
@@ -52,7 +52,10 @@ function touchOpen(seg: Segment): void {
 export class Segment {
   readonly baseOffset: number;
   readonly dir: string;
+  private readonly fs: FsPort;
   private _fd: number | undefined;
+  /** A reopen of an evicted descriptor in progress, shared by concurrent readers. */
+  private opening: Promise<number> | undefined;
   /** The active segment keeps its descriptor; others may have theirs closed when idle. */
   private pinned = true;
   /** Bytes that are written and readable. */
@@ -76,7 +79,8 @@ export class Segment {
   /** Closed or deleted: the descriptor goes once the last reader releases it. */
   private retired = false;
 
-  private constructor(dir: string, baseOffset: number, fd: number, size: number, createdAt: number) {
+  private constructor(fs: FsPort, dir: string, baseOffset: number, fd: number, size: number, createdAt: number) {
+    this.fs = fs;
     this.dir = dir;
     this.baseOffset = baseOffset;
     this._fd = fd;
@@ -99,13 +103,15 @@ export class Segment {
     return logFileName(this.baseOffset);
   }
   /** The open descriptor, reopened if it was evicted. Use inside acquire()/release(). */
-  get fd(): number {
-    if (this._fd === undefined) {
+  private async descriptor(): Promise<number> {
+    let fd = this._fd;
+    if (fd === undefined) {
       if (this.retired) throw new Error(`segment ${this.logPath} is closed`);
-      this._fd = fs.openSync(this.logPath, 'r+');
+      this.opening ??= this.fs.open(this.logPath, 'r+').finally(() => (this.opening = undefined));
+      fd = this._fd = await this.opening;
     }
     if (!this.pinned) touchOpen(this);
-    return this._fd;
+    return fd;
   }
 
   get evictable(): boolean {
@@ -114,10 +120,11 @@ export class Segment {
 
   evict(): void {
     openInactive.delete(this);
-    if (this._fd !== undefined) {
-      fs.closeSync(this._fd);
-      this._fd = undefined;
-    }
+    const fd = this._fd;
+    if (fd === undefined) return;
+    this._fd = undefined;
+    // Nothing is written through an inactive segment's descriptor, so a failed close loses nothing.
+    void this.fs.close(fd).catch(() => undefined);
   }
 
   /** Called once the segment is no longer appended to. */
@@ -127,17 +134,17 @@ export class Segment {
   }
 
   /** Runs fn with the descriptor held open. */
-  async withFd<T>(fn: (fd: number) => Promise<T>): Promise<T> {
+  private async withFd<T>(fn: (fd: number) => Promise<T>): Promise<T> {
     this.acquire();
     try {
-      return await fn(this.fd);
+      return await fn(await this.descriptor());
     } finally {
       this.release();
     }
   }
 
-  walk(start: number, end: number, opts: WalkOptions, visit: Parameters<typeof walkBatches>[4]): Promise<WalkResult> {
-    return this.withFd((fd) => walkBatches(fd, start, end, opts, visit));
+  walk(start: number, end: number, opts: WalkOptions, visit: BatchVisitor): Promise<WalkResult> {
+    return this.withFd((fd) => walkBatches((b, at) => preadFull(this.fs, fd, b, at), start, end, opts, visit));
   }
 
   get isEmpty(): boolean {
@@ -145,15 +152,21 @@ export class Segment {
   }
 
   /** A new, empty segment (an existing file of that name is emptied: it can only be a leftover). */
-  static create(dir: string, baseOffset: number, now: number): Segment {
-    const fd = fs.openSync(path.join(dir, logFileName(baseOffset)), 'w+');
-    return new Segment(dir, baseOffset, fd, 0, now);
+  static async create(fs: FsPort, dir: string, baseOffset: number, now: number): Promise<Segment> {
+    const fd = await fs.open(path.join(dir, logFileName(baseOffset)), 'w+');
+    return new Segment(fs, dir, baseOffset, fd, 0, now);
   }
 
-  static open(dir: string, baseOffset: number, now: number): Segment {
-    const fd = fs.openSync(path.join(dir, logFileName(baseOffset)), 'r+');
-    const size = fs.fstatSync(fd).size;
-    return new Segment(dir, baseOffset, fd, size, now);
+  static async open(fs: FsPort, dir: string, baseOffset: number, now: number): Promise<Segment> {
+    const fd = await fs.open(path.join(dir, logFileName(baseOffset)), 'r+');
+    let size: number;
+    try {
+      size = await fs.fileSize(fd);
+    } catch (e) {
+      await fs.close(fd).catch(() => undefined);
+      throw e;
+    }
+    return new Segment(fs, dir, baseOffset, fd, size, now);
   }
 
   // ---- loading -------------------------------------------------------------------------------
@@ -165,7 +178,7 @@ export class Segment {
   async loadIndexes(): Promise<boolean> {
     let ib: Buffer, tb: Buffer;
     try {
-      [ib, tb] = await Promise.all([fsp.readFile(this.indexPath), fsp.readFile(this.timeIndexPath)]);
+      [ib, tb] = await Promise.all([this.fs.readFile(this.indexPath), this.fs.readFile(this.timeIndexPath)]);
     } catch {
       return false;
     }
@@ -192,7 +205,7 @@ export class Segment {
     }
     if (this.size >= BATCH_HEADER_SIZE) {
       const hb = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-      await this.withFd((fd) => preadFull(fd, hb, 0));
+      await this.withFd((fd) => preadFull(this.fs, fd, hb, 0));
       this.firstBatchTimestamp = readBatchHeader(hb).maxTimestamp;
     }
     return true;
@@ -210,7 +223,7 @@ export class Segment {
     });
     const truncatedBytes = this.size - r.end;
     if (truncatedBytes > 0) {
-      await this.withFd((fd) => ftruncate(fd, r.end));
+      await this.withFd((fd) => this.fs.ftruncate(fd, r.end));
       this.size = r.end;
       this.writePosition = r.end;
     }
@@ -228,6 +241,11 @@ export class Segment {
   }
 
   // ---- appending -----------------------------------------------------------------------------
+
+  /** Writes batches at `position` in one gather write (the group commit's single writev). */
+  write(bufs: readonly Buffer[], position: number): Promise<void> {
+    return this.withFd((fd) => pwritevFull(this.fs, fd, bufs, position));
+  }
 
   /** Records a batch that now sits in the file (Kafka's LogSegment.append bookkeeping). */
   track(b: StoredBatch, indexIntervalBytes: number): void {
@@ -295,11 +313,11 @@ export class Segment {
     const avail = limit - position;
     if (avail <= 0) return { bytes: Buffer.alloc(0), nextOffset: -1 };
     let buf = Buffer.allocUnsafe(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
-    let n = await this.withFd((fd) => preadFull(fd, buf, position));
+    let n = await this.withFd((fd) => preadFull(this.fs, fd, buf, position));
     const firstSize = buf.readInt32BE(Off.batchLength) + LOG_OVERHEAD;
     if (firstSize > n) {
       buf = Buffer.allocUnsafe(Math.min(firstSize, avail));
-      n = await this.withFd((fd) => preadFull(fd, buf, position));
+      n = await this.withFd((fd) => preadFull(this.fs, fd, buf, position));
     }
     let end = 0;
     let lastHeader: BatchHeader | undefined;
@@ -321,20 +339,13 @@ export class Segment {
     if (this.hints.length > HINTS) this.hints.shift();
   }
 
-  /** Reads the header of the batch at `position`. */
-  async headerAt(position: number): Promise<BatchHeader> {
-    const b = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-    await this.withFd((fd) => preadFull(fd, b, position));
-    return readBatchHeader(b);
-  }
-
   /** Reads the whole batch at `position`. */
   async batchAt(position: number): Promise<Buffer> {
     return this.withFd(async (fd) => {
       const h = Buffer.allocUnsafe(LOG_OVERHEAD);
-      await preadFull(fd, h, position);
+      await preadFull(this.fs, fd, h, position);
       const b = Buffer.allocUnsafe(h.readInt32BE(Off.batchLength) + LOG_OVERHEAD);
-      await preadFull(fd, b, position);
+      await preadFull(this.fs, fd, b, position);
       return b;
     });
   }
@@ -342,42 +353,23 @@ export class Segment {
   // ---- lifecycle -----------------------------------------------------------------------------
 
   async flush(): Promise<void> {
-    if (!this.retired) await this.withFd((fd) => fdatasync(fd));
+    if (!this.retired) await this.withFd((fd) => this.fs.fdatasync(fd));
   }
 
   /**
-   * Writes the index files. Called when the segment stops being active and on clean close; the
-   * presence of index files tells a later recovery that this segment was completed.
+   * Writes the index files, each replaced atomically and durably. Called when the segment stops
+   * being active and on clean close; the presence of index files tells a later recovery that this
+   * segment was completed.
    */
-  async writeIndexes(sync: boolean): Promise<void> {
+  async writeIndexes(): Promise<void> {
     if (this.maxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
-    const write = async (file: string, data: Buffer) => {
-      const tmp = file + TEMP_SUFFIX;
-      const fh = await fsp.open(tmp, 'w');
-      try {
-        await fh.writeFile(data);
-        if (sync) await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await fsp.rename(tmp, file);
-    };
-    await write(this.indexPath, this.offsetIndex.toBuffer());
-    await write(this.timeIndexPath, this.timeIndex.toBuffer());
+    await writeFileAtomic(this.indexPath, this.offsetIndex.toBuffer(), this.fs);
+    await writeFileAtomic(this.timeIndexPath, this.timeIndex.toBuffer(), this.fs);
   }
 
   /** Removes the index files: an active segment's index lives in memory only. */
-  removeIndexFilesSync(): void {
-    for (const f of [this.indexPath, this.timeIndexPath]) fs.rmSync(f, { force: true });
-  }
-
-  /** Drops data from `position` on (used when recovery finds later data unusable). */
-  async truncateTo(position: number): Promise<void> {
-    await this.withFd((fd) => ftruncate(fd, position));
-    this.size = Math.min(this.size, position);
-    this.writePosition = this.size;
-    this.offsetIndex.truncateToPosition(position);
-    this.hints = this.hints.filter((h) => h.position <= position);
+  async removeIndexFiles(): Promise<void> {
+    for (const f of [this.indexPath, this.timeIndexPath]) await this.fs.rm(f);
   }
 
   /**
@@ -385,7 +377,9 @@ export class Segment {
    * an unlinked file readable through open descriptors).
    */
   async delete(): Promise<void> {
-    await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((f) => fsp.rm(f, { force: true })));
+    // Retired first: a reader must not reopen an evicted descriptor of a file being unlinked.
+    this.retired = true;
+    await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((f) => this.fs.rm(f)));
     await this.close();
   }
 
@@ -400,6 +394,6 @@ export class Segment {
     const fd = this._fd;
     if (fd === undefined) return;
     this._fd = undefined;
-    await closeFd(fd);
+    await this.fs.close(fd);
   }
 }

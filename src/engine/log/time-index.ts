@@ -55,14 +55,6 @@ export class TimeIndex {
     return found < 0 ? 0 : this.rel[found]!;
   }
 
-  truncateFromRelOffset(relOffset: number): void {
-    while (this.n && this.rel[this.n - 1]! >= relOffset) this.n--;
-  }
-
-  clear(): void {
-    this.n = 0;
-  }
-
   toBuffer(): Buffer {
     const b = Buffer.allocUnsafe(this.n * TIME_INDEX_ENTRY_SIZE);
     for (let i = 0; i < this.n; i++) {

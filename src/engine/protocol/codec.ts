@@ -25,12 +25,6 @@ export class EncodeError extends Error {
 
 type Obj = Record<string, unknown>;
 
-/**
- * @deprecated The untyped message shape from before descriptors carried types; being replaced by
- * RequestOf / ResponseOf / RequestInput / ResponseInput (schema.ts) area by area.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Struct = Record<string, any>;
 
 /** Smallest encoded size of one element, for rejecting array counts that cannot fit. */
 function minSize(type: string, flexible: boolean): number {

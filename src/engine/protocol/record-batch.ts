@@ -127,7 +127,3 @@ export function checkBatch(b: Buffer, at = 0, end = b.length): BatchProblem {
   if (actual !== header.crc) return { kind: 'corrupt', reason: `CRC mismatch (stored ${header.crc}, computed ${actual})` };
   return { kind: 'ok', header };
 }
-
-export function lastOffsetOf(h: BatchHeader): number {
-  return h.baseOffset + h.lastOffsetDelta;
-}

@@ -88,7 +88,7 @@ async function open(p: Peer): Promise<ProtocolConnection> {
   return c;
 }
 
-const heartbeat = (c: ProtocolConnection) => c.request(Heartbeat.apiKey, { groupId: 'g', generationId: 1, memberId: 'm' });
+const heartbeat = (c: ProtocolConnection) => c.request(Heartbeat, { groupId: 'g', generationId: 1, memberId: 'm' });
 
 describe('ProtocolConnection framing', () => {
   it('answers pipelined requests in order when their answers arrive in one chunk, cut anywhere', async () => {

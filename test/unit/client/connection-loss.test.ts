@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/engine/client/cluster.js';
 import type { Session } from '../../../src/engine/client/connect.js';
 import { Producer, type PartitionLeader } from '../../../src/engine/client/producer.js';
-import type { Struct } from '../../../src/engine/protocol/codec.js';
+import type { Struct } from '../../helpers/struct.js';
+import { Produce } from '../../../src/engine/protocol/messages/00-produce.js';
 import { startFakeKafka, type FakeKafka } from './fake-kafka.js';
 
 const fakes: FakeKafka[] = [];
@@ -59,7 +60,7 @@ describe('Cluster after a broker went away', () => {
     const cluster = await Cluster.connect([a.address]);
     try {
       const first = await cluster.forNode(2);
-      await expect(first.request(0, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [] }] })).rejects.toThrow(
+      await expect(first.request(Produce, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [] }] })).rejects.toThrow(
         /was closed by the broker/,
       );
       expect(first.closed).toBe(true);

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/engine/client/cluster.js';
-import type { Struct } from '../../../src/engine/protocol/codec.js';
+import type { Struct } from '../../helpers/struct.js';
 import { startFakeKafka, type FakeKafka } from './fake-kafka.js';
 
 let fake: FakeKafka | undefined;

@@ -4,7 +4,8 @@
  * `handle` returning null drops the connection.
  */
 import net from 'node:net';
-import { decode, encode, type Struct } from '../../../src/engine/protocol/codec.js';
+import { decode, encode } from '../../../src/engine/protocol/codec.js';
+import type { Struct } from '../../helpers/struct.js';
 import { FrameSplitter, sizeFrame } from '../../../src/engine/protocol/frame.js';
 import { isFlexible, readRequestHeader, responseHeaderIsFlexible, writeResponseHeader } from '../../../src/engine/protocol/header.js';
 import { schemaFor } from '../../../src/engine/protocol/messages/index.js';

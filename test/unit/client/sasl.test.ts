@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProtocolConnection } from '../../../src/engine/client/connection.js';
 import { ScramClient, ScramError } from '../../../src/engine/client/sasl.js';
 import type { SaslSettings } from '../../../src/engine/client/security.js';
-import type { Struct } from '../../../src/engine/protocol/codec.js';
+import type { Struct } from '../../helpers/struct.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
+import { Heartbeat } from '../../../src/engine/protocol/messages/12-heartbeat.js';
 import { startFakeKafka, type FakeKafka } from './fake-kafka.js';
 
 const clientNonce = 'rOprNGfwEbeRWgbNEkqO';
@@ -79,7 +80,7 @@ describe('SASL on a new connection', () => {
     const conn = await open(fake, { mechanism: 'plain', username: 'alice', password: 's3cret' });
     try {
       expect(seen).toEqual(['handshake v1 PLAIN', 'authenticate |alice|s3cret']);
-      expect((await conn.request(12, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null })).errorCode).toBe(ErrorCode.NONE);
+      expect((await conn.request(Heartbeat, { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null })).errorCode).toBe(ErrorCode.NONE);
     } finally {
       conn.close();
     }

@@ -51,6 +51,13 @@ async function readOnce(s: BrokerServices, req: FetchRequest): Promise<{ respons
         partitions.push({ ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null });
         continue;
       }
+      if (log.offline) {
+        // A storage failure took the partition's log offline; Kafka's ReplicaManager.readFromLocalLog
+        // answers such a read with KAFKA_STORAGE_ERROR and unknown (-1) offsets.
+        errors = true;
+        partitions.push({ ...base, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null });
+        continue;
+      }
       const hwm = log.logEndOffset;
       const start = log.logStartOffset;
       const common = { ...base, highWatermark: hwm, lastStableOffset: hwm, logStartOffset: start };

@@ -1,8 +1,10 @@
+import { LogError } from '../../log/errors.js';
 import { ListOffsets } from '../../protocol/messages/02-list-offsets.js';
 import type { Element, RequestOf, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
+import type { PartitionLog } from '../../log/partition-log.js';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -43,11 +45,24 @@ export const listOffsets: Handler<BrokerServices, typeof ListOffsets> = {
 async function lookup(s: BrokerServices, topic: string, p: PartitionQuery, version: number): Promise<PartitionAnswer> {
   const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as number[] };
   const log = s.log.partition(topic, p.partitionIndex);
-  if (!log) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1, leaderEpoch: -1 };
-  if (p.currentLeaderEpoch > 0) return { ...base, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, timestamp: -1, offset: -1, leaderEpoch: -1 };
+  const failed = (errorCode: number): PartitionAnswer => ({ ...base, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 });
+  if (!log) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (p.currentLeaderEpoch > 0) return failed(ErrorCode.UNKNOWN_LEADER_EPOCH);
+  if (log.offline) return failed(ErrorCode.KAFKA_STORAGE_ERROR);
+  try {
+    return await answer(log, p.timestamp, version, base);
+  } catch (err) {
+    // A storage failure during a timestamp lookup takes the partition offline: an error code, not a closed connection.
+    if (err instanceof LogError) return failed(err.code);
+    throw err;
+  }
+}
+
+async function answer(log: PartitionLog, timestamp: number, version: number, base: { partitionIndex: number; oldStyleOffsets: number[] }): Promise<PartitionAnswer> {
+  const failed = (errorCode: number): PartitionAnswer => ({ ...base, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 });
   // The leader epoch travels from v4 on; before that it stays at its default.
   const found = (offset: number, timestamp = -1) => ({ ...base, errorCode: ErrorCode.NONE, timestamp, offset, leaderEpoch: offset >= 0 && version >= 4 ? 0 : -1 });
-  switch (p.timestamp) {
+  switch (timestamp) {
     case LATEST:
       return found(log.logEndOffset);
     case EARLIEST:
@@ -60,8 +75,8 @@ async function lookup(s: BrokerServices, topic: string, p: PartitionQuery, versi
       return found(m.offset, m.timestamp);
     }
     default: {
-      if (p.timestamp < 0) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, timestamp: -1, offset: -1, leaderEpoch: -1 };
-      const r = await log.offsetForTimestamp(p.timestamp);
+      if (timestamp < 0) return failed(ErrorCode.INVALID_REQUEST);
+      const r = await log.offsetForTimestamp(timestamp);
       return r ? found(r.offset, r.timestamp) : found(-1);
     }
   }

@@ -51,7 +51,7 @@ export const describeTopicPartitions: Handler<BrokerServices, typeof DescribeTop
       let p = first;
       for (; p < t.partitions && remaining > 0; p++, remaining--) {
         // A single replica has no eligible leaders beyond itself: Kafka answers empty lists.
-        partitions.push({ ...partitionState(s, p), eligibleLeaderReplicas: [], lastKnownElr: [] });
+        partitions.push({ ...partitionState(s, t, p), eligibleLeaderReplicas: [], lastKnownElr: [] });
       }
       topics.push({ errorCode: 0, name, topicId: t.id, isInternal: false, partitions, topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED });
       if (p < t.partitions) {

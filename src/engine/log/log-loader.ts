@@ -1,0 +1,151 @@
+/**
+ * Opens a partition directory and brings it to a state the log can serve from (Kafka's
+ * storage/.../internals/log/LogLoader.java): leftovers of interrupted writes and deletions are
+ * removed, segments are opened, indexes are loaded or rebuilt, everything after the last clean
+ * point is rescanned and cut at the first bad batch, and the idempotent-producer state is read
+ * from its snapshot or replayed from the batch headers.
+ */
+import path from 'node:path';
+import { Attr } from '../protocol/record-batch.js';
+import { readJsonIfExists } from './atomic-file.js';
+import {
+  INDEX_SUFFIX,
+  LOG_START_OFFSET_FILE,
+  PRODUCER_STATE_FILE,
+  TEMP_SUFFIX,
+  TIME_INDEX_SUFFIX,
+  logFileName,
+  parseSegmentFileName,
+} from './file-names.js';
+import type { PartitionPlace } from './partition-state.js';
+import { ProducerStateTable, type ProducerEntry } from './producer-state.js';
+import { Segment } from './segment.js';
+
+/** Version of the JSON files a partition directory holds (log-start-offset, producer state). */
+export const PARTITION_FILE_VERSION = 1;
+
+export interface LogStartOffsetFile {
+  version: number;
+  logStartOffset: number;
+}
+
+export interface ProducerStateFile {
+  version: number;
+  /** The log end offset the snapshot describes. */
+  offset: number;
+  producers: ProducerEntry[];
+}
+
+export interface LoadedLog {
+  segments: Segment[];
+  logStartOffset: number;
+  logEndOffset: number;
+  producers: ProducerStateTable;
+}
+
+/**
+ * Loads the partition in `place.dir`. With `clean` false (no clean-shutdown marker) the active
+ * segment is always rescanned, as Kafka recovers everything after its recovery point.
+ */
+export async function loadLog(place: PartitionPlace, indexIntervalBytes: number, clean: boolean): Promise<LoadedLog> {
+  const { fs, dir } = place;
+  await fs.mkdir(dir);
+  const bases = await removeLeftovers(place);
+  const checkpoint = await readJsonIfExists<LogStartOffsetFile>(path.join(dir, LOG_START_OFFSET_FILE), fs);
+  const now = place.clock.now();
+  if (bases.length === 0) bases.push(checkpoint?.logStartOffset ?? 0);
+
+  const segments: Segment[] = [];
+  for (const b of bases) {
+    const exists = await fs.exists(path.join(dir, logFileName(b)));
+    segments.push(exists ? await Segment.open(fs, dir, b, now) : await Segment.create(fs, dir, b, now));
+  }
+  await recoverSegments(place, segments, indexIntervalBytes, clean);
+
+  const active = segments[segments.length - 1]!;
+  for (const s of segments) if (s !== active) s.unpin();
+  // The active segment's index lives in memory; stale files on disk would be mistaken for a
+  // completed segment by a later recovery.
+  await active.removeIndexFiles();
+  const logEndOffset = active.nextOffset;
+  const logStartOffset = Math.min(Math.max(checkpoint?.logStartOffset ?? 0, segments[0]!.baseOffset), logEndOffset);
+  const producers = await loadProducerState(place, segments, logEndOffset, clean);
+  return { segments, logStartOffset, logEndOffset, producers };
+}
+
+/**
+ * Deletes temp files of interrupted atomic replaces and index files whose `.log` is gone (a
+ * segment deletion cut short). Returns the base offsets of the segments, ascending.
+ */
+async function removeLeftovers({ fs, dir }: PartitionPlace): Promise<number[]> {
+  const names = await fs.readdir(dir);
+  const bases: number[] = [];
+  for (const n of names) {
+    if (n.endsWith(TEMP_SUFFIX)) {
+      await fs.rm(path.join(dir, n));
+      continue;
+    }
+    const p = parseSegmentFileName(n);
+    if (p?.suffix === '.log') bases.push(p.baseOffset);
+  }
+  bases.sort((a, b) => a - b);
+  for (const n of names) {
+    const p = parseSegmentFileName(n);
+    if (p && (p.suffix === INDEX_SUFFIX || p.suffix === TIME_INDEX_SUFFIX) && !bases.includes(p.baseOffset)) {
+      await fs.rm(path.join(dir, n));
+    }
+  }
+  return bases;
+}
+
+/**
+ * Segments with index files were completed and flushed before the files were written; the last
+ * segment, and any segment whose index files are missing or implausible, is rescanned batch by
+ * batch when the stop was unclean (Kafka: everything after the recovery point). The first bad
+ * batch cuts its segment there and every later segment is deleted.
+ */
+async function recoverSegments(place: PartitionPlace, segments: Segment[], indexIntervalBytes: number, clean: boolean): Promise<void> {
+  const name = `${place.topic}-${place.partition}`;
+  let recoverFrom = segments.length;
+  for (let i = 0; i < segments.length; i++) {
+    const last = i === segments.length - 1;
+    if ((!clean && last) || !(await segments[i]!.loadIndexes())) {
+      recoverFrom = i;
+      break;
+    }
+  }
+  for (let i = recoverFrom; i < segments.length; i++) {
+    const seg = segments[i]!;
+    const expect = i > 0 ? segments[i - 1]!.nextOffset : seg.baseOffset;
+    const r = await seg.recover(indexIntervalBytes, expect);
+    if (!r.problem) continue;
+    const what = r.problem.kind === 'truncated' ? 'a torn batch' : `a corrupt batch (${r.problem.reason})`;
+    place.logger.warn(`Recovered partition ${name}: truncated ${r.truncatedBytes} bytes of ${what} at offset ${r.badOffset} (${seg.fileName})`);
+    for (const s of segments.splice(i + 1)) {
+      place.logger.warn(`Recovered partition ${name}: deleted segment ${s.fileName} (${s.size} bytes) after the truncation point`);
+      await s.delete();
+    }
+    break;
+  }
+}
+
+/**
+ * A snapshot is trusted only after a clean stop (it describes exactly the log that was closed);
+ * otherwise the state is replayed from the batch headers so a retry after a crash is still
+ * recognised as a duplicate (Kafka's ProducerStateManager snapshot plus LogLoader's replay).
+ */
+async function loadProducerState(place: PartitionPlace, segments: Segment[], logEndOffset: number, clean: boolean): Promise<ProducerStateTable> {
+  const file = path.join(place.dir, PRODUCER_STATE_FILE);
+  const snap = clean ? await readJsonIfExists<ProducerStateFile>(file, place.fs) : undefined;
+  await place.fs.rm(file);
+  if (snap && snap.version === PARTITION_FILE_VERSION && snap.offset === logEndOffset) return ProducerStateTable.fromJSON(snap.producers);
+  const producers = new ProducerStateTable();
+  for (const seg of segments) {
+    await seg.walk(0, seg.size, { verify: false }, (h) => {
+      if (h.producerId >= 0 && h.baseSequence >= 0 && !(h.attributes & Attr.control)) {
+        producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset);
+      }
+    });
+  }
+  return producers;
+}
