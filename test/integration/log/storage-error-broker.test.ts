@@ -133,7 +133,7 @@ describe('KAFKA_STORAGE_ERROR through the broker', () => {
     broker = await boot();
     expect(await fetchRaw(0, 0)).toEqual({ errorCode: 0, highWatermark: 3, offsets: [0, 1, 2] });
     expect((await produceRaw([0])).get(0)).toMatchObject({ errorCode: 0, baseOffset: 3 });
-    const after = await rawRequest(broker!.address, Metadata, 12, { topics: [{ name: TOPIC, topicId: '00000000000000000000000000000000' }], allowAutoTopicCreation: false });
+    const after = await rawRequest(broker.address, Metadata, 12, { topics: [{ name: TOPIC, topicId: '00000000000000000000000000000000' }], allowAutoTopicCreation: false });
     expect(after.topics[0]!.partitions.map((p) => p.offlineReplicas)).toEqual([[], []]);
     expect(await fetchRaw(1, 0)).toMatchObject({ errorCode: 0, highWatermark: 5 });
   });
