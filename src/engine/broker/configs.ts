@@ -3,7 +3,6 @@
  * effective topic config with Kafka's sources and types, and the broker's and groups' dynamic
  * configs (dynamic-configs.ts keeps those).
  */
-import { join } from 'node:path';
 import { effectiveConfig, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type ConfigType } from '../log/topic-config.js';
 import type { BrokerServices } from './services.js';
 import { ConfigSource } from '../protocol/config-resources.js';

@@ -173,7 +173,7 @@ describe('recovery after an unclean stop', () => {
     const file = path.join(segDir(), `${second}.log`);
     const bytes = fs.readFileSync(file);
     const firstBatch = bytes.readInt32BE(8) + 12;
-    bytes[firstBatch + 70] ^= 0xff; // inside the second batch's records
+    bytes[firstBatch + 70]! ^= 0xff; // inside the second batch's records
     fs.writeFileSync(file, bytes);
     logDir = await h.open();
     const again = logDir.partition('t', 0)!;

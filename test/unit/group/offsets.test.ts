@@ -304,7 +304,7 @@ describe('offset persistence (groups/offsets.log)', () => {
     await c.close();
     // A corrupt CRC in the last frame is treated the same way.
     const bad = Buffer.from(frame);
-    bad[bad.length - 2] ^= 0xff;
+    bad[bad.length - 2]! ^= 0xff;
     fs.appendFileSync(file, bad);
     const logs2: string[] = [];
     c = open(dir, new ManualClock(), logs2);

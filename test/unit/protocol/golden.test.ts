@@ -172,8 +172,8 @@ describe('tagged struct defaults (Fetch v12 response)', () => {
     const withLeader = enc({ ...partition, currentLeader: { leaderId: 0, leaderEpoch: 3 } });
     expect(withLeader.length).toBe(plain.length + 1 + 1 + 1 + 8 + 1 - 1);
     const back = decode(Fetch.response, 12, new Reader(withLeader), true);
-    expect(back.responses[0].partitions[0].currentLeader).toEqual({ leaderId: 0, leaderEpoch: 3 });
-    expect(back.responses[0].partitions[0].divergingEpoch).toEqual({ epoch: -1, endOffset: -1 });
+    expect(back.responses[0]!.partitions[0]!.currentLeader).toEqual({ leaderId: 0, leaderEpoch: 3 });
+    expect(back.responses[0]!.partitions[0]!.divergingEpoch).toEqual({ epoch: -1, endOffset: -1 });
   });
 
   it('non-nullable bytes default to empty; a null there is refused, not written as empty', () => {
