@@ -23,4 +23,3 @@ export function colorLevel(stream: Stream, env: NodeJS.ProcessEnv, flag?: boolea
   if (/256/.test(env.TERM ?? '')) return 2;
   return 1;
 }
-

@@ -36,7 +36,6 @@ export interface OutputOptions {
   spinnerDelayMs?: number;
 }
 
-
 export { colorLevel } from './color.js';
 
 export interface Column {
@@ -227,10 +226,11 @@ export class Output {
     if (!this.io.stderr.isTTY || env.CI || env.TERM === 'dumb') return p;
     let spinner: { stop(): void } | undefined;
     let finished = false;
-    const timer = setTimeout(async () => {
-      const ora = (await import('ora')).default;
-      if (finished) return;
-      spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true, discardStdin: false }).start();
+    const timer = setTimeout(() => {
+      void import('ora').then(({ default: ora }) => {
+        if (finished) return;
+        spinner = ora({ text, stream: this.io.stderr, color: 'cyan', isEnabled: true, discardStdin: false }).start();
+      });
     }, this.opts.spinnerDelayMs ?? 300);
     try {
       return await p;

@@ -10,7 +10,7 @@
  * an argument`). The engine's ReportableError and our protocol client's failures become one line;
  * stacks only with MQ_DEBUG.
  */
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
 import { colorLevel } from './color.js';
 import { CommandError, ExitCode, OutputClosedError, UsageError } from './errors.js';

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 
-export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return resolve(flag);
   if (env.MQ_DATA_DIR) return resolve(env.MQ_DATA_DIR);
   if (env.XDG_DATA_HOME) return join(resolve(env.XDG_DATA_HOME), 'mq');
@@ -34,14 +34,5 @@ export async function readBrokerInfo(dataDir: string): Promise<BrokerInfo | null
     return typeof info.pid === 'number' && typeof info.port === 'number' ? info : null;
   } catch {
     return null;
-  }
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -12,10 +12,10 @@ import {
   BROKER_INFO_FILE,
   BROKER_LOCK_FILE,
   BROKER_LOG_FILE,
-  processAlive,
   readBrokerInfo,
   type BrokerInfo,
 } from './data-dir.js';
+import { nodeExecutable, ownPid, processAlive, terminate } from './os-process.js';
 import { probeApiVersions } from './probe.js';
 
 export class BrokerLockedError extends Error {
@@ -34,11 +34,11 @@ export function acquireLock(dataDir: string): () => void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeFileSync(fd, String(process.pid));
+      writeFileSync(fd, String(ownPid()));
       closeSync(fd);
       return () => {
         try {
-          if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+          if (readFileSync(path, 'utf8').trim() === String(ownPid())) unlinkSync(path);
         } catch {
           /* already gone */
         }
@@ -51,7 +51,7 @@ export function acquireLock(dataDir: string): () => void {
       } catch {
         continue;
       }
-      if (Number.isInteger(owner) && owner > 0 && processAlive(owner) && owner !== process.pid) {
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner) && owner !== ownPid()) {
         throw new BrokerLockedError(dataDir, owner);
       }
       try {
@@ -73,7 +73,7 @@ export function writeBrokerInfo(dataDir: string, info: BrokerInfo): void {
 export function removeBrokerInfo(dataDir: string): void {
   try {
     const info = JSON.parse(readFileSync(join(dataDir, BROKER_INFO_FILE), 'utf8')) as BrokerInfo;
-    if (info.pid !== process.pid) return;
+    if (info.pid !== ownPid()) return;
     unlinkSync(join(dataDir, BROKER_INFO_FILE));
   } catch {
     /* nothing to remove */
@@ -90,6 +90,8 @@ export async function findRunningBroker(dataDir: string): Promise<BrokerInfo | n
 const brokerBin = fileURLToPath(new URL('../../bin/mq-broker.js', import.meta.url));
 
 export interface DaemonOptions {
+  /** The environment the daemon inherits (the command's own). */
+  env: NodeJS.ProcessEnv;
   listen?: string;
   overrides?: string[];
   config?: string;
@@ -100,14 +102,14 @@ export interface DaemonOptions {
  * Starts `mq-broker start` detached for this data directory and waits until it answers. If
  * another process won the race to start one, that broker is returned instead.
  */
-export async function startDaemon(dataDir: string, opts: DaemonOptions = {}): Promise<BrokerInfo & { startedHere: boolean }> {
+export async function startDaemon(dataDir: string, opts: DaemonOptions): Promise<BrokerInfo & { startedHere: boolean }> {
   mkdirSync(dataDir, { recursive: true });
   const args = [brokerBin, 'start', '--data-dir', dataDir];
   if (opts.listen) args.push('--listen', opts.listen);
   if (opts.config) args.push('--config', opts.config);
   for (const o of opts.overrides ?? []) args.push('--override', o);
   const log = openSync(join(dataDir, BROKER_LOG_FILE), 'a');
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, MQ_DAEMON: '1' } });
+  const child = spawn(nodeExecutable(), args, { detached: true, stdio: ['ignore', log, log], env: { ...opts.env, MQ_DAEMON: '1' } });
   closeSync(log);
   // Widened on purpose: set by the 'exit' listener, which the compiler's flow analysis cannot see.
   let exited = null as number | null;
@@ -142,7 +144,7 @@ export async function waitForBroker(dataDir: string, timeoutMs: number): Promise
 export async function stopBroker(dataDir: string, timeoutMs = 15_000): Promise<BrokerInfo | null> {
   const info = await readBrokerInfo(dataDir);
   if (!info || !processAlive(info.pid)) return null;
-  process.kill(info.pid, 'SIGTERM');
+  terminate(info.pid);
   const deadline = Date.now() + timeoutMs;
   while (processAlive(info.pid)) {
     if (Date.now() > deadline) throw new Error(`broker pid ${info.pid} did not stop within ${timeoutMs} ms`);

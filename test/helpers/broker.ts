@@ -12,7 +12,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Broker, stderrLogger } from '../../src/engine/broker/broker.js';
+import { Broker, streamLogger } from '../../src/engine/broker/broker.js';
 
 export interface TestBrokerOptions {
   /** Broker settings (server.properties keys), e.g. `{ 'num.partitions': '3' }`. */
@@ -42,7 +42,7 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
   const settings = Object.entries(opts.settings ?? {});
   const boot = (port: number) =>
     // MQ_DEBUG=1 shows the broker's log (internal errors, closed connections) while a test runs.
-    Broker.start({ dataDir, host: '127.0.0.1', port, settings, versionCaps: opts.versionCaps, logger: process.env.MQ_DEBUG ? stderrLogger(true) : undefined });
+    Broker.start({ dataDir, host: '127.0.0.1', port, settings, versionCaps: opts.versionCaps, logger: process.env.MQ_DEBUG ? streamLogger(process.stderr, true) : undefined });
 
   let broker: Broker | undefined;
   try {

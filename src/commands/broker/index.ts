@@ -6,7 +6,8 @@ import { CommandError, ExitCode, UsageError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
-import { resolveDataDir, readBrokerInfo, processAlive } from '../../engine/data-dir.js';
+import { resolveDataDir, readBrokerInfo } from '../../engine/data-dir.js';
+import { processAlive } from '../../engine/os-process.js';
 import { parseKeyValue, PropertiesError, readPropertiesFile } from '../../engine/config/properties.js';
 import { MQ_VERSION } from '../../version.js';
 
@@ -59,7 +60,7 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
     const { startDaemon, findRunningBroker } = await import('../../engine/local-broker.js');
     const running = await findRunningBroker(dataDir);
     if (running) throw new CommandError(`An mq broker is already running for ${dataDir} (pid ${running.pid}, ${running.host}:${running.port})`);
-    const info = await startDaemon(dataDir, { listen: opts.listen, overrides: opts.override, config: opts.config });
+    const info = await startDaemon(dataDir, { env: io.env, listen: opts.listen, overrides: opts.override, config: opts.config });
     createOutput(io).status(`mq broker started in the background on ${info.host}:${info.port} (pid ${info.pid}, data dir ${dataDir}); stop it with: mq-broker stop --data-dir ${dataDir}`);
     return;
   }
@@ -109,7 +110,7 @@ export function brokerProgram(io: Io, runner?: Runner): Command {
     .description('Start the broker (in the foreground unless --daemon)')
     .addOption(dataDirOption())
     .option('--listen <host:port>', 'address to listen on (default: 127.0.0.1:9092, or a free port if 9092 is taken)')
-    .option('--config <server.properties>', "Kafka-style broker properties file")
+    .option('--config <server.properties>', 'Kafka-style broker properties file')
     .option('--override <key=value>', 'broker property, e.g. num.partitions=3 (repeatable)', collect, [])
     .option('--daemon', 'run in the background; logs go to <data-dir>/broker.log')
     .action((opts: StartOptions) => run({ command: 'start', opts }));

@@ -116,7 +116,7 @@ export function plan(o: ConsumerOptions): Plan {
   if (o.partition !== undefined && o.topic === undefined) throw new UsageError('The topic is required when partition is specified.');
   if (o.offset !== undefined && o.partition === undefined) throw new UsageError('The partition is required when offset is specified.');
   if (o.group !== undefined && o.partition !== undefined) throw new UsageError('Options group and partition cannot be specified together.');
-  if (o.fromBeginning && o.offset !== undefined) throw new UsageError("Options from-beginning and offset cannot be specified together.");
+  if (o.fromBeginning && o.offset !== undefined) throw new UsageError('Options from-beginning and offset cannot be specified together.');
   const configFile = o.consumerConfig ?? o.commandConfig;
   const props = mergedProperties(configFile, [...(o.consumerProperty ?? []), ...(o.commandProperty ?? [])], '--consumer-property');
   const groupIds = new Set<string>();
@@ -267,7 +267,17 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
   const render =
     o.output === 'json'
       ? (out: OutBuffer, r: RecordCursor) =>
-          out.text(jsonLine({ topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: r.key(), value: r.value(), headers: r.headers() }))
+          out.text(
+            jsonLine({
+              topic: r.topic,
+              partition: r.partition,
+              offset: r.offset,
+              timestamp: r.timestamp,
+              key: r.key(),
+              value: r.value(),
+              headers: r.headers(),
+            }),
+          )
       : noop
         ? () => {}
         : (out: OutBuffer, r: RecordCursor) => writeRecord(out, r, fc);
@@ -334,7 +344,12 @@ async function manualAssignment(cluster: Cluster, p: Plan): Promise<Consumer> {
   if (!t || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new CommandError(`Topic '${topic}' does not exist.`);
   if (t.errorCode !== ErrorCode.NONE) throw new CommandError(`Could not read topic '${topic}': ${errorName(t.errorCode)}`);
   if (!t.partitions.some((x) => x.id === partition)) throw new CommandError(`Partition ${partition} does not exist in topic '${topic}' (it has ${t.partitions.length}).`);
-  const consumer = new AssignedConsumer(cluster, { maxWaitMs: p.maxWaitMs, partitionMaxBytes: p.partitionMaxBytes, isolationLevel: p.isolationLevel, reset: p.reset });
+  const consumer = new AssignedConsumer(cluster, {
+    maxWaitMs: p.maxWaitMs,
+    partitionMaxBytes: p.partitionMaxBytes,
+    isolationLevel: p.isolationLevel,
+    reset: p.reset,
+  });
   try {
     await consumer.assign([{ topic, partition, offset: typeof p.offset === 'number' ? p.offset : undefined }], typeof p.offset === 'number' ? p.reset : p.offset, topics);
   } catch (err) {

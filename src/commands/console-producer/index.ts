@@ -14,7 +14,7 @@ export type Runner = (opts: ProducerOptions) => Promise<void>;
 
 /** commander's options as the tool takes them (Kafka's dotted --producer.config lands as producerConfig). */
 export function toOptions(opts: Record<string, unknown>, signal?: AbortSignal): ProducerOptions {
-  return { ...opts, producerConfig: opts['producer.config'] as string | undefined, signal } as ProducerOptions;
+  return { ...opts, producerConfig: opts['producer.config'] as string | undefined, signal };
 }
 
 export function producerProgram(io: Io, signal?: AbortSignal, runner?: Runner): Command {

@@ -223,7 +223,8 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
         for (const raw of chunk.lines) {
           lineNumber++;
           if (raw.length > maxValue) {
-            send({ key: null, value: raw, headers: NO_HEADERS }, now);
+            const oversized = send({ key: null, value: raw, headers: NO_HEADERS }, now);
+            if (oversized) await oversized;
             continue;
           }
           const wait = producer.send(-1, null, raw, NO_HEADERS, now);

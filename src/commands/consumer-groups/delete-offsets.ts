@@ -40,7 +40,11 @@ export async function deleteOffsets(ctx: Ctx, o: GroupsOptions): Promise<void> {
   const res = wanted.length ? await deleteOffsetsRequest(ctx.cluster, g, wanted) : { errorCode: ErrorCode.NONE, partitions: new Map<string, number>() };
   for (const [k, code] of res.partitions) {
     const i = k.lastIndexOf(':');
-    rows.push({ topic: k.slice(0, i), partition: Number(k.slice(i + 1)), error: code === ErrorCode.NONE ? null : (PARTITION_ERRORS.get(code) ?? errorName(code)) });
+    rows.push({
+      topic: k.slice(0, i),
+      partition: Number(k.slice(i + 1)),
+      error: code === ErrorCode.NONE ? null : (PARTITION_ERRORS.get(code) ?? errorName(code)),
+    });
   }
   const partitionErrors = rows.some((r) => r.error !== null);
   const top = res.errorCode;

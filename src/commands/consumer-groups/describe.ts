@@ -6,7 +6,7 @@ import { CommandError } from '../../cli/errors.js';
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import { describeGroup, type GroupDescription, type MemberDescription } from '../../engine/client/admin/groups.js';
 import { fetchCommitted } from '../../engine/client/group-offsets.js';
-import { describeTopics, listOffsets, LATEST } from '../../engine/client/partitions.js';
+import { describeTopics, listOffsets, LATEST, type OffsetAnswer, type TopicInfo } from '../../engine/client/partitions.js';
 import { exists, targetGroups, type Ctx } from './context.js';
 import type { GroupsOptions } from './options.js';
 import * as views from './views.js';
@@ -18,10 +18,9 @@ async function offsetRows(ctx: Ctx, d: GroupDescription): Promise<views.OffsetRo
   for (const m of members) for (const t of m.assignment) for (const p of t.partitions) assigned.set(`${t.topic}:${p}`, m);
   const keys = new Set([...assigned.keys(), ...committed.keys()]);
   const topics = [...new Set([...keys].map((k) => k.slice(0, k.lastIndexOf(':'))))];
-  const meta = topics.length ? await describeTopics(ctx.cluster, topics) : new Map();
-  const ends = keys.size
-    ? await listOffsets(ctx.cluster, meta, [...keys].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) })), LATEST)
-    : new Map();
+  const meta = topics.length ? await describeTopics(ctx.cluster, topics) : new Map<string, TopicInfo>();
+  const wanted = [...keys].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }));
+  const ends = keys.size ? await listOffsets(ctx.cluster, meta, wanted, LATEST) : new Map<string, OffsetAnswer>();
   const row = (topic: string, partition: number, m: MemberDescription | undefined): views.OffsetRow => {
     const end = ends.get(`${topic}:${partition}`);
     return {
@@ -36,7 +35,8 @@ async function offsetRows(ctx: Ctx, d: GroupDescription): Promise<views.OffsetRo
     };
   };
   const rows: views.OffsetRow[] = [];
-  const byTp = (a: { topic: string; partition: number }, b: { topic: string; partition: number }) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
+  type Tp = { topic: string; partition: number };
+  const byTp = (a: Tp, b: Tp) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
   for (const m of members) {
     const mine = m.assignment.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p }))).sort(byTp);
     for (const tp of mine) rows.push(row(tp.topic, tp.partition, m));
@@ -74,7 +74,13 @@ export async function describe(ctx: Ctx, o: GroupsOptions): Promise<void> {
         protocolType: d.protocolType,
         assignmentStrategy: d.protocol,
         coordinator: { id: d.coordinator.nodeId, host: d.coordinator.host, port: d.coordinator.port },
-        members: d.members.map((m) => ({ consumerId: m.memberId, groupInstanceId: m.groupInstanceId, host: m.clientHost, clientId: m.clientId, assignment: m.assignment })),
+        members: d.members.map((m) => ({
+          consumerId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          host: m.clientHost,
+          clientId: m.clientId,
+          assignment: m.assignment,
+        })),
         offsets: (await offsetRows(ctx, d)).map((r) => ({
           topic: r.topic,
           partition: r.partition,
@@ -95,14 +101,30 @@ export async function describe(ctx: Ctx, o: GroupsOptions): Promise<void> {
       void ctx.out.write(
         views.renderMembers(
           g,
-          d.members.map((m) => ({ group: g, consumerId: m.memberId, groupInstanceId: m.groupInstanceId, host: m.clientHost, clientId: m.clientId, assignment: m.assignment })),
+          d.members.map((m) => ({
+            group: g,
+            consumerId: m.memberId,
+            groupInstanceId: m.groupInstanceId,
+            host: m.clientHost,
+            clientId: m.clientId,
+            assignment: m.assignment,
+          })),
           Boolean(o.verbose),
           ctx.header,
         ),
       );
     } else {
       void ctx.out.write(
-        views.renderState({ group: g, coordinator: { host: d.coordinator.host, port: d.coordinator.port, id: d.coordinator.nodeId }, assignmentStrategy: d.protocol, state: d.state, members: d.members.length }, ctx.header),
+        views.renderState(
+          {
+            group: g,
+            coordinator: { host: d.coordinator.host, port: d.coordinator.port, id: d.coordinator.nodeId },
+            assignmentStrategy: d.protocol,
+            state: d.state,
+            members: d.members.length,
+          },
+          ctx.header,
+        ),
       );
     }
   }

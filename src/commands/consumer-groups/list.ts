@@ -15,5 +15,7 @@ export async function list(ctx: Ctx, o: GroupsOptions, states: string[], types: 
     ctx.out.document({ groups: groups.map((g) => ({ group: g.groupId, state: g.state, type: g.type, protocolType: g.protocolType })) });
     return;
   }
-  void ctx.out.write(views.renderList(groups, { state: o.state !== undefined && o.state !== false, type: o.type !== undefined && o.type !== false }, ctx.header));
+  void ctx.out.write(
+    views.renderList(groups, { state: o.state !== undefined && o.state !== false, type: o.type !== undefined && o.type !== false }, ctx.header),
+  );
 }

@@ -115,7 +115,10 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
     for (const p of sorted) rows.push({ group: g, ...p });
   }
   if (ctx.out.json) {
-    ctx.out.document({ executed: Boolean(o.execute), offsets: rows.map((r) => ({ group: r.group, topic: r.topic, partition: r.partition, newOffset: r.offset })) });
+    ctx.out.document({
+      executed: Boolean(o.execute),
+      offsets: rows.map((r) => ({ group: r.group, topic: r.topic, partition: r.partition, newOffset: r.offset })),
+    });
   } else if (o.export) void ctx.out.write(views.renderResetCsv(rows, single === null));
   else void ctx.out.write(views.renderResetTable(rows, anyGroup, ctx.header));
 }

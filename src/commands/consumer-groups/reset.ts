@@ -140,7 +140,7 @@ export function parseResetCsv(text: string, singleGroup: string | null): Map<str
     const cols = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
     const want = threeColumns ? 3 : 4;
     if (cols.length !== want) throw new ResetError(`Invalid line ${i + 1} in the reset file: '${line}' (expected ${threeColumns ? 'topic,partition,offset' : 'group,topic,partition,offset'})`);
-    const [group, topic, partition, offset] = threeColumns ? [singleGroup!, ...cols] : cols;
+    const [group, topic, partition, offset] = threeColumns ? [singleGroup, ...cols] : cols;
     if (!/^\d+$/.test(partition!) || !/^-?\d+$/.test(offset!)) throw new ResetError(`Invalid line ${i + 1} in the reset file: '${line}' (partition and offset must be numbers)`);
     const m = out.get(group!) ?? new Map<string, number>();
     m.set(`${topic}:${Number(partition)}`, Number(offset));

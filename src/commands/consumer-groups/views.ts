@@ -60,7 +60,17 @@ export function renderOffsets(_group: string, rows: readonly OffsetRow[], header
     { header: 'HOST', minWidth: 15 },
     { header: 'CLIENT-ID' },
   ];
-  const data = rows.map((r) => [r.group, r.topic, r.partition, cell(r.currentOffset), cell(r.logEndOffset), cell(lag(r)), cell(r.consumerId), cell(r.host), cell(r.clientId)]);
+  const data = rows.map((r) => [
+    r.group,
+    r.topic,
+    r.partition,
+    cell(r.currentOffset),
+    cell(r.logEndOffset),
+    cell(lag(r)),
+    cell(r.consumerId),
+    cell(r.host),
+    cell(r.clientId),
+  ]);
   return '\n' + kafkaTable(cols, data, { header }) + '\n';
 }
 

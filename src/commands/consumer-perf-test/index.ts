@@ -14,7 +14,7 @@ export type Runner = (opts: ConsumerPerfOptions) => Promise<void>;
 
 /** commander's options as the tool takes them (Kafka's dotted --consumer.config lands as consumerConfig). */
 export function toOptions(opts: Record<string, unknown>, signal?: AbortSignal): ConsumerPerfOptions {
-  return { ...opts, consumerConfig: opts['consumer.config'] as string | undefined, signal } as ConsumerPerfOptions;
+  return { ...opts, consumerConfig: opts['consumer.config'] as string | undefined, signal };
 }
 
 export function consumerPerfProgram(io: Io, signal?: AbortSignal, runner?: Runner): Command {

@@ -150,7 +150,16 @@ export function resultLine(fmt: (ms: number) => string, startMs: number, endMs: 
 }
 
 /** An interval row of --show-detailed-stats. */
-export function progressLine(fmt: (ms: number) => string, bytes: number, lastBytes: number, messages: number, lastMessages: number, startMs: number, endMs: number, joinMs: number): string {
+export function progressLine(
+  fmt: (ms: number) => string,
+  bytes: number,
+  lastBytes: number,
+  messages: number,
+  lastMessages: number,
+  startMs: number,
+  endMs: number,
+  joinMs: number,
+): string {
   const elapsedMs = endMs - startMs;
   const intervalMb = (bytes - lastBytes) / MB;
   const fetchMs = endMs - startMs - joinMs;

@@ -14,7 +14,7 @@ export type Runner = (opts: ProducerPerfOptions) => Promise<void>;
 
 /** commander's options as the tool takes them (Kafka's dotted --producer.config lands as producerConfig). */
 export function toOptions(opts: Record<string, unknown>, signal?: AbortSignal): ProducerPerfOptions {
-  return { ...opts, producerConfig: opts['producer.config'] as string | undefined, signal } as ProducerPerfOptions;
+  return { ...opts, producerConfig: opts['producer.config'] as string | undefined, signal };
 }
 
 export function producerPerfProgram(io: Io, signal?: AbortSignal, runner?: Runner): Command {

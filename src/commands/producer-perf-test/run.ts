@@ -82,7 +82,7 @@ export function parseProducerProps(list: readonly string[]): Map<string, string>
 export function readPayloads(file: string, delimiter: string, print: (line: string) => void): Buffer[] {
   const abs = resolvePath(file);
   print(`Reading payloads from: ${abs}`);
-  let size = 0;
+  let size: number;
   try {
     size = statSync(abs).size;
   } catch {
@@ -138,7 +138,17 @@ export function plan(o: ProducerPerfOptions, print: (line: string) => void): Pro
     );
   }
   if (!props.has('client.id')) props.set('client.id', 'perf-producer-client');
-  return { topic: o.topic, numRecords, recordSize, payloads, monotonic: Boolean(o.payloadMonotonic), throughput, props, configFile, printMetrics: Boolean(o.printMetrics) };
+  return {
+    topic: o.topic,
+    numRecords,
+    recordSize,
+    payloads,
+    monotonic: Boolean(o.payloadMonotonic),
+    throughput,
+    props,
+    configFile,
+    printMetrics: Boolean(o.printMetrics),
+  };
 }
 
 function intProp(props: Map<string, string>, key: string, dflt: number): number {

@@ -129,9 +129,9 @@ export class Throttler {
     }
     this.sleepDeficitNs += this.sleepTimeNs;
     if (this.sleepDeficitNs >= MIN_SLEEP_NS) {
-      const startNs = process.hrtime.bigint();
+      const startMs = performance.now();
       for (;;) {
-        const elapsed = Number(process.hrtime.bigint() - startNs);
+        const elapsed = (performance.now() - startMs) * NS_PER_MS;
         const remaining = this.sleepDeficitNs - elapsed;
         if (remaining <= 0 || this.signal?.aborted) break;
         await new Promise((r) => setTimeout(r, Math.max(1, Math.floor(remaining / NS_PER_MS))));

@@ -97,7 +97,8 @@ function decodeBytes(v: unknown, encoding: unknown, what: string, where: string)
   if (typeof v !== 'string') throw new JsonRecordError(`${what} must be a string or null ${where}`);
   if (encoding === undefined || encoding === null || encoding === 'utf8' || encoding === 'utf-8') return Buffer.from(v, 'utf8');
   if (encoding === 'base64') return Buffer.from(v, 'base64');
-  throw new JsonRecordError(`Unknown ${what}Encoding '${String(encoding)}' ${where}: expected 'base64'`);
+  const named = typeof encoding === 'string' ? encoding : JSON.stringify(encoding);
+  throw new JsonRecordError(`Unknown ${what}Encoding '${named}' ${where}: expected 'base64'`);
 }
 
 /** Parses one JSON line as written by toJsonRecord. */

@@ -14,7 +14,7 @@
  * Kafka option names map to commander's camelCase keys (--bootstrap-server -> bootstrapServer);
  * messages name options as jopt-simple does ("[bootstrap-server]").
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../../cli/errors.js';
 import type { SessionOptions } from '../../engine/client/connect.js';
 

@@ -283,7 +283,14 @@ async function describe(cluster: Cluster, opts: TopicsOptions, topicIdHex: strin
         partitionCount: d.topic.partitions.length,
         replicationFactor: rf,
         configs: Object.fromEntries(nonDefaultConfigs(d.entries).map((e) => [e.name, e.isSensitive ? null : e.value])),
-        partitions: parts.map((p) => ({ partition: p.partition, leader: p.leader >= 0 ? p.leader : null, replicas: p.replicas, isr: p.isr, elr: p.elr ?? null, lastKnownElr: p.lastKnownElr ?? null })),
+        partitions: parts.map((p) => ({
+          partition: p.partition,
+          leader: p.leader >= 0 ? p.leader : null,
+          replicas: p.replicas,
+          isr: p.isr,
+          elr: p.elr ?? null,
+          lastKnownElr: p.lastKnownElr ?? null,
+        })),
       });
     }
   }

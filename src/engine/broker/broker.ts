@@ -46,8 +46,9 @@ function groupConfig(s: BrokerSettings): Partial<GroupCoordinatorConfig> {
 
 export const quietLogger: Logger = { info() {}, warn() {}, debug() {} };
 
-export function stderrLogger(debug = false): Logger {
-  const line = (level: string, msg: string) => process.stderr.write(`[${new Date().toISOString()}] ${level} ${msg}\n`);
+/** Timestamped lines on a stream (the foreground broker's stderr, or its log file as a daemon). */
+export function streamLogger(stream: { write(text: string): unknown }, debug = false): Logger {
+  const line = (level: string, msg: string) => stream.write(`[${new Date().toISOString()}] ${level} ${msg}\n`);
   return {
     info: (m) => line('INFO', m),
     warn: (m) => line('WARN', m),
@@ -80,7 +81,6 @@ export class Broker {
     const fetchWaiters = new FetchWaiters();
     log.onAppend((topic, partition) => fetchWaiters.notify(topic, partition));
     const advertised = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
-    let dispatcher!: Dispatcher<BrokerServices>;
     const services: BrokerServices = {
       nodeId: settings.number('node.id', 1),
       clusterId: log.clusterId,
@@ -92,11 +92,12 @@ export class Broker {
       groups,
       fetchWaiters,
       dynamicConfigs,
+      // The dispatcher is built from these services just below; ApiVersions asks it at request time.
       apiVersions: () => dispatcher.apiVersions(),
       allocateProducerId: () => producerIds.allocate(),
     };
-    dispatcher = new Dispatcher(handlers, services, opts.versionCaps);
-    const server = new BrokerServer(dispatcher as Dispatcher<unknown>, {
+    const dispatcher = new Dispatcher(handlers, services, opts.versionCaps);
+    const server = new BrokerServer(dispatcher, {
       maxFrameBytes: settings.number('socket.request.max.bytes', 104857600),
       logger,
     });

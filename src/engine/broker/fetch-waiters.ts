@@ -15,9 +15,9 @@ export class FetchWaiters {
   wait(partitions: Iterable<[string, number]>, ms: number, signal?: { cancelled: boolean }): Promise<void> {
     return new Promise((resolve) => {
       const keys: string[] = [];
-      let timer: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => wake(), Math.max(0, ms));
       const wake = () => {
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         for (const k of keys) {
           const set = this.waiters.get(k);
           set?.delete(wake);
@@ -32,8 +32,7 @@ export class FetchWaiters {
         if (!set) this.waiters.set(k, (set = new Set()));
         set.add(wake);
       }
-      if (signal?.cancelled || this.closed) return wake();
-      timer = setTimeout(wake, Math.max(0, ms));
+      if (signal?.cancelled || this.closed) wake();
     });
   }
 

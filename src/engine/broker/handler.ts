@@ -48,6 +48,6 @@ export function register<S, A extends ApiSchema>(h: Handler<S, A>): RegisteredHa
     implementedMin: h.implementedMin,
     // The dispatcher decodes every request with h.api before calling, so it is a RequestOf<A>;
     // a ResponseInput<A> is a plain object the encoder checks against the same descriptor.
-    handle: (s, request, ctx) => h.handle(s, request as RequestOf<A>, ctx) as HandlerResult<ApiSchema>,
+    handle: (s, request, ctx) => h.handle(s, request as RequestOf<A>, ctx),
   };
 }

@@ -6,7 +6,8 @@ import { ReportableError } from '../errors.js';
 import type { EngineIo } from '../io.js';
 import { BrokerLockedError, acquireLock, removeBrokerInfo, writeBrokerInfo } from '../local-broker.js';
 import { MQ_VERSION } from '../../version.js';
-import { Broker, stderrLogger } from './broker.js';
+import { ownPid, shutdownSignal } from '../os-process.js';
+import { Broker, streamLogger } from './broker.js';
 import { BrokerSettings } from './config.js';
 
 export interface ForegroundOptions {
@@ -27,7 +28,7 @@ export async function runForeground(opts: ForegroundOptions): Promise<void> {
     if (err instanceof BrokerLockedError) throw new ReportableError(err.message);
     throw err;
   }
-  const logger = stderrLogger(Boolean(opts.io.env.MQ_DEBUG));
+  const logger = streamLogger(opts.io.stderr, Boolean(opts.io.env.MQ_DEBUG));
   let broker: Broker;
   try {
     const settings = BrokerSettings.fromSources(opts.configFile, opts.overrides);
@@ -53,7 +54,7 @@ export async function runForeground(opts: ForegroundOptions): Promise<void> {
   }
   writeBrokerInfo(opts.dataDir, {
     version: 1,
-    pid: process.pid,
+    pid: ownPid(),
     host: broker.host,
     port: broker.port,
     mqVersion: MQ_VERSION,
@@ -61,14 +62,7 @@ export async function runForeground(opts: ForegroundOptions): Promise<void> {
     dataDir: opts.dataDir,
   });
   logger.info(`mq broker ${MQ_VERSION} listening on ${broker.address} (data dir ${opts.dataDir}, cluster id ${broker.services.clusterId})`);
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      logger.info(`received ${sig}, shutting down`);
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  logger.info(`received ${await shutdownSignal()}, shutting down`);
   try {
     await broker.close();
     logger.info('shut down cleanly');

@@ -80,7 +80,7 @@ class Connection {
             this.fail(err.message);
           } else {
             // A handler exception is a bug: say so loudly, but only this connection pays.
-            this.opts.logger.warn(`internal error on connection ${this.info.id}: ${(err as Error).stack ?? err}`);
+            this.opts.logger.warn(`internal error on connection ${this.info.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
             this.close();
           }
           return;

@@ -1,7 +1,7 @@
 /**
  * Topic facts shared by several handlers: metadata entries, auto-creation, Kafka's messages.
  */
-import { Metadata } from '../protocol/messages/03-metadata.js';
+import { type Metadata } from '../protocol/messages/03-metadata.js';
 import type { Element, ResponseInput } from '../protocol/schema.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { BrokerServices } from './services.js';

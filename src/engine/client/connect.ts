@@ -104,7 +104,7 @@ async function resolveTarget(opts: SessionOptions, io: EngineIo): Promise<Target
   if (!broker) {
     let daemon;
     try {
-      daemon = await startDaemon(dataDir);
+      daemon = await startDaemon(dataDir, { env: io.env });
     } catch (err) {
       throw new ReportableError(`Could not start the local mq broker for ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
     }

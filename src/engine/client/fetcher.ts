@@ -17,6 +17,7 @@ import type { Cluster } from './cluster.js';
 import { isConnectionLost } from './errors.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { Fetch } from '../protocol/messages/01-fetch.js';
+import type { Element, RequestInput } from '../protocol/schema.js';
 import { describeTopics, listOffsets, leaderOf, EARLIEST, LATEST, type TopicInfo } from './partitions.js';
 import { nextOffsetAfter } from './record-reader.js';
 
@@ -40,6 +41,16 @@ export interface FetchedPartition {
   position: number;
   records: Buffer;
 }
+
+/** One partition's answer from a fetch: its position, error code and the record bytes. */
+interface PartitionFetch {
+  a: Assigned;
+  position: number;
+  code: number;
+  records: Buffer | null;
+}
+
+type FetchPartitionRequest = Element<Element<RequestInput<typeof Fetch>['topics']>['partitions']>;
 
 export class FetchError extends Error {
   constructor(
@@ -123,7 +134,7 @@ export class Fetcher {
     this.assigned = list.map((x) => ({ topic: x.topic, partition: x.partition, position: x.offset ?? -1 }));
     this.byKey = new Map(this.assigned.map((a) => [key(a.topic, a.partition), a]));
     const names = [...new Set(list.map((x) => x.topic))];
-    this.topics = topics ?? (names.length > 0 ? await describeTopics(this.cluster, names) : new Map());
+    this.topics = topics ?? (names.length > 0 ? await describeTopics(this.cluster, names) : new Map<string, TopicInfo>());
     const unknown = this.assigned.filter((a) => a.position < 0);
     if (unknown.length > 0) await this.resetPositions(unknown, this.o.reset);
   }
@@ -206,7 +217,7 @@ export class Fetcher {
     return out;
   }
 
-  private async fetchFrom(leader: number, parts: Assigned[], maxWaitMs: number): Promise<Array<{ a: Assigned; position: number; code: number; records: Buffer | null }>> {
+  private async fetchFrom(leader: number, parts: Assigned[], maxWaitMs: number): Promise<PartitionFetch[]> {
     if (leader < 0) return parts.map((a) => ({ a, position: a.position, code: 5, records: null }));
     try {
       return await this.fetchFromLeader(leader, parts, maxWaitMs);
@@ -219,14 +230,21 @@ export class Fetcher {
     }
   }
 
-  private async fetchFromLeader(leader: number, parts: Assigned[], maxWaitMs: number): Promise<Array<{ a: Assigned; position: number; code: number; records: Buffer | null }>> {
+  private async fetchFromLeader(leader: number, parts: Assigned[], maxWaitMs: number): Promise<PartitionFetch[]> {
     const conn = await this.cluster.forNode(leader);
     const positions = parts.map((a) => a.position);
-    const topics = new Map<string, Array<{ partition: number; currentLeaderEpoch: number; fetchOffset: number; lastFetchedEpoch: number; logStartOffset: number; partitionMaxBytes: number }>>();
+    const topics = new Map<string, FetchPartitionRequest[]>();
     parts.forEach((a, i) => {
       let list = topics.get(a.topic);
       if (!list) topics.set(a.topic, (list = []));
-      list.push({ partition: a.partition, currentLeaderEpoch: -1, fetchOffset: positions[i]!, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: this.o.partitionMaxBytes });
+      list.push({
+        partition: a.partition,
+        currentLeaderEpoch: -1,
+        fetchOffset: positions[i]!,
+        lastFetchedEpoch: -1,
+        logStartOffset: -1,
+        partitionMaxBytes: this.o.partitionMaxBytes,
+      });
     });
     const res = await conn.request(Fetch, {
       replicaId: -1,

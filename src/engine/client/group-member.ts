@@ -25,7 +25,11 @@ import { SyncGroup } from '../protocol/messages/14-sync-group.js';
 import { commitOffsets, fetchCommitted } from './group-offsets.js';
 
 /** The coordinator is loading, gone or elsewhere: find it again. */
-const RETRY_COORDINATOR: ReadonlySet<number> = new Set([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
+const RETRY_COORDINATOR: ReadonlySet<number> = new Set([
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_COORDINATOR,
+]);
 const { REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, MEMBER_ID_REQUIRED } = ErrorCode;
 
 export const ASSIGNOR = 'range';
@@ -89,7 +93,11 @@ export class GroupMember {
     public topics: string[],
     opts: GroupMemberOptions = {},
   ) {
-    this.o = { sessionTimeoutMs: opts.sessionTimeoutMs ?? 45000, rebalanceTimeoutMs: opts.rebalanceTimeoutMs ?? 300000, heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 3000 };
+    this.o = {
+      sessionTimeoutMs: opts.sessionTimeoutMs ?? 45000,
+      rebalanceTimeoutMs: opts.rebalanceTimeoutMs ?? 300000,
+      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 3000,
+    };
   }
 
   private async coordinator(): Promise<ProtocolConnection> {

@@ -21,7 +21,10 @@ export async function fetchCommitted(cluster: Cluster, group: string, topics: To
   const v = conn.versionFor(OffsetFetch.apiKey);
   const wanted = topics?.map((t) => ({ name: t.name, partitionIndexes: t.partitions })) ?? null;
   // v8 batches groups in `groups`; older versions carry one group's fields at the top.
-  const res = v >= 8 ? await conn.request(OffsetFetch, { groups: [{ groupId: group, topics: wanted }], requireStable: false }) : await conn.request(OffsetFetch, { groupId: group, topics: wanted, requireStable: false });
+  const res =
+    v >= 8
+      ? await conn.request(OffsetFetch, { groups: [{ groupId: group, topics: wanted }], requireStable: false })
+      : await conn.request(OffsetFetch, { groupId: group, topics: wanted, requireStable: false });
   const body = v >= 8 ? res.groups[0]! : res;
   if (body.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(body.errorCode, null, `OffsetFetch ${group}`);
   const out = new Map<string, number>();

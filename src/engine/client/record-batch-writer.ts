@@ -98,7 +98,15 @@ export class RecordBatchWriter {
     const tsDelta = timestamp - this.baseTimestamp;
     const keyLen = key === null ? -1 : key.length;
     const valueLen = value === null ? -1 : value.length;
-    let body = 1 + varintSize(tsDelta) + varintSize(this.count) + varintSize(keyLen) + Math.max(0, keyLen) + varintSize(valueLen) + Math.max(0, valueLen) + varintSize(headers.length);
+    let body =
+      1 +
+      varintSize(tsDelta) +
+      varintSize(this.count) +
+      varintSize(keyLen) +
+      Math.max(0, keyLen) +
+      varintSize(valueLen) +
+      Math.max(0, valueLen) +
+      varintSize(headers.length);
     let headerKeys: Buffer[] | undefined;
     if (headers.length > 0) {
       headerKeys = headers.map((h) => Buffer.from(h.key, 'utf8'));

@@ -139,7 +139,16 @@ export async function readRecords(data: Buffer, position: number, cursor: Record
       const records = codec === 0 ? section : await decompress(codec, section);
       const logAppend = (attributes & 0x08) !== 0;
       cursor.timestampType = logAppend ? 'LogAppendTime' : 'CreateTime';
-      const stoppedAt = visitBatch(records, data.readInt32BE(pos + 57), baseOffset, Number(data.readBigInt64BE(pos + 27)), logAppend ? Number(data.readBigInt64BE(pos + 35)) : -1, position, cursor, visit);
+      const stoppedAt = visitBatch(
+        records,
+        data.readInt32BE(pos + 57),
+        baseOffset,
+        Number(data.readBigInt64BE(pos + 27)),
+        logAppend ? Number(data.readBigInt64BE(pos + 35)) : -1,
+        position,
+        cursor,
+        visit,
+      );
       if (stoppedAt >= 0) return { next: stoppedAt + 1, stopped: true };
     }
     if (lastOffset + 1 > next) next = lastOffset + 1;
@@ -148,7 +157,16 @@ export async function readRecords(data: Buffer, position: number, cursor: Record
 }
 
 /** The records of one batch; returns the offset of the record the visitor stopped at, or -1. */
-function visitBatch(b: Buffer, count: number, baseOffset: number, baseTimestamp: number, logAppendTime: number, position: number, c: RecordCursor, visit: RecordVisitor): number {
+function visitBatch(
+  b: Buffer,
+  count: number,
+  baseOffset: number,
+  baseTimestamp: number,
+  logAppendTime: number,
+  position: number,
+  c: RecordCursor,
+  visit: RecordVisitor,
+): number {
   c.data = b;
   let at = 0;
   for (let i = 0; i < count; i++) {

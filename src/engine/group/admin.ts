@@ -81,7 +81,7 @@ export function deleteGroups(ctx: CoordinatorContext, req: DeleteGroupsRequest):
     if (!g || g.is(GroupState.Dead)) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
     if (!g.is(GroupState.Empty)) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
     ctx.deleteGroup(g);
-    return { groupId, errorCode: ErrorCode.NONE as number };
+    return { groupId, errorCode: ErrorCode.NONE };
   });
   // The deletions are one write: if it fails, every group this request deleted is back.
   return ctx.result({ results }, (code) => ({ results: results.map((r) => (r.errorCode === ErrorCode.NONE ? { ...r, errorCode: code } : r)) }));

@@ -152,7 +152,7 @@ export class GroupCoordinator {
     if (r.records.length === 0) return r.response;
     if (!this.writer) throw new Error('group coordinator: records produced before load');
     try {
-      await this.writer.write(r.records, r.revert);
+      await this.writer.write(r.records, () => r.revert());
       return r.response;
     } catch {
       return r.onWriteFailure ? r.onWriteFailure(ErrorCode.COORDINATOR_NOT_AVAILABLE) : r.response;

@@ -258,7 +258,7 @@ export class ClassicGroup {
 
   setOffset(topic: string, partition: number, value: CommittedOffset): void {
     let parts = this.offsets.get(topic);
-    if (!parts) this.offsets.set(topic, (parts = new Map()));
+    if (!parts) this.offsets.set(topic, (parts = new Map<number, CommittedOffset>()));
     parts.set(partition, value);
   }
 

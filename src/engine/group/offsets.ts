@@ -62,7 +62,7 @@ export function commitOffsets(ctx: CoordinatorContext, req: OffsetCommitRequest)
       const metadata = p.committedMetadata ?? '';
       // Java measures String.length(), UTF-16 code units, which is what JS length counts too.
       if (metadata.length > ctx.config.offsetMetadataMaxBytes) {
-        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE as number };
+        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE };
       }
       const value: CommittedOffset = {
         offset: p.committedOffset,
@@ -72,7 +72,7 @@ export function commitOffsets(ctx: CoordinatorContext, req: OffsetCommitRequest)
         expireTimestamp: retention >= 0 ? now + retention : null,
       };
       ctx.setOffset(g, t.name, p.partitionIndex, value);
-      return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE as number };
+      return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
     });
     response.topics.push({ name: t.name, partitions });
   }
@@ -135,10 +135,10 @@ export function deleteOffsets(ctx: CoordinatorContext, req: OffsetDeleteRequest)
     name: t.name,
     partitions: t.partitions.map((p) => {
       if (subscribed === null || subscribed.has(t.name)) {
-        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as number };
+        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
       }
       ctx.deleteOffset(g, t.name, p.partitionIndex);
-      return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE as number };
+      return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
     }),
   }));
   // Kafka 4.x (the group coordinator of KIP-848) keeps an Empty group whose last offsets were

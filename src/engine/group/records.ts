@@ -64,7 +64,7 @@ export class StoreState {
       case 'offset': {
         const { type: _t, ...o } = e;
         let g = this.offsets.get(o.group);
-        if (!g) this.offsets.set(o.group, (g = new Map()));
+        if (!g) this.offsets.set(o.group, (g = new Map<string, StoredOffset>()));
         g.set(key(o.topic, o.partition), o);
         break;
       }

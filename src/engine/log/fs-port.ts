@@ -49,6 +49,6 @@ export interface FsPortSync {
 /** The errno code of a Node-style error, if it has one. */
 export function errnoCode(e: unknown): string | undefined {
   if (typeof e !== 'object' || e === null || !('code' in e)) return undefined;
-  const code = (e as { code: unknown }).code;
+  const code = (e).code;
   return typeof code === 'string' ? code : undefined;
 }

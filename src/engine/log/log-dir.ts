@@ -54,7 +54,8 @@ export interface LogDirOptions {
   /** Kafka broker properties (log.retention.hours, log.segment.bytes, num.partitions, ...). */
   settings?: BrokerSettings;
   clock?: Clock;
-  logger?: LogLogger;
+  /** Where recovery reports and background failures go (the broker passes its log). */
+  logger: LogLogger;
   /** fdatasync every append before acknowledging it. */
   fsync?: boolean;
   /** The file system under the data directory; the real one unless a test injects another. */
@@ -76,8 +77,6 @@ interface TopicsFile {
 function kafkaUuid(): string {
   return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
 }
-
-const stderrLogger: LogLogger = { warn: (m) => process.stderr.write(m + '\n') };
 
 export class LogDir {
   readonly dataDir: string;
@@ -106,13 +105,13 @@ export class LogDir {
     this.settings = o.settings ?? {};
     this.defaults = brokerLogDefaults(this.settings);
     this.clock = o.clock ?? systemClock;
-    this.logger = o.logger ?? stderrLogger;
+    this.logger = o.logger;
     this.fsync = o.fsync ?? false;
     this.fs = o.fs ?? nodeFs;
     this.wasCleanShutdown = clean;
   }
 
-  static async open(dataDir: string, o: LogDirOptions = {}): Promise<LogDir> {
+  static async open(dataDir: string, o: LogDirOptions): Promise<LogDir> {
     const fs = o.fs ?? nodeFs;
     const metaDir = path.join(dataDir, META_DIR);
     await fs.mkdir(metaDir);

@@ -174,7 +174,13 @@ export class PartitionLog {
     const s = this.s;
     const now = s.clock.now();
     const decision = segmentsToDelete(
-      s.segments.map((seg) => ({ baseOffset: seg.baseOffset, nextOffset: seg.nextOffset, size: seg.size, maxTimestamp: seg.maxTimestamp, createdAt: seg.createdAt })),
+      s.segments.map((seg) => ({
+        baseOffset: seg.baseOffset,
+        nextOffset: seg.nextOffset,
+        size: seg.size,
+        maxTimestamp: seg.maxTimestamp,
+        createdAt: seg.createdAt,
+      })),
       {
         retentionMs: retention ? s.config.retentionMs : -1,
         retentionBytes: retention ? s.config.retentionBytes : -1,

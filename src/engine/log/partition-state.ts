@@ -51,7 +51,11 @@ export class PartitionState {
   private offlineCause: unknown;
   private offlineAfter = '';
 
-  constructor(place: PartitionPlace, config: LogConfig, loaded: { segments: Segment[]; logStartOffset: number; logEndOffset: number; producers: ProducerStateTable }) {
+  constructor(
+    place: PartitionPlace,
+    config: LogConfig,
+    loaded: { segments: Segment[]; logStartOffset: number; logEndOffset: number; producers: ProducerStateTable },
+  ) {
     this.topic = place.topic;
     this.partition = place.partition;
     this.dir = place.dir;

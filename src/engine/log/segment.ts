@@ -219,7 +219,10 @@ export class Segment {
     this.resetIndexes();
     this.nextOffset = Math.max(this.baseOffset, expectOffset);
     const r = await this.walk(0, this.size, { verify: true, expectOffset: this.baseOffset }, (h, pos) => {
-      this.track({ position: pos, baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, size: h.size, maxTimestamp: h.maxTimestamp }, indexIntervalBytes);
+      this.track(
+        { position: pos, baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, size: h.size, maxTimestamp: h.maxTimestamp },
+        indexIntervalBytes,
+      );
     });
     const truncatedBytes = this.size - r.end;
     if (truncatedBytes > 0) {

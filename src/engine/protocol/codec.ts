@@ -25,7 +25,6 @@ export class EncodeError extends Error {
 
 type Obj = Record<string, unknown>;
 
-
 /** Smallest encoded size of one element, for rejecting array counts that cannot fit. */
 function minSize(type: string, flexible: boolean): number {
   switch (type) {
@@ -389,7 +388,7 @@ function writeFields(w: Writer, fields: readonly Field[], value: Obj, m: Mode, p
 
 /** Writes one struct of the given fields (embedded protocols use this without an API schema). */
 export function writeStruct<Fs extends readonly Field[]>(w: Writer, fields: Fs, value: InputOf<Fs>, version: number, flexible: boolean, name = 'struct'): void {
-  writeFields(w, fields, value as Obj, { version, flexible, dropsIgnorable: true }, name);
+  writeFields(w, fields, value, { version, flexible, dropsIgnorable: true }, name);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -408,8 +407,14 @@ export function decode<Fs extends readonly Field[]>(schema: MessageSchema<Fs>, v
   return readFields(r, schema.fields, version, flexible) as StructOf<Fs>;
 }
 
-export function encode<Fs extends readonly Field[]>(schema: MessageSchema<Fs>, version: number, value: InputOf<Fs>, flexible: boolean, w = new Writer()): Writer {
+export function encode<Fs extends readonly Field[]>(
+  schema: MessageSchema<Fs>,
+  version: number,
+  value: InputOf<Fs>,
+  flexible: boolean,
+  w = new Writer(),
+): Writer {
   checkVersion(schema, version, 'encode');
-  writeFields(w, schema.fields, value as Obj, { version, flexible, dropsIgnorable: schema.dropsIgnorable }, schema.name);
+  writeFields(w, schema.fields, value, { version, flexible, dropsIgnorable: schema.dropsIgnorable }, schema.name);
   return w;
 }

@@ -6,8 +6,8 @@
  * knows what the broker speaks.
  */
 import { inRange, type ApiSchema } from './schema.js';
-import { Reader } from './reader.js';
-import { Writer } from './writer.js';
+import { type Reader } from './reader.js';
+import { type Writer } from './writer.js';
 
 export const API_VERSIONS_KEY = 18;
 

@@ -191,6 +191,9 @@ export interface FieldOptions {
 
 type NullableIn<O> = O extends { nullable: string } ? true : false;
 
+/** The options type of a field declared without options. */
+type NoOptions = Record<never, never>;
+
 function build(name: string, type: FieldType, vers: string, opts: FieldOptions, fields: readonly Field[] | undefined): Field {
   const nullable = versions(opts.nullable ?? 'none');
   return {
@@ -208,7 +211,7 @@ function build(name: string, type: FieldType, vers: string, opts: FieldOptions, 
 }
 
 /** A primitive field or an array of primitives: `field('throttleTimeMs', 'int32', '1+')`. */
-export function field<N extends string, T extends PrimitiveType | ArrayOfPrimitive, O extends FieldOptions = {}>(
+export function field<N extends string, T extends PrimitiveType | ArrayOfPrimitive, O extends FieldOptions = NoOptions>(
   name: N,
   type: T,
   vers: string,
@@ -218,7 +221,7 @@ export function field<N extends string, T extends PrimitiveType | ArrayOfPrimiti
 }
 
 /** An array of structs: `array('topics', '0+', [ ...fields ])`. */
-export function array<N extends string, const C extends readonly Field[], O extends FieldOptions = {}>(
+export function array<N extends string, const C extends readonly Field[], O extends FieldOptions = NoOptions>(
   name: N,
   vers: string,
   fields: C,
@@ -228,7 +231,7 @@ export function array<N extends string, const C extends readonly Field[], O exte
 }
 
 /** A single nested struct. */
-export function struct<N extends string, const C extends readonly Field[], O extends FieldOptions = {}>(
+export function struct<N extends string, const C extends readonly Field[], O extends FieldOptions = NoOptions>(
   name: N,
   vers: string,
   fields: C,

@@ -44,7 +44,14 @@ function fail(index: number, errorCode: number, errorMessage: string | null = nu
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
 }
 
-async function producePartition(s: BrokerServices, topic: string, index: number, records: Buffer | null, acks: number, version: number): Promise<PartitionAnswer> {
+async function producePartition(
+  s: BrokerServices,
+  topic: string,
+  index: number,
+  records: Buffer | null,
+  acks: number,
+  version: number,
+): Promise<PartitionAnswer> {
   if (acks !== -1 && acks !== 0 && acks !== 1) return fail(index, ErrorCode.INVALID_REQUIRED_ACKS);
   const log = s.log.partition(topic, index);
   if (!log) return fail(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

@@ -48,7 +48,14 @@ async function readOnce(s: BrokerServices, req: FetchRequest): Promise<{ respons
       const base = { partitionIndex: p.partition, abortedTransactions: null, preferredReadReplica: -1 };
       if (!log) {
         errors = true;
-        partitions.push({ ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null });
+        partitions.push({
+          ...base,
+          errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          highWatermark: -1,
+          lastStableOffset: -1,
+          logStartOffset: -1,
+          records: null,
+        });
         continue;
       }
       if (log.offline) {

@@ -58,10 +58,21 @@ async function lookup(s: BrokerServices, topic: string, p: PartitionQuery, versi
   }
 }
 
-async function answer(log: PartitionLog, timestamp: number, version: number, base: { partitionIndex: number; oldStyleOffsets: number[] }): Promise<PartitionAnswer> {
+async function answer(
+  log: PartitionLog,
+  timestamp: number,
+  version: number,
+  base: { partitionIndex: number; oldStyleOffsets: number[] },
+): Promise<PartitionAnswer> {
   const failed = (errorCode: number): PartitionAnswer => ({ ...base, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 });
   // The leader epoch travels from v4 on; before that it stays at its default.
-  const found = (offset: number, timestamp = -1) => ({ ...base, errorCode: ErrorCode.NONE, timestamp, offset, leaderEpoch: offset >= 0 && version >= 4 ? 0 : -1 });
+  const found = (offset: number, timestamp = -1) => ({
+    ...base,
+    errorCode: ErrorCode.NONE,
+    timestamp,
+    offset,
+    leaderEpoch: offset >= 0 && version >= 4 ? 0 : -1,
+  });
   switch (timestamp) {
     case LATEST:
       return found(log.logEndOffset);

@@ -96,6 +96,15 @@ async function createOne(s: BrokerServices, t: TopicRequest, validateOnly: boole
     topicConfigErrorCode: 0,
     numPartitions: partitions,
     replicationFactor: rf,
-    configs: version >= 5 ? describeTopicConfigs(s, overrides, null, false, false).map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.configSource, isSensitive: c.isSensitive })) : null,
+    configs:
+      version >= 5
+        ? describeTopicConfigs(s, overrides, null, false, false).map((c) => ({
+            name: c.name,
+            value: c.value,
+            readOnly: c.readOnly,
+            configSource: c.configSource,
+            isSensitive: c.isSensitive,
+          }))
+        : null,
   };
 }

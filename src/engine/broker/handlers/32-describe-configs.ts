@@ -30,7 +30,12 @@ function describeResource(s: BrokerServices, r: Resource, flags: { includeSynony
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
   const keys = r.configurationKeys;
   // isDefault is a v0 field; v1+ say the same through configSource.
-  const ok = (configs: ConfigEntry[]) => ({ ...base, errorCode: 0, errorMessage: null, configs: configs.map((c) => ({ ...c, isDefault: version === 0 && c.isDefault, synonyms: flags.includeSynonyms ? c.synonyms : [] })) });
+  const ok = (configs: ConfigEntry[]) => ({
+    ...base,
+    errorCode: 0,
+    errorMessage: null,
+    configs: configs.map((c) => ({ ...c, isDefault: version === 0 && c.isDefault, synonyms: flags.includeSynonyms ? c.synonyms : [] })),
+  });
   switch (r.resourceType) {
     case ResourceType.TOPIC: {
       const topic = s.log.topic(r.resourceName);
@@ -47,7 +52,9 @@ function describeResource(s: BrokerServices, r: Resource, flags: { includeSynony
       const values = s.dynamicConfigs.group(r.resourceName);
       const entries: ConfigEntry[] = Object.entries(GROUP_CONFIGS)
         .filter(([name]) => !keys || keys.includes(name))
-        .map(([name, d]) => entry(name, values[name] ?? d.default, values[name] !== undefined ? ConfigSource.GROUP_CONFIG : ConfigSource.DEFAULT_CONFIG, d.type));
+        .map(([name, d]) =>
+          entry(name, values[name] ?? d.default, values[name] !== undefined ? ConfigSource.GROUP_CONFIG : ConfigSource.DEFAULT_CONFIG, d.type),
+        );
       return ok(entries);
     }
     default:

@@ -29,7 +29,10 @@ export const incrementalAlterConfigs: Handler<BrokerServices, typeof Incremental
               if (def && def.type !== 'list') return `Config value append is not allowed for config key: ${c.name}`;
               const existing = splitList(next[c.name] ?? def?.default ?? '');
               const items = splitList(c.value ?? '');
-              const merged = c.configOperation === AlterConfigOp.APPEND ? [...existing, ...items.filter((i) => !existing.includes(i))] : existing.filter((i) => !items.includes(i));
+              const merged =
+                c.configOperation === AlterConfigOp.APPEND
+                  ? [...existing, ...items.filter((i) => !existing.includes(i))]
+                  : existing.filter((i) => !items.includes(i));
               next[c.name] = merged.join(',');
               break;
             }

@@ -39,7 +39,14 @@ export const describeTopicPartitions: Handler<BrokerServices, typeof DescribeTop
       if (cursor && name < cursor.topicName) continue;
       const t = s.log.topic(name);
       if (!t) {
-        topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED });
+        topics.push({
+          errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          name,
+          topicId: ZERO_UUID,
+          isInternal: false,
+          partitions: [],
+          topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
+        });
         continue;
       }
       const first = cursor && name === cursor.topicName ? Math.max(0, cursor.partitionIndex) : 0;

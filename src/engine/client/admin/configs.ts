@@ -108,7 +108,7 @@ export async function describeConfigs(
   );
 }
 
-function alterResults(res: ResponseOf<typeof AlterConfigs> | ResponseOf<typeof IncrementalAlterConfigs>): AlterConfigsResult[] {
+function alterResults(res: ResponseOf<typeof AlterConfigs>  ): AlterConfigsResult[] {
   return res.responses.map((r) => ({ type: r.resourceType, name: r.resourceName, errorCode: r.errorCode, errorMessage: r.errorMessage }));
 }
 
@@ -118,7 +118,10 @@ export function supportsLegacyAlterConfigs(conn: ProtocolConnection): boolean {
 }
 
 /** The legacy AlterConfigs: `configs` replaces the resource's whole dynamic set. */
-export async function alterConfigs(conn: ProtocolConnection, resource: { type: number; name: string; configs: ReadonlyMap<string, string> }): Promise<AlterConfigsResult[]> {
+export async function alterConfigs(
+  conn: ProtocolConnection,
+  resource: { type: number; name: string; configs: ReadonlyMap<string, string> },
+): Promise<AlterConfigsResult[]> {
   const res = await conn.request(AlterConfigs, {
     resources: [{ resourceType: resource.type, resourceName: resource.name, configs: [...resource.configs].map(([name, value]) => ({ name, value })) }],
     validateOnly: false,

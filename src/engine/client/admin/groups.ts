@@ -121,7 +121,10 @@ export async function deleteOffsets(
   const conn = await coordinatorFor(cluster, group);
   const topics = new Map<string, number[]>();
   for (const p of partitions) topics.set(p.topic, [...(topics.get(p.topic) ?? []), p.partition]);
-  const res = await conn.request(OffsetDelete, { groupId: group, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) });
+  const res = await conn.request(OffsetDelete, {
+    groupId: group,
+    topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })),
+  });
   const out = new Map<string, number>();
   for (const t of res.topics) for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, p.errorCode);
   return { errorCode: res.errorCode, partitions: out };

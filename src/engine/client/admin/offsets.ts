@@ -41,7 +41,11 @@ export interface PartitionOffset {
 export type LeaderOffsets = { unsupported: { minVersion: number; maxVersion: number } } | { partitions: PartitionOffset[] };
 
 /** ListOffsets at one timestamp for partitions led by `conn`'s broker (read_uncommitted). */
-export async function offsetsAt(conn: ProtocolConnection, partitions: ReadonlyArray<{ topic: string; partition: number }>, timestamp: number): Promise<LeaderOffsets> {
+export async function offsetsAt(
+  conn: ProtocolConnection,
+  partitions: ReadonlyArray<{ topic: string; partition: number }>,
+  timestamp: number,
+): Promise<LeaderOffsets> {
   const minVersion = listOffsetsVersionFor(timestamp);
   if (!conn.supports(ListOffsets.apiKey, minVersion)) return { unsupported: { minVersion, maxVersion: conn.versionFor(ListOffsets.apiKey) } };
   const topics = new Map<string, Array<{ partitionIndex: number; currentLeaderEpoch: number; timestamp: number; maxNumOffsets: number }>>();

@@ -112,7 +112,11 @@ export async function describeTopicPartitions(cluster: Cluster, names: readonly 
   const byName = new Map<string, TopicInfo>();
   let cursor: { topicName: string; partitionIndex: number } | null = null;
   do {
-    const res: ResponseOf<typeof DescribeTopicPartitions> = await conn.request(DescribeTopicPartitions, { topics: names.map((name) => ({ name })), responsePartitionLimit: 2000, cursor });
+    const res: ResponseOf<typeof DescribeTopicPartitions> = await conn.request(DescribeTopicPartitions, {
+      topics: names.map((name) => ({ name })),
+      responsePartitionLimit: 2000,
+      cursor,
+    });
     for (const t of res.topics) {
       if (t.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(t.errorCode, null, `Topic ${t.name}`);
       const info = toTopicInfo(t);
@@ -191,7 +195,10 @@ export async function createPartitions(
 /** DeleteTopics by name; v6 names topics in `topics` (name or id), older versions in `topicNames`. */
 export async function deleteTopics(controller: ProtocolConnection, names: readonly string[]): Promise<TopicResult[]> {
   const byStruct = controller.versionFor(DeleteTopics.apiKey) >= 6;
-  const res = await controller.request(DeleteTopics, byStruct ? { topics: names.map((name) => ({ name })), timeoutMs: TIMEOUT_MS } : { topicNames: names, timeoutMs: TIMEOUT_MS });
+  const res = await controller.request(
+    DeleteTopics,
+    byStruct ? { topics: names.map((name) => ({ name })), timeoutMs: TIMEOUT_MS } : { topicNames: names, timeoutMs: TIMEOUT_MS },
+  );
   // A topic deleted by name is answered by name.
   return res.responses.map((r) => ({ name: r.name ?? '', errorCode: r.errorCode, errorMessage: r.errorMessage }));
 }

@@ -71,4 +71,3 @@ const byKey = new Map<number, ApiSchema>(schemas.map((s) => [s.apiKey, s]));
 export function schemaFor(apiKey: number): ApiSchema | undefined {
   return byKey.get(apiKey);
 }
-

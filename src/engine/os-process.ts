@@ -1,0 +1,37 @@
+/**
+ * The engine's one window onto the operating-system process: its pid, whether another pid is
+ * alive, signals, and the Node executable that daemons are started with. Everything else in the
+ * engine gets its streams and environment passed in (EngineIo); the lint rules allow `process`
+ * only here, in src/cli and in bin.
+ */
+
+export function ownPid(): number {
+  return process.pid;
+}
+
+/** Whether a process with this pid exists (signal 0 probes without signalling; EPERM means it exists). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function terminate(pid: number): void {
+  process.kill(pid, 'SIGTERM');
+}
+
+/** The running Node binary, for starting the broker daemon with the same runtime. */
+export function nodeExecutable(): string {
+  return process.execPath;
+}
+
+/** Resolves on the first SIGINT or SIGTERM with the signal's name. */
+export function shutdownSignal(): Promise<'SIGINT' | 'SIGTERM'> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
