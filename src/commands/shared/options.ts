@@ -90,23 +90,6 @@ export function conflicts(opts: Record<string, unknown>, key: string, others: re
   for (const o of others) if (isSet(opts, o)) throw new UsageError(`Option ${q(key)} can't be used with option ${q(o)}`);
 }
 
-/** Kafka's invalid-option check: `key` is only valid together with one of `allowed`. */
-export function onlyWith(opts: Record<string, unknown>, key: string, allowed: readonly string[], all: readonly string[]): void {
-  if (!isSet(opts, key)) return;
-  if (allowed.some((a) => isSet(opts, a))) return;
-  const bad = all.find((a) => !allowed.includes(a) && isSet(opts, a));
-  if (bad) throw new UsageError(`Option ${q(key)} can't be used with option ${q(bad)}`);
-}
-
-export function parseInteger(value: string, flag: string, { min, max }: { min?: number; max?: number } = {}): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`Invalid value '${value}' for option ${flag}: not an integer`);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
-    throw new UsageError(`Invalid value '${value}' for option ${flag}`);
-  }
-  return n;
-}
-
 /** SessionOptions from the shared flags. `configFiles` defaults to --command-config. */
 export function sessionOptions(flags: ConnectionFlags, clientId: string, configFiles?: (string | undefined)[]): SessionOptions {
   return {

@@ -52,8 +52,3 @@ export function selectTopics(allTopics: readonly string[], include: string | und
   }
   return allTopics.filter((t) => !(excludeInternal && isInternalTopic(t)));
 }
-
-/** Java String order (UTF-16 code units), which is what JS's default sort does. */
-export function javaSort(names: Iterable<string>): string[] {
-  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}

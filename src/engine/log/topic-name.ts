@@ -24,11 +24,6 @@ function topicNameReason(name: string): string | undefined {
   return undefined;
 }
 
-/** Metric names replace '.' with '_', so Kafka treats names equal after that swap as colliding. */
-export function hasCollisionChars(name: string): boolean {
-  return name.includes('.') || name.includes('_');
-}
-
 export function topicsCollide(a: string, b: string): boolean {
   return a.replaceAll('.', '_') === b.replaceAll('.', '_');
 }
