@@ -19,10 +19,21 @@ export interface LineRecord {
 
 /** A problem with a line or with the reader's configuration; the producer stops on it. */
 export class LineReaderError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** For a line without its key separator or headers delimiter: which one, and what it is. */
+    readonly missing?: { what: string; demarcation: string; lineNumber: number; line: string },
+  ) {
     super(message);
     this.name = 'LineReaderError';
   }
+}
+
+const NAMED: Readonly<Record<string, string>> = { '\t': 'TAB', ' ': 'SPACE' };
+
+/** A separator as a person reads it: the invisible ones by name (TAB, SPACE), others in quotes. */
+export function describeSeparator(s: string): string {
+  return NAMED[s] ?? `'${s.replace(/\t/g, '\\t')}'`;
 }
 
 export interface LineReaderConfig {
@@ -128,7 +139,7 @@ export class LineReader {
     const index = line.indexOf(demarcation, start);
     if (index === -1) {
       if (this.config.ignoreError) return null;
-      throw new LineReaderError(`No ${name} found on line number ${n}: '${line}'`);
+      throw new LineReaderError(`No ${name} found on line number ${n}: '${line}'`, { what: name, demarcation, lineNumber: n, line });
     }
     return line.slice(start, index);
   }

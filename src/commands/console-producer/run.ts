@@ -13,8 +13,9 @@ import { CommandError, ExitCode, UsageError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
-import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
-import { LineReader, LineReaderError, lineReaderConfig, type LineRecord } from './line-reader.js';
+import type { CompressionName } from '../../engine/client/compression.js';
+import { checkProducerConfig, numberProperty, ProducerConfigError } from '../shared/producer-config.js';
+import { describeSeparator, LineReader, LineReaderError, lineReaderConfig, type LineRecord } from './line-reader.js';
 import { parseJsonRecord, JsonRecordError } from '../shared/json-record.js';
 import { stdinLines } from './stdin-lines.js';
 import { Producer, type PartitionLeader, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
@@ -58,10 +59,10 @@ const PIPED_BATCH = 512 * 1024;
 const NO_HEADERS: LineRecord['headers'] = [];
 const MAX_BATCH = 1_000_000;
 
-function intFlag(v: string | undefined, flag: string): number | undefined {
+function intFlag(v: string | undefined, flag: string): string | undefined {
   if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`Invalid value '${v}' for option --${flag}: not an integer`);
-  return Number(v);
+  if (!/^[+-]?\d+$/.test(v.trim())) throw new UsageError(`Invalid value '${v}' for option --${flag}: not an integer`);
+  return v.trim();
 }
 
 export interface ProducerSettings extends SenderSettings {
@@ -70,41 +71,54 @@ export interface ProducerSettings extends SenderSettings {
   clientId: string;
 }
 
-/** Producer properties: file < --producer-property < explicitly given flags (Kafka's maybeMergeOptions). */
-export function producerSettings(o: ProducerOptions, props: Map<string, string>, piped: boolean): ProducerSettings {
-  const pick = (flag: string | undefined, name: string, key: string, dflt: number): number => {
-    const f = intFlag(flag, name);
-    if (f !== undefined) return f;
-    const p = props.get(key);
-    if (p !== undefined) {
-      if (!/^-?\d+$/.test(p.trim())) throw new UsageError(`Invalid value ${p} for configuration ${key}: Not a number of type INT`);
-      return Number(p);
-    }
-    return dflt;
-  };
-  let acksText = o.requestRequiredAcks ?? props.get('acks') ?? '-1';
-  acksText = acksText.trim();
-  if (!['all', '-1', '0', '1'].includes(acksText)) throw new UsageError(`Invalid value ${acksText} for configuration acks: String must be one of: all, -1, 0, 1`);
-  const codec = o.compressionCodec === undefined ? 'none' : o.compressionCodec === true ? 'gzip' : o.compressionCodec.trim().toLowerCase();
-  if (!(codec in COMPRESSION_TYPES)) {
-    throw new UsageError(`Invalid value ${o.compressionCodec} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd`);
-  }
-  const explicitBatch = o.maxPartitionMemoryBytes ?? o.batchSize;
-  const batchSize = pick(explicitBatch, o.maxPartitionMemoryBytes !== undefined ? 'max-partition-memory-bytes' : 'batch-size', 'batch.size', piped ? PIPED_BATCH : 16384);
-  const maxRequestSize = Number(props.get('max.request.size') ?? 1048576);
+/**
+ * The producer's properties as Kafka's ConsoleProducer builds them: the file, then
+ * --producer-property, then each flag given explicitly (CommandLineUtils.maybeMergeOptions).
+ * --compression-codec wins over compression.type; without it compression.type is honoured (Kafka
+ * overwrites it with `none`).
+ */
+export function mergeFlags(o: ProducerOptions, props: ReadonlyMap<string, string>): Map<string, string> {
+  const merged = new Map(props);
+  const flags: Array<[string, string | undefined]> = [
+    ['linger.ms', intFlag(o.timeout, 'timeout')],
+    ['acks', o.requestRequiredAcks],
+    ['request.timeout.ms', intFlag(o.requestTimeoutMs, 'request-timeout-ms')],
+    ['retries', intFlag(o.messageSendMaxRetries, 'message-send-max-retries')],
+    ['retry.backoff.ms', intFlag(o.retryBackoffMs, 'retry-backoff-ms')],
+    ['send.buffer.bytes', intFlag(o.socketBufferSize, 'socket-buffer-size')],
+    ['buffer.memory', intFlag(o.maxMemoryBytes, 'max-memory-bytes')],
+    ['batch.size', intFlag(o.batchSize, 'batch-size')],
+    ['batch.size', intFlag(o.maxPartitionMemoryBytes, 'max-partition-memory-bytes')],
+    ['metadata.max.age.ms', intFlag(o.metadataExpiryMs, 'metadata-expiry-ms')],
+    ['max.block.ms', intFlag(o.maxBlockMs, 'max-block-ms')],
+    ['compression.type', o.compressionCodec === undefined ? undefined : o.compressionCodec === true ? 'gzip' : o.compressionCodec.trim().toLowerCase()],
+  ];
+  for (const [key, value] of flags) if (value !== undefined) merged.set(key, value);
+  return merged;
+}
+
+/**
+ * Validates the merged properties (Kafka's ConfigDef messages; ProducerConfigError) and reads
+ * them with the console producer's defaults. `warnings` gets one line per property mq accepts
+ * but does not honour.
+ */
+export function producerSettings(props: ReadonlyMap<string, string>, piped: boolean, warnings: string[] = []): ProducerSettings {
+  warnings.push(...checkProducerConfig(props));
+  const num = (key: string, dflt: number) => numberProperty(props, key, dflt);
+  const acksText = (props.get('acks') ?? '-1').trim();
   return {
     acks: acksText === 'all' ? -1 : Number(acksText),
-    compression: codec as CompressionName,
-    batchSize: Math.max(1, Math.min(batchSize, MAX_BATCH)),
-    lingerMs: pick(o.timeout, 'timeout', 'linger.ms', 1000),
-    retries: pick(o.messageSendMaxRetries, 'message-send-max-retries', 'retries', 3),
-    retryBackoffMs: pick(o.retryBackoffMs, 'retry-backoff-ms', 'retry.backoff.ms', 100),
+    compression: (props.get('compression.type')?.trim() ?? 'none') as CompressionName,
+    batchSize: Math.max(1, Math.min(num('batch.size', piped ? PIPED_BATCH : 16384), MAX_BATCH)),
+    lingerMs: num('linger.ms', 1000),
+    retries: num('retries', 3),
+    retryBackoffMs: num('retry.backoff.ms', 100),
     // Kafka's console default is 1500 ms with client-side retries; mq waits longer instead.
-    requestTimeoutMs: pick(o.requestTimeoutMs, 'request-timeout-ms', 'request.timeout.ms', 30_000),
-    maxInFlight: Math.max(1, pick(undefined, '', 'max.in.flight.requests.per.connection', 5)),
-    maxRequestSize: Number.isFinite(maxRequestSize) && maxRequestSize > 0 ? maxRequestSize : 1048576,
-    bufferMemory: Math.max(1, pick(undefined, '', 'buffer.memory', 33554432)),
-    maxBlockMs: Math.max(0, pick(o.maxBlockMs, 'max-block-ms', 'max.block.ms', 60_000)),
+    requestTimeoutMs: num('request.timeout.ms', 30_000),
+    maxInFlight: num('max.in.flight.requests.per.connection', 5),
+    maxRequestSize: Math.max(1, num('max.request.size', 1048576)),
+    bufferMemory: Math.max(1, num('buffer.memory', 33554432)),
+    maxBlockMs: num('max.block.ms', 60_000),
     clientId: props.get('client.id') ?? 'console-producer',
   };
 }
@@ -131,6 +145,19 @@ async function loadPartitions(session: Session, topic: string, maxBlockMs: numbe
   }
 }
 
+/**
+ * A bad line typed at a terminal: Kafka stops the producer on it (the right thing for a pipe); a
+ * person gets told what the line lacks, naming the separator in use, and types on.
+ */
+export function interactiveLineError(err: LineReaderError | JsonRecordError): string {
+  const m = err instanceof LineReaderError ? err.missing : undefined;
+  if (m === undefined) return `ERROR ${err.message} (the line was not sent)`;
+  const sep = describeSeparator(m.demarcation);
+  const glue = sep.startsWith("'") ? m.demarcation : `<${sep}>`;
+  const shape = m.what === 'key separator' ? `key${glue}value` : `headers${glue}value`;
+  return `ERROR No ${m.what} (${sep}) found on line number ${m.lineNumber}: '${m.line}'. The line was not sent; type ${shape}.`;
+}
+
 export async function run(o: ProducerOptions, io: Io): Promise<void> {
   if (!o.topic) throw new UsageError('Missing required argument "[topic]"');
   if (o.lineReader !== undefined && !LINE_READERS.includes(o.lineReader)) {
@@ -151,8 +178,20 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
   const configFile = o.producerConfig ?? o.commandConfig;
   const producerProps = mergedProperties(configFile, [...(o.producerProperty ?? []), ...(o.commandProperty ?? [])], '--producer-property');
   const interactive = Boolean(io.stdin.isTTY);
-  const settings = producerSettings(o, producerProps, !interactive);
+  const merged = mergeFlags(o, producerProps);
+  if (merged.has('transactional.id')) {
+    throw new CommandError('mq-console-producer: transactions are not supported (mq has no transaction coordinator). Leave out transactional.id.');
+  }
+  const warnings: string[] = [];
+  let settings: ProducerSettings;
+  try {
+    settings = producerSettings(merged, !interactive, warnings);
+  } catch (err) {
+    if (err instanceof ProducerConfigError) throw new CommandError(err.message);
+    throw err;
+  }
   const out = createOutput(io);
+  for (const w of warnings) out.warn(w);
 
   const session = await openSession(
     {
@@ -245,6 +284,11 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
             record = reader.parse(raw.toString('utf8'), lineNumber);
           }
         } catch (err) {
+          if (interactive && (err instanceof LineReaderError || err instanceof JsonRecordError)) {
+            // Someone typing: say what is wrong with the line and read the next one.
+            out.warn(interactiveLineError(err));
+            continue;
+          }
           if (err instanceof LineReaderError || err instanceof JsonRecordError) {
             // Like Kafka, what was read before the bad line is still sent.
             await producer.flush();

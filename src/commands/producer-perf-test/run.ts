@@ -13,7 +13,8 @@ import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
-import { COMPRESSION_TYPES, type CompressionName } from '../../engine/client/compression.js';
+import type { CompressionName } from '../../engine/client/compression.js';
+import { checkProducerConfig, numberProperty, ProducerConfigError } from '../shared/producer-config.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
 import { Stats, Throttler } from './stats.js';
 import { Producer, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
@@ -151,32 +152,37 @@ export function plan(o: ProducerPerfOptions, print: (line: string) => void): Pro
   };
 }
 
-function intProp(props: Map<string, string>, key: string, dflt: number): number {
-  const v = props.get(key);
-  if (v === undefined) return dflt;
-  if (!/^-?\d+$/.test(v.trim())) throw new CommandError(`Invalid value ${v} for configuration ${key}: Not a number of type ${key.endsWith('memory') ? 'LONG' : 'INT'}`);
-  return Number(v.trim());
+export interface PerfSenderSettings extends SenderSettings {
+  /** max.block.ms: how long the first wait for the topic's metadata may take. */
+  maxBlockMs: number;
 }
 
-/** Producer properties Kafka's client would apply (Kafka 4.0 defaults: acks=all, linger.ms=5). */
-export function senderSettings(props: Map<string, string>): SenderSettings {
-  const acksText = (props.get('acks') ?? 'all').trim();
-  if (!['all', '-1', '0', '1'].includes(acksText)) throw new CommandError(`Invalid value ${acksText} for configuration acks: String must be one of: all, -1, 0, 1`);
-  const codec = (props.get('compression.type') ?? 'none').trim().toLowerCase();
-  if (!(codec in COMPRESSION_TYPES)) {
-    throw new CommandError(`Invalid value ${props.get('compression.type')} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd`);
+/**
+ * Producer properties Kafka's client would apply (Kafka 4.0 defaults: acks=all, linger.ms=5),
+ * validated as its ConfigDef does (Kafka's ConfigException text). `warnings` gets one line per
+ * property mq accepts but does not honour.
+ */
+export function senderSettings(props: Map<string, string>, warnings: string[] = []): PerfSenderSettings {
+  try {
+    warnings.push(...checkProducerConfig(props));
+  } catch (err) {
+    if (err instanceof ProducerConfigError) throw new CommandError(err.message);
+    throw err;
   }
+  const num = (key: string, dflt: number) => numberProperty(props, key, dflt);
+  const acksText = (props.get('acks') ?? 'all').trim();
   return {
     acks: acksText === 'all' ? -1 : Number(acksText),
-    compression: codec as CompressionName,
-    batchSize: Math.max(1, intProp(props, 'batch.size', 16384)),
-    lingerMs: Math.max(0, intProp(props, 'linger.ms', 5)),
-    maxInFlight: Math.max(1, intProp(props, 'max.in.flight.requests.per.connection', 5)),
-    maxRequestSize: Math.max(1, intProp(props, 'max.request.size', 1048576)),
-    bufferMemory: Math.max(1, intProp(props, 'buffer.memory', 33554432)),
-    requestTimeoutMs: intProp(props, 'request.timeout.ms', 30000),
-    retries: Math.min(intProp(props, 'retries', 10), 1000),
-    retryBackoffMs: intProp(props, 'retry.backoff.ms', 100),
+    compression: (props.get('compression.type')?.trim() ?? 'none') as CompressionName,
+    batchSize: Math.max(1, num('batch.size', 16384)),
+    lingerMs: num('linger.ms', 5),
+    maxInFlight: num('max.in.flight.requests.per.connection', 5),
+    maxRequestSize: Math.max(1, num('max.request.size', 1048576)),
+    bufferMemory: Math.max(1, num('buffer.memory', 33554432)),
+    requestTimeoutMs: num('request.timeout.ms', 30000),
+    retries: Math.min(num('retries', 10), 1000),
+    retryBackoffMs: num('retry.backoff.ms', 100),
+    maxBlockMs: num('max.block.ms', 60_000),
   };
 }
 
@@ -214,7 +220,9 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
     if (!out.closed) out.line(line);
   };
   const p = plan(o, print);
-  const settings = senderSettings(p.props);
+  const warnings: string[] = [];
+  const settings = senderSettings(p.props, warnings);
+  for (const w of warnings) out.warn(w);
   const session = await openSession(
     {
       bootstrapServer: o.bootstrapServer,
@@ -234,7 +242,7 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
     let metadataCalls = 0;
     const sender = new Producer(session, p.topic, settings, {
       // The first wait is max.block.ms-like; a refresh during retries gives up sooner.
-      loadPartitions: () => loadPartitions(session, p.topic, metadataCalls++ === 0 ? 60_000 : 2_000),
+      loadPartitions: () => loadPartitions(session, p.topic, metadataCalls++ === 0 ? settings.maxBlockMs : 2_000),
       onAck: (batch, now) => {
         const { timestamps, valueSizes, count } = batch;
         for (let i = 0; i < count; i++) stats.record(now - timestamps[i]!, valueSizes[i]!, now);
