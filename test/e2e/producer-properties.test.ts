@@ -173,6 +173,15 @@ describe('a line without the key separator', () => {
     expect(await values(topic)).toEqual(['k=v']);
   });
 
+  it('typed at a terminal with --input-format json: a line that is not a record is reported, the next is read', async () => {
+    const topic = await freshTopic('tty');
+    const typed = '{"key":"k1","value":"v1"}\nnot json\n{"key":"k2","value":"v2"}\n';
+    const r = await run('python3', ['-c', PTY_DRIVER, typed, node, bin('mq-console-producer'), '--bootstrap-server', b.bootstrap, '--topic', topic, '--input-format', 'json'], { env });
+    expect(r.stderr).toMatch(/^ERROR Invalid JSON on line number 2: .*'not json'\. The line was not sent\.\n$/);
+    expect(r.code).toBe(0);
+    expect(await values(topic)).toEqual(['k1=v1', 'k2=v2']);
+  });
+
   it('piped: Kafka stop-on-error, exit 1, what came before is sent', async () => {
     const topic = await freshTopic('pipe');
     const r = await run(node, args(topic), { env, stdin: 'a\tb\nnokey\nc\td\n' });

@@ -151,7 +151,7 @@ async function loadPartitions(session: Session, topic: string, maxBlockMs: numbe
  */
 export function interactiveLineError(err: LineReaderError | JsonRecordError): string {
   const m = err instanceof LineReaderError ? err.missing : undefined;
-  if (m === undefined) return `ERROR ${err.message} (the line was not sent)`;
+  if (m === undefined) return `ERROR ${err.message}. The line was not sent.`;
   const sep = describeSeparator(m.demarcation);
   const glue = sep.startsWith("'") ? m.demarcation : `<${sep}>`;
   const shape = m.what === 'key separator' ? `key${glue}value` : `headers${glue}value`;

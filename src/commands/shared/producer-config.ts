@@ -43,6 +43,7 @@ const gzipLevel = (_v: string, n: number) => (n === -1 || (n >= 1 && n <= 9) ? u
 /** Any value given: mq does not do this. */
 const never = (why: string) => () => why;
 const NOT_USED = "mq's producer does not use it";
+const DEFAULT_LEVEL = "mq compresses at the codec's default level";
 
 const PRODUCER_CONFIGS: ReadonlyMap<string, ProducerConfigDef> = new Map<string, ProducerConfigDef>([
   // Honoured by the tools (engine/client/producer.ts, connect.ts).
@@ -70,9 +71,10 @@ const PRODUCER_CONFIGS: ReadonlyMap<string, ProducerConfigDef> = new Map<string,
   ['enable.idempotence', { type: 'BOOLEAN', notHonoured: (v) => (v.toLowerCase() === 'true' ? "mq's producer is not idempotent, so a retried batch may be written twice" : undefined) }],
   ['transaction.timeout.ms', { type: 'INT', notHonoured: never('mq has no transactions') }],
   ['transactional.id', { type: 'STRING' }],
-  ['compression.gzip.level', { type: 'INT', validate: gzipLevel, notHonoured: never('mq compresses with the codec\'s default level') }],
-  ['compression.lz4.level', { type: 'INT', validate: between(1, 17), notHonoured: never('mq compresses with the codec\'s default level') }],
-  ['compression.zstd.level', { type: 'INT', validate: between(-131072, 22), notHonoured: never('mq compresses with the codec\'s default level') }],
+  // mq compresses gzip and zstd at Kafka's default levels (zlib's -1, zstd's 3) and lz4 at its library's own.
+  ['compression.gzip.level', { type: 'INT', validate: gzipLevel, notHonoured: (v) => (Number(v) === -1 ? undefined : DEFAULT_LEVEL) }],
+  ['compression.lz4.level', { type: 'INT', validate: between(1, 17), notHonoured: never(DEFAULT_LEVEL) }],
+  ['compression.zstd.level', { type: 'INT', validate: between(-131072, 22), notHonoured: (v) => (Number(v) === 3 ? undefined : DEFAULT_LEVEL) }],
   ['delivery.timeout.ms', { type: 'INT', validate: atLeast(0), notHonoured: never('a batch is given up after `retries` attempts instead') }],
   ['partitioner.class', { type: 'CLASS', notHonoured: never("mq partitions as Kafka's default partitioner does") }],
   ['partitioner.ignore.keys', { type: 'BOOLEAN', notHonoured: (v) => (v.toLowerCase() === 'true' ? 'keyed records are still partitioned by the hash of their key' : undefined) }],
