@@ -65,6 +65,7 @@ describe('producer properties are checked as Kafka checks them', () => {
     ['retries=99999999999', ['--producer-property', 'retries=99999999999'], 'Invalid value 99999999999 for configuration retries: Not a number of type INT'],
     ['enable.idempotence=maybe', ['--producer-property', 'enable.idempotence=maybe'], 'Invalid value maybe for configuration enable.idempotence: Expected value to be either true or false'],
     ['max.in.flight=0', ['--producer-property', 'max.in.flight.requests.per.connection=0'], 'Invalid value 0 for configuration max.in.flight.requests.per.connection: Value must be at least 1'],
+    ['enable.idempotence=true with acks=1', ['--producer-property', 'enable.idempotence=true', '--request-required-acks', '1'], 'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.'],
     ['compression.type=brotli', ['--producer-property', 'compression.type=brotli'], 'Invalid value brotli for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd'],
   ];
   it.each(refused)('mq-console-producer %s: one line, exit 1, nothing sent', async (_name, args, message) => {
@@ -90,14 +91,14 @@ describe('producer properties are checked as Kafka checks them', () => {
 });
 
 describe('accepted but not honoured is never silent', () => {
-  it('enable.idempotence=true, acks=0 and an unknown property each get one warning; the records are sent', async () => {
+  it('enable.idempotence=true, metadata.max.age.ms and an unknown property each get one warning; the records are sent', async () => {
     const topic = await freshTopic('warn');
-    const r = await produce(topic, ['--producer-property', 'enable.idempotence=true', '--producer-property', 'acks=0', '--producer-property', 'no.such.thing=1']);
+    const r = await produce(topic, ['--producer-property', 'enable.idempotence=true', '--metadata-expiry-ms', '1000', '--producer-property', 'no.such.thing=1']);
     expect(r.code).toBe(0);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines.filter((l) => l.startsWith('WARN enable.idempotence=true is accepted but not honoured'))).toHaveLength(1);
-    expect(lines.filter((l) => l.startsWith('WARN acks=0 is accepted but not honoured'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('WARN metadata.max.age.ms=1000 is accepted but not honoured'))).toHaveLength(1);
     expect(lines).toContain("WARN The configuration 'no.such.thing' was supplied but isn't a known config.");
     expect(await values(topic)).toEqual(['null=one', 'null=two']);
   });

@@ -152,7 +152,24 @@ export function checkProducerConfig(props: ReadonlyMap<string, string>): string[
     const why = def.notHonoured?.(v);
     if (why !== undefined) warnings.push(`WARN ${name}=${v} is accepted but not honoured: ${why}.`);
   }
+  checkIdempotence(props);
   return warnings;
+}
+
+/**
+ * ProducerConfig.postProcessAndValidateIdempotenceConfigs: enable.idempotence=true set by the user
+ * needs retries > 0, acks=all and at most 5 requests in flight (the tools' defaults satisfy all three).
+ */
+function checkIdempotence(props: ReadonlyMap<string, string>): void {
+  if (props.get('enable.idempotence')?.trim().toLowerCase() !== 'true') return;
+  if (numberProperty(props, 'retries', 1) === 0) throw new ProducerConfigError('Must set retries to non-zero when using the idempotent producer.');
+  const acks = props.get('acks')?.trim() ?? 'all';
+  if (acks !== 'all' && acks !== '-1') {
+    throw new ProducerConfigError('Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.');
+  }
+  if (numberProperty(props, 'max.in.flight.requests.per.connection', 5) > 5) {
+    throw new ProducerConfigError('Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.');
+  }
 }
 
 /** A property checked by checkProducerConfig, as a number (or `dflt` when it is not set). */

@@ -24,16 +24,26 @@ describe('checkProducerConfig', () => {
     expect(refusal({ acks: '2' })).toBe('Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1');
   });
 
+  it('refuses enable.idempotence=true with what idempotence cannot work with, as ProducerConfig does', () => {
+    expect(refusal({ 'enable.idempotence': 'true', acks: '1' })).toBe('Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.');
+    expect(refusal({ 'enable.idempotence': 'true', retries: '0' })).toBe('Must set retries to non-zero when using the idempotent producer.');
+    expect(refusal({ 'enable.idempotence': 'true', 'max.in.flight.requests.per.connection': '6' })).toBe(
+      'Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.',
+    );
+    expect(refusal({ acks: '1', retries: '0', 'max.in.flight.requests.per.connection': '6' })).toBe('accepted');
+  });
+
   it('accepts what Kafka accepts: signs, surrounding blanks, booleans in any case, 0 where the range starts at 0', () => {
     expect(check({ 'linger.ms': ' +5 ', 'batch.size': '0', 'enable.idempotence': 'FALSE', 'compression.gzip.level': '-1', acks: ' all ' })).toEqual([]);
   });
 
   it('warns once per property accepted but not honoured, and only for values mq does not do', () => {
-    expect(check({ 'enable.idempotence': 'True', acks: '0', 'delivery.timeout.ms': '120000' }).map((w) => w.split(' is ')[0])).toEqual([
+    expect(check({ 'enable.idempotence': 'True', 'delivery.timeout.ms': '120000', 'compression.zstd.level': '9' }).map((w) => w.split(' is ')[0])).toEqual([
       'WARN enable.idempotence=True',
-      'WARN acks=0',
       'WARN delivery.timeout.ms=120000',
+      'WARN compression.zstd.level=9',
     ]);
+    expect(check({ acks: '0' })).toEqual(['WARN acks=0 is accepted but not honoured: mq sends acks=1, as its client waits for an answer to every request.']);
     expect(check({ 'partitioner.ignore.keys': 'false', 'partitioner.availability.timeout.ms': '0', acks: '1' })).toEqual([]);
     expect(check({ 'bogus.key': 'x' })).toEqual(["WARN The configuration 'bogus.key' was supplied but isn't a known config."]);
   });
