@@ -85,6 +85,7 @@ async function destinationPartitions(cluster: Cluster, topic: string) {
 function progressLine(io: Io, text: () => string): { stop(): void } {
   if (!io.stderr.isTTY || io.env.CI || io.env.TERM === 'dumb') return { stop() {} };
   const draw = () => io.stderr.write(`\r\u001b[K${text()}`);
+  draw();
   const timer = setInterval(draw, PROGRESS_MS);
   return {
     stop() {
@@ -100,7 +101,7 @@ export async function copyTopic(source: Session, flags: CopyFlags, out: Output, 
   const src = await source.cluster();
   const other = copiesToOtherCluster(flags);
   const target = other
-    ? await openSession({ ...sessionOptions({ ...flags, bootstrapServer: flags.bootstrapServerTo, brokerList: undefined }, 'mq-topics', [flags.commandConfigTo]) }, io)
+    ? await openSession(sessionOptions({ ...flags, bootstrapServer: flags.bootstrapServerTo, brokerList: undefined }, 'mq-topics', [flags.commandConfigTo]), io)
     : source;
   try {
     await copyBetween(src, target, from, to, other, out, io);
