@@ -2,8 +2,8 @@
  * mq-topics --copy --from SRC --to DST [--bootstrap-server-to ... --command-config-to ...]:
  * copies what SRC holds when the copy starts (earliest to the high watermark of each partition)
  * into DST, record by record: key, value, headers, CreateTime timestamp and partition kept. DST is
- * created with SRC's partition count when missing; an existing DST needs at least as many
- * partitions. With --bootstrap-server-to (and --command-config-to) DST is on another cluster.
+ * created with SRC's partition count and topic configs when missing; an existing DST needs at
+ * least as many partitions. With --bootstrap-server-to (and --command-config-to) DST is on another cluster.
  *
  * Reading is mq's fetcher (manual assignment, no group, nothing committed); writing is mq's
  * producer with explicit partitions and one request in flight per broker, so a retry never
@@ -16,6 +16,8 @@ import type { Output } from '../../cli/output.js';
 import type { Cluster } from '../../engine/client/cluster.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
 import { createTopic, describeTopics as describeTopicInfos } from '../../engine/client/admin/topics.js';
+import { ConfigSource, describeConfigs } from '../../engine/client/admin/configs.js';
+import { ResourceType } from '../../engine/protocol/config-resources.js';
 import { KafkaResponseError, throwIfError } from '../../engine/client/errors.js';
 import { Fetcher } from '../../engine/client/fetcher.js';
 import { describeTopics, listOffsets, EARLIEST, LATEST } from '../../engine/client/partitions.js';
@@ -72,6 +74,19 @@ async function partitionCount(cluster: Cluster, topic: string): Promise<number |
   }
 }
 
+/**
+ * The source topic's own settings (DYNAMIC_TOPIC_CONFIG: retention.ms, cleanup.policy, ...) for
+ * the topic created as the copy, as MirrorMaker 2 carries topic configs over; sensitive values
+ * cannot be read back and are left out.
+ */
+async function topicOverrides(cluster: Cluster, topic: string): Promise<Map<string, string>> {
+  const [res] = await describeConfigs(cluster, [{ type: ResourceType.TOPIC, name: topic }]);
+  throwIfError(res!.errorCode, res!.errorMessage, `Topic ${topic}`);
+  const out = new Map<string, string>();
+  for (const e of res!.entries) if (e.source === ConfigSource.DYNAMIC_TOPIC_CONFIG && !e.isSensitive && e.value !== null) out.set(e.name, e.value);
+  return out;
+}
+
 async function destinationPartitions(cluster: Cluster, topic: string) {
   try {
     return await waitForPartitions(cluster, topic, METADATA_WAIT_MS);
@@ -123,11 +138,13 @@ async function copyBetween(src: Cluster, target: Session, from: string, to: stri
   let created = false;
   const have = await partitionCount(dst, to);
   if (have === null) {
-    const r = await createTopic(await dst.controller(), { name: to, partitions: count, configs: new Map() });
+    const configs = await topicOverrides(src, from);
+    const r = await createTopic(await dst.controller(), { name: to, partitions: count, configs });
     if (r.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
       throwIfError(r.errorCode, r.errorMessage, `Topic ${to}`);
       created = true;
-      out.status(`Created topic ${to} with ${count} partition${count === 1 ? '' : 's'}.`);
+      const listed = [...configs].map(([k, v]) => `${k}=${v}`).join(',');
+      out.status(`Created topic ${to} with ${count} partition${count === 1 ? '' : 's'}${listed ? ` and configs ${listed}` : ''}.`);
     }
   } else if (have < count) {
     throw new CommandError(
