@@ -1,5 +1,6 @@
 /**
- * mq-topics: Kafka's kafka-topics (create, list, describe, alter, delete), same flags and output.
+ * mq-topics: Kafka's kafka-topics (create, list, describe, alter, delete), same flags and output;
+ * plus mq's own --partition-for-key (partition-for-key.ts) and --copy (copy.ts).
  */
 import { Command, Option } from 'commander';
 import { systemIo, type Io } from '../../cli/io.js';
