@@ -247,10 +247,6 @@ interface CreateArgs {
   configs: Map<string, string>;
 }
 
-/** Kafka's refusal of an unreachable replication factor, then what to do instead on mq's single local broker. */
-const LOCAL_RF_HINT =
-  'The local mq broker is a single broker, so its topics have replication factor 1. For more replicas, create the topic on a cluster with that many brokers: --bootstrap-server host:port.';
-
 async function partitionsForKey(cluster: Cluster, topic: string, key: string, out: Output): Promise<void> {
   let info: TopicInfo | undefined;
   try {
@@ -262,6 +258,10 @@ async function partitionsForKey(cluster: Cluster, topic: string, key: string, ou
   if (!info || info.partitions.length === 0) throw new CommandError(`Topic '${topic}' does not exist`);
   printPartitionChoices(out, key, topic, info.partitions.length);
 }
+
+/** Kafka's refusal of an unreachable replication factor, then what to do instead on mq's single local broker. */
+const LOCAL_RF_HINT =
+  'The local mq broker is a single broker, so its topics have replication factor 1. For more replicas, create the topic on a cluster with that many brokers: --bootstrap-server host:port.';
 
 async function createTopic(cluster: Cluster, opts: TopicsOptions, c: CreateArgs, out: Output, session: Session): Promise<void> {
   const name = opts.topic!;
