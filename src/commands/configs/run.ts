@@ -133,6 +133,11 @@ function byName(a: { name: string }, b: { name: string }): number {
 async function entityConfig(cluster: Cluster, e: Entity, name: string, all: boolean, synonyms: boolean): Promise<ConfigEntryInfo[]> {
   const s = SUPPORTED[e.type]!;
   const [res] = await describeConfigs(cluster, [{ type: s.resource, name }], { synonyms });
+  // Kafka's brokers answer a missing topic with UNKNOWN_TOPIC_OR_PARTITION and no message, which
+  // the tool prints as "This server does not host this topic-partition."; say what it means.
+  if (e.type === 'topics' && res!.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+    throw new CommandError(`Topic '${name}' does not exist.`);
+  }
   if (res!.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(res!.errorCode, res!.errorMessage, `${s.singular} ${name}`);
   const sources: number[] = name === '' ? [ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG] : s.dynamicSources;
   return res!.entries.filter((c) => all || sources.includes(c.source)).sort(byName);

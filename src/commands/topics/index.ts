@@ -1,5 +1,6 @@
 /**
- * mq-topics: Kafka's kafka-topics (create, list, describe, alter, delete), same flags and output.
+ * mq-topics: Kafka's kafka-topics (create, list, describe, alter, delete), same flags and output;
+ * plus mq's own --partition-for-key (partition-for-key.ts) and --copy (copy.ts).
  */
 import { Command, Option } from 'commander';
 import { systemIo, type Io } from '../../cli/io.js';
@@ -39,6 +40,12 @@ export function topicsProgram(io: Io, runner?: Runner): Command {
     .option('--if-exists', 'If set when altering or deleting or describing topics, the action will only execute if the topic exists.')
     .option('--if-not-exists', 'If set when creating topics, the create request will not fail if the topic already exists.')
     .option('--exclude-internal', 'Exclude internal topics when listing or describing topics. By default, the internal topics are included.')
+    .option('--partition-for-key <key>', 'mq: print the partition each partitioner (Java\'s, librdkafka\'s) picks for the key in --topic (or for --partitions N).')
+    .option('--copy', 'mq: copy the records of topic --from to topic --to (keys, headers, timestamps and partitions kept), creating --to if missing.')
+    .option('--from <topic>', 'The topic to copy from (with --copy).')
+    .option('--to <topic>', 'The topic to copy to (with --copy).')
+    .option('--bootstrap-server-to <servers>', 'The cluster to copy to (with --copy; default: the one copied from).')
+    .option('--command-config-to <file>', 'Property file for the client of the cluster copied to (with --copy).')
     .option('--partition-size-limit-per-response <n>', 'The maximum partition size to be included in one DescribeTopicPartitions response (accepted; mq uses Metadata).');
   addOutputOptions(program);
   program.action(async (opts: TopicsOptions) => {

@@ -9,7 +9,7 @@ import { openSession, type Session } from '../../engine/client/connect.js';
 import type { Cluster } from '../../engine/client/cluster.js';
 import { KafkaResponseError, throwIfError } from '../../engine/client/errors.js';
 import { uuidFromBase64, uuidToBase64 } from '../../engine/protocol/uuid.js';
-import { ErrorCode } from '../../engine/protocol/error-codes.js';
+import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import { validateTopicConfig } from '../../engine/log/topic-config.js';
 import { liveBrokers } from '../../engine/client/admin/cluster.js';
 import { describeConfigs, type ConfigEntryInfo } from '../../engine/client/admin/configs.js';
@@ -28,6 +28,8 @@ import {
 import { conflicts, exactlyOneAction, isSet, requireArgument, sessionOptions, q, type ConnectionFlags } from '../shared/options.js';
 import { selectTopics } from '../shared/topic-filter.js';
 import { nonDefaultConfigs, partitionLine, topicSummaryLine } from './format.js';
+import { copyTopic } from './copy.js';
+import { printPartitionChoices } from './partition-for-key.js';
 
 export interface TopicsOptions extends ConnectionFlags {
   list?: boolean;
@@ -51,6 +53,12 @@ export interface TopicsOptions extends ConnectionFlags {
   ifNotExists?: boolean;
   excludeInternal?: boolean;
   partitionSizeLimitPerResponse?: string;
+  partitionForKey?: string;
+  copy?: boolean;
+  from?: string;
+  to?: string;
+  bootstrapServerTo?: string;
+  commandConfigTo?: string;
   output?: string;
   color?: boolean;
 }
@@ -75,8 +83,39 @@ function parseIntArg(value: string | undefined, name: string): number | undefine
   return Number(value);
 }
 
+/** mq's own actions (--partition-for-key, --copy): each alone, with only its own options. */
+const MQ_ACTIONS = ['partitionForKey', 'copy'] as const;
+const COPY_OPTIONS = ['from', 'to', 'bootstrapServerTo', 'commandConfigTo'] as const;
+const KAFKA_ONLY = [
+  'topicId', 'config', 'deleteConfig', 'replicationFactor', 'replicaAssignment', 'ifExists', 'ifNotExists', 'excludeInternal',
+  'topicsWithOverrides', ...REPORTS,
+] as const;
+
+function validateMqAction(opts: TopicsOptions, action: (typeof MQ_ACTIONS)[number]): void {
+  const o = opts as Record<string, unknown>;
+  for (const other of [...ACTIONS, ...MQ_ACTIONS]) if (other !== action) conflicts(o, action, [other]);
+  conflicts(o, action, KAFKA_ONLY);
+  if (action === 'partitionForKey') {
+    conflicts(o, action, COPY_OPTIONS);
+    if (!isSet(o, 'topic') && !isSet(o, 'partitions')) throw new UsageError('--partition-for-key needs --topic (to look up its partition count) or --partitions N');
+    conflicts(o, 'topic', ['partitions']);
+    const n = parseIntArg(opts.partitions, 'partitions');
+    if (n !== undefined && n < 1) throw new CommandError('The partitions must be greater than 0');
+  } else {
+    conflicts(o, action, ['topic', 'partitions']);
+    requireArgument(o, 'from');
+    requireArgument(o, 'to');
+    if (opts.from === opts.to && opts.bootstrapServerTo === undefined && opts.commandConfigTo === undefined) {
+      throw new UsageError('--from and --to name the same topic on the same cluster; give another --to, or --bootstrap-server-to for another cluster');
+    }
+  }
+}
+
 export function validateTopicsOptions(opts: TopicsOptions): void {
   const o = opts as Record<string, unknown>;
+  const mq = MQ_ACTIONS.find((a) => isSet(o, a));
+  if (mq) return validateMqAction(opts, mq);
+  for (const k of COPY_OPTIONS) if (isSet(o, k)) throw new UsageError(`Option ${q(k)} can only be used with option ${q('copy')}`);
   exactlyOneAction(o, ACTIONS, 'Command must include exactly one action: --list, --describe, --create, --alter or --delete');
   if (opts.describe && opts.ifExists && !opts.topic && !opts.topicId) {
     throw new UsageError('--topic or --topic-id is required to describe a topic');
@@ -179,10 +218,17 @@ export async function runTopics(opts: TopicsOptions, io: Io): Promise<void> {
     else if (opts.topic !== undefined && opts.ifExists) out.line('Only topic id will be used when both --topic and --topic-id are specified and topicId is not Uuid.ZERO_UUID');
   }
 
+  if (opts.partitionForKey !== undefined && opts.topic === undefined) {
+    printPartitionChoices(out, opts.partitionForKey, undefined, parseIntArg(opts.partitions, 'partitions')!);
+    return;
+  }
+
   const session = await openSession(sessionOptions(opts, 'mq-topics'), io);
   try {
     const cluster = await session.cluster();
-    if (create) await createTopic(cluster, opts, create, out);
+    if (opts.partitionForKey !== undefined) await partitionsForKey(cluster, opts.topic!, opts.partitionForKey, out);
+    else if (opts.copy) await copyTopic(session, opts, out, io);
+    else if (create) await createTopic(cluster, opts, create, out, session);
     else if (opts.list) await list(cluster, opts, out);
     else if (opts.describe) await describe(cluster, opts, topicIdHex, out);
     else if (opts.alter) await alter(cluster, opts, out);
@@ -201,7 +247,23 @@ interface CreateArgs {
   configs: Map<string, string>;
 }
 
-async function createTopic(cluster: Cluster, opts: TopicsOptions, c: CreateArgs, out: Output): Promise<void> {
+async function partitionsForKey(cluster: Cluster, topic: string, key: string, out: Output): Promise<void> {
+  let info: TopicInfo | undefined;
+  try {
+    [info] = await describeTopics(cluster, [topic]);
+  } catch (err) {
+    if (err instanceof KafkaResponseError && err.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new CommandError(`Topic '${topic}' does not exist`);
+    throw err;
+  }
+  if (!info || info.partitions.length === 0) throw new CommandError(`Topic '${topic}' does not exist`);
+  printPartitionChoices(out, key, topic, info.partitions.length);
+}
+
+/** Kafka's refusal of an unreachable replication factor, then what to do instead on mq's single local broker. */
+const LOCAL_RF_HINT =
+  'The local mq broker is a single broker, so its topics have replication factor 1. For more replicas, create the topic on a cluster with that many brokers: --bootstrap-server host:port.';
+
+async function createTopic(cluster: Cluster, opts: TopicsOptions, c: CreateArgs, out: Output, session: Session): Promise<void> {
   const name = opts.topic!;
   if (name === '') throw new CommandError(`Error while executing topic command : The given topic name '' cannot be represented in a request.`);
   if (!out.json && (name.includes('.') || name.includes('_'))) out.line(COLLISION_WARNING);
@@ -209,6 +271,9 @@ async function createTopic(cluster: Cluster, opts: TopicsOptions, c: CreateArgs,
   const topic: NewTopic = { name, partitions: c.partitions, replicationFactor: c.rf, assignment: c.assignment, configs: c.configs };
   const t = await out.spin(`Creating topic ${name}`, createTopicRequest(controller, topic));
   if (t.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS && opts.ifNotExists) return;
+  if (t.errorCode === ErrorCode.INVALID_REPLICATION_FACTOR && !session.target.remote) {
+    throw new CommandError(`Error while executing topic command : ${t.errorMessage ?? errorName(t.errorCode)}\n${LOCAL_RF_HINT}`);
+  }
   throwIfError(t.errorCode, t.errorMessage, `Topic ${name}`);
   if (out.json) out.document({ created: name, topicId: t.topicId });
   else out.line(`Created topic ${name}.`);
