@@ -57,7 +57,7 @@ export async function deleteOffsets(ctx: Ctx, o: GroupsOptions): Promise<void> {
     group: g,
     action: 'delete-offsets',
     offsets: [...res.partitions]
-      .filter(([k, code]) => code === ErrorCode.NONE && before.has(k))
+      .filter(([k, code]) => res.errorCode === ErrorCode.NONE && code === ErrorCode.NONE && before.has(k))
       .map(([k]) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)), before: before.get(k)!, after: null })),
   });
   const partitionErrors = rows.some((r) => r.error !== null);
