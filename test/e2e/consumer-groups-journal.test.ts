@@ -110,6 +110,16 @@ describe('errors on stderr, sorted lists, JSON deletes', () => {
     );
   });
 
+  it("--reset-offsets' Warn lines go to stderr, so --export stdout is only the CSV", async () => {
+    const g = randomGroup('warn');
+    await commit(b.bootstrap, g, [[0, 1]]);
+    // Nothing was written after now: every partition falls back to its latest offset, with a Warn.
+    const r = await cg(['--reset-offsets', '--group', g, '--topic', topic, '--by-duration', 'PT0S', '--export', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${topic},0,4\n${topic},1,3\n${topic},2,2\n\n`);
+    for (const p of [0, 1, 2]) expect(r.stderr).toContain(`\nWarn: Partition ${p} from topic ${topic} is empty. Falling back to latest known offset.\n`);
+  });
+
   it('--list prints the groups sorted (text and JSON)', async () => {
     const names = ['zz', 'mm', 'aa'].map((p) => randomGroup(`${p}-sort`));
     for (const g of names) await commit(b.bootstrap, g, [[0, 1]]);

@@ -111,7 +111,8 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
     });
     const plan = planReset(groupScenario!, states);
     for (const w of plan.warnings) ctx.out.status(`WARN ${w}`);
-    for (const n of plan.notices) ctx.out.line(n);
+    // Kafka prints these on stdout, where they would break an --export CSV: stderr, like the WARNs.
+    for (const n of plan.notices) ctx.out.status(n);
     if (o.execute) {
       const errors = await commitOffsets(ctx.cluster, g, plan.offsets);
       const bad = [...errors].filter(([, c]) => c !== ErrorCode.NONE);
