@@ -141,6 +141,17 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
       return s;
     }),
   },
+  {
+    id: 'groups-errors-on-stderr',
+    reason:
+      "mq-consumer-groups prints Kafka's per-group `Error: …` blocks (a missing group, an active group on reset, failed " +
+      "deletions) on stderr, so stdout holds only the tables; Kafka's ConsumerGroupCommand prints them on stdout. Canonical " +
+      "form: Kafka's, the block on stdout before the table.",
+    readme: "- Kafka's per-group `Error: …` lines (a missing group on `--describe`, an active group or a missing",
+    apply: onTools('mq', (s) =>
+      !['groups.reset.dry-run.active', 'groups.describe.deleted'].includes(s.id) ? s : { ...s, stdout: s.stderr + s.stdout, stderr: '' },
+    ),
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

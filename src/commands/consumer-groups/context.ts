@@ -6,6 +6,7 @@ import type { Output } from '../../cli/output.js';
 import type { Cluster } from '../../engine/client/cluster.js';
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
 import { listGroups, type GroupDescription, type GroupListing } from '../../engine/client/admin/groups.js';
+import type { Journal, JournalEntry } from './journal.js';
 import type { GroupsOptions } from './options.js';
 import type { HeaderStyle } from './views.js';
 
@@ -15,6 +16,21 @@ export interface Ctx {
   failed: boolean;
   /** Table headers bold when stdout is a colour terminal. */
   header?: HeaderStyle;
+  /** This cluster's reset journal (journal.ts), opened on first use. */
+  journal(): Promise<Journal>;
+}
+
+/**
+ * Records a change in the journal. The offsets have already changed by then, so a journal that
+ * cannot be written is a warning, not a failure of the command.
+ */
+export async function record(ctx: Ctx, entry: JournalEntry): Promise<void> {
+  if (entry.offsets.length === 0) return;
+  try {
+    await (await ctx.journal()).append(entry);
+  } catch (err) {
+    ctx.out.warn(`WARN Could not record the ${entry.action} of group ${entry.group} in the reset journal (--undo-reset cannot restore it): ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -27,6 +43,15 @@ export const isConsumerGroup = (g: GroupListing): boolean => g.protocolType === 
 export async function targetGroups(ctx: Ctx, o: GroupsOptions): Promise<string[]> {
   if (o.allGroups) return (await listGroups(ctx.cluster)).filter(isConsumerGroup).map((g) => g.groupId);
   return [...new Set(o.group ?? [])];
+}
+
+/**
+ * A per-group `Error: ...` block (Kafka's text, which starts with a blank line) on stderr, where
+ * every mq error goes; Kafka's ConsumerGroupCommand prints these on stdout (printError), which
+ * mixes them into the tables a script parses.
+ */
+export function printError(ctx: Ctx, text: string): void {
+  ctx.out.status(text.replace(/\n$/, ''));
 }
 
 export const exists = (d: GroupDescription): boolean => d.errorCode === ErrorCode.NONE && d.state !== 'Dead';

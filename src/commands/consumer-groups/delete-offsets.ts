@@ -1,12 +1,14 @@
 /**
  * --delete-offsets: OffsetDelete for the given topics (all partitions, or the listed ones) of one
- * group, with Kafka's group-level error lines and its per-partition table.
+ * group, with Kafka's group-level error lines (on stderr) and its per-partition table; the
+ * deleted offsets go into the journal (journal.ts) for --undo-reset.
  */
 import { UsageError } from '../../cli/errors.js';
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import { deleteOffsets as deleteOffsetsRequest } from '../../engine/client/admin/groups.js';
 import { describeTopics } from '../../engine/client/partitions.js';
-import type { Ctx } from './context.js';
+import { fetchCommitted } from '../../engine/client/group-offsets.js';
+import { printError, record, type Ctx } from './context.js';
 import type { GroupsOptions } from './options.js';
 import { parseTopicArg } from './reset.js';
 import * as views from './views.js';
@@ -32,11 +34,15 @@ export async function deleteOffsets(ctx: Ctx, o: GroupsOptions): Promise<void> {
   for (const a of args) {
     const info = meta.get(a.topic);
     if (!info || info.errorCode !== ErrorCode.NONE) {
-      rows.push({ topic: a.topic, partition: null, error: 'This server does not host this topic-partition.' });
+      // Kafka's row says "This server does not host this topic-partition."; a newcomer's typo
+      // deserves the plainer "does not exist" (and the run exits 1).
+      rows.push({ topic: a.topic, partition: null, error: `Topic '${a.topic}' does not exist.` });
       continue;
     }
     for (const p of a.partitions ?? info.partitions.map((x) => x.id)) wanted.push({ topic: a.topic, partition: p });
   }
+  // What the deletion replaces, for the journal (--undo-reset commits it back).
+  const before = wanted.length ? await fetchCommitted(ctx.cluster, g) : new Map<string, number>();
   const res = wanted.length ? await deleteOffsetsRequest(ctx.cluster, g, wanted) : { errorCode: ErrorCode.NONE, partitions: new Map<string, number>() };
   for (const [k, code] of res.partitions) {
     const i = k.lastIndexOf(':');
@@ -46,6 +52,14 @@ export async function deleteOffsets(ctx: Ctx, o: GroupsOptions): Promise<void> {
       error: code === ErrorCode.NONE ? null : (PARTITION_ERRORS.get(code) ?? errorName(code)),
     });
   }
+  await record(ctx, {
+    time: new Date().toISOString(),
+    group: g,
+    action: 'delete-offsets',
+    offsets: [...res.partitions]
+      .filter(([k, code]) => res.errorCode === ErrorCode.NONE && code === ErrorCode.NONE && before.has(k))
+      .map(([k]) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)), before: before.get(k)!, after: null })),
+  });
   const partitionErrors = rows.some((r) => r.error !== null);
   const top = res.errorCode;
   if (top !== ErrorCode.NONE || partitionErrors) ctx.failed = true;
@@ -75,7 +89,8 @@ export async function deleteOffsets(ctx: Ctx, o: GroupsOptions): Promise<void> {
     default:
       text = `\nError: Encounter some unknown error: ${errorName(top)}\n`;
   }
-  // On stdout, where Kafka's ConsumerGroupCommand prints it (and the tests expect it).
-  void ctx.out.write(text);
+  if (top === ErrorCode.NONE && !partitionErrors) void ctx.out.write(text);
+  else printError(ctx, text);
+  for (const r of rows) if (r.partition === null && r.error !== null) printError(ctx, `Error: ${r.error}`);
   if (top === ErrorCode.NONE) void ctx.out.write(views.renderDeleteOffsets(rows));
 }

@@ -4,7 +4,7 @@
  */
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import { deleteGroups as deleteGroupsRequest } from '../../engine/client/admin/groups.js';
-import { targetGroups, type Ctx } from './context.js';
+import { printError, targetGroups, type Ctx } from './context.js';
 import type { GroupsOptions } from './options.js';
 
 /** The exceptions Kafka's tool prints for a failed deletion, by error code. */
@@ -31,8 +31,7 @@ export async function deleteGroups(ctx: Ctx, o: GroupsOptions): Promise<void> {
       text += `* Group '${g}' could not be deleted due to: java.util.concurrent.ExecutionException: ${DELETE_ERRORS.get(code) ?? errorName(code)}\n`;
     }
     if (ok.length) text += `\nThese consumer groups were deleted successfully: ${ok.map((g) => `'${g}'`).join(', ')}\n`;
-    // On stdout, where Kafka's ConsumerGroupCommand prints it (and the tests expect it).
-    void ctx.out.write(text);
+    printError(ctx, text);
   }
   if (bad.length) ctx.failed = true;
 }

@@ -7,7 +7,7 @@ import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import { describeGroup, type GroupDescription, type MemberDescription } from '../../engine/client/admin/groups.js';
 import { fetchCommitted } from '../../engine/client/group-offsets.js';
 import { describeTopics, listOffsets, LATEST, type OffsetAnswer, type TopicInfo } from '../../engine/client/partitions.js';
-import { exists, targetGroups, type Ctx } from './context.js';
+import { exists, printError, targetGroups, type Ctx } from './context.js';
 import type { GroupsOptions } from './options.js';
 import * as views from './views.js';
 
@@ -62,8 +62,7 @@ export async function describe(ctx: Ctx, o: GroupsOptions): Promise<void> {
     if (!exists(d)) {
       ctx.failed = true;
       if (ctx.out.json) docs.push({ group: g, exists: false, state: 'Dead' });
-      // On stdout, where Kafka's ConsumerGroupCommand prints it (and the tests expect it).
-      else void ctx.out.write(`\nError: Consumer group '${g}' does not exist.\n`);
+      else printError(ctx, `\nError: Consumer group '${g}' does not exist.\n`);
       continue;
     }
     if (ctx.out.json) {

@@ -24,6 +24,8 @@ export function groupsProgram(io: Io, runner?: Runner): Command {
     .option('--delete', 'Pass in groups to delete topic partition offsets and ownership information over the entire consumer group.')
     .option('--reset-offsets', 'Reset offsets of consumer group. Supports one consumer group at the time, and instances should be inactive.')
     .option('--delete-offsets', 'Delete offsets of consumer group. Supports one consumer group at the time, and multiple topics.')
+    .option('--undo-reset', 'mq: restore the offsets the newest --reset-offsets --execute or --delete-offsets of --group replaced (with --dry-run: only show them).')
+    .option('--reset-history', 'mq: list the journal of offset resets and deletions (of --group, or of every group).')
     .option('--group <group>', 'The consumer group we wish to act on (repeatable).', collect, [])
     .option('--all-groups', 'Apply to all consumer groups.')
     .option('--topic <topic>', 'The topic whose consumer group information should be deleted or reset: t or t:0,1,2 (repeatable).', collect, [])
@@ -45,7 +47,7 @@ export function groupsProgram(io: Io, runner?: Runner): Command {
     .option('--to-datetime <datetime>', "Reset offsets to offset from datetime. Format: 'YYYY-MM-DDTHH:mm:SS.sss'")
     .option('--by-duration <duration>', "Reset offsets to offset by duration from current timestamp. Format: 'PnDTnHnMnS'")
     .option('--from-file <file>', 'Reset offsets to values defined in CSV file.')
-    .addOption(new Option('--output <format>', "output format: 'text' (Kafka's) or 'json' (list, describe, reset, delete)").choices(['text', 'json']).default('text'))
+    .addOption(new Option('--output <format>', "output format: 'text' (Kafka's) or 'json' (list, describe, reset, delete, delete-offsets, undo-reset, reset-history)").choices(['text', 'json']).default('text'))
     .option('--no-color', 'never use colour (also NO_COLOR=1)')
     .action(async (opts: GroupsOptions) => {
       if (runner) return runner(opts);

@@ -16,6 +16,8 @@ export interface GroupsOptions {
   delete?: boolean;
   resetOffsets?: boolean;
   deleteOffsets?: boolean;
+  undoReset?: boolean;
+  resetHistory?: boolean;
   group?: string[];
   allGroups?: boolean;
   topic?: string[];
@@ -39,7 +41,7 @@ export interface GroupsOptions {
   fromFile?: string;
 }
 
-const ACTIONS = ['list', 'describe', 'delete', 'resetOffsets', 'deleteOffsets'] as const;
+const ACTIONS = ['list', 'describe', 'delete', 'resetOffsets', 'deleteOffsets', 'undoReset', 'resetHistory'] as const;
 
 export type GroupsAction = (typeof ACTIONS)[number];
 export const STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'];
@@ -88,7 +90,14 @@ export function checkArgs(o: GroupsOptions): GroupsAction {
   if (action === 'deleteOffsets') {
     if (o.group?.length !== 1 || !set(o.topic) || o.allGroups) throw new UsageError('Option [delete-offsets] takes the following options: [topic], [group]');
   }
-  if (action === 'resetOffsets') {
+  if (action === 'undoReset' || action === 'resetHistory') {
+    const flag = action === 'undoReset' ? 'undo-reset' : 'reset-history';
+    if (action === 'undoReset' && (o.group?.length !== 1 || o.allGroups)) throw new UsageError('Option [undo-reset] takes exactly one [group]');
+    if (o.dryRun && o.execute) throw new UsageError(`Option [${flag}] only accepts one of [execute] and [dry-run]`);
+    for (const k of [...SCENARIOS, 'topic', 'allTopics', 'export', ...(action === 'resetHistory' ? (['dryRun', 'execute'] as const) : [])] as const) {
+      if (set(o[k])) throw new UsageError(`Option "${jopt(k)}" can't be used with option "[${flag}]"`);
+    }
+  } else if (action === 'resetOffsets') {
     if (o.dryRun && o.execute) throw new UsageError('Option [reset-offsets] only accepts one of [execute] and [dry-run]');
     if (!groupOrAll) throw new UsageError('Option [reset-offsets] takes one of these options: [all-groups], [group]');
     const scenarios = SCENARIOS.filter((k) => set(o[k]));

@@ -1,14 +1,15 @@
 /**
  * --reset-offsets: plans new committed offsets per group (reset.ts) from the log's earliest,
  * latest or by-time offsets, prints them (table or --export CSV) and, with --execute, commits them
- * outside any generation, which the coordinator accepts only while the group is Empty.
+ * outside any generation, which the coordinator accepts only while the group is Empty. An executed
+ * reset is recorded in the journal (journal.ts) for --undo-reset.
  */
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import { describeGroup } from '../../engine/client/admin/groups.js';
 import { commitOffsets, fetchCommitted } from '../../engine/client/group-offsets.js';
 import { describeTopics, listOffsets, EARLIEST, LATEST } from '../../engine/client/partitions.js';
-import { exists, targetGroups, type Ctx } from './context.js';
+import { exists, printError, record, targetGroups, type Ctx } from './context.js';
 import type { GroupsOptions } from './options.js';
 import { parseResetCsv, parseTopicArg, planReset, ResetError, type PartitionState, type Scenario } from './reset.js';
 import * as views from './views.js';
@@ -40,10 +41,19 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
   for (const g of groups) {
     // A group in the middle of a rebalance can take a moment to answer: show a spinner on a terminal.
     const d = await ctx.out.spin(`Describing group ${g}`, describeGroup(ctx.cluster, g));
-    if (exists(d) && d.state !== 'Empty') {
+    if (d.errorCode !== ErrorCode.NONE && d.errorCode !== ErrorCode.GROUP_ID_NOT_FOUND) {
+      throw new CommandError(`Error: Executing consumer group command failed due to ${errorName(d.errorCode)} (group '${g}')`);
+    }
+    if (!exists(d)) {
+      // Kafka commits the offsets and so creates the group, which turns a typo in --group into a
+      // new group holding offsets nobody reads: mq says so and changes nothing.
       ctx.failed = true;
-      // On stdout, where Kafka's ConsumerGroupCommand prints it (and the tests expect it).
-      void ctx.out.write(`\nError: Assignments can only be reset if the group '${g}' is inactive, but the current state is ${d.state}.\n`);
+      printError(ctx, `\nError: Consumer group '${g}' does not exist.\n`);
+      continue;
+    }
+    if (d.state !== 'Empty') {
+      ctx.failed = true;
+      printError(ctx, `\nError: Assignments can only be reset if the group '${g}' is inactive, but the current state is ${d.state}.\n`);
       anyGroup = true;
       continue;
     }
@@ -55,7 +65,7 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
       const plan = fromFile.get(g);
       if (!plan) {
         ctx.failed = true;
-        void ctx.out.write(`\nError: No reset plan for group ${g} found\n`);
+        printError(ctx, `\nError: No reset plan for group ${g} found\n`);
         continue;
       }
       wanted = [...plan.keys()].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }));
@@ -101,7 +111,8 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
     });
     const plan = planReset(groupScenario!, states);
     for (const w of plan.warnings) ctx.out.status(`WARN ${w}`);
-    for (const n of plan.notices) ctx.out.line(n);
+    // Kafka prints these on stdout, where they would break an --export CSV: stderr, like the WARNs.
+    for (const n of plan.notices) ctx.out.status(n);
     if (o.execute) {
       const errors = await commitOffsets(ctx.cluster, g, plan.offsets);
       const bad = [...errors].filter(([, c]) => c !== ErrorCode.NONE);
@@ -110,6 +121,12 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
         const why = BECAME_ACTIVE.has(code) ? `the group '${g}' became active` : errorName(code);
         throw new CommandError(`Error: Executing consumer group command failed due to ${why} (${bad.map(([k]) => k.replace(/:(\d+)$/, '-$1')).join(', ')})`);
       }
+      await record(ctx, {
+        time: new Date().toISOString(),
+        group: g,
+        action: 'reset',
+        offsets: plan.offsets.map((p) => ({ topic: p.topic, partition: p.partition, before: committed.get(`${p.topic}:${p.partition}`) ?? null, after: p.offset })),
+      });
     }
     const sorted = [...plan.offsets].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
     for (const p of sorted) rows.push({ group: g, ...p });

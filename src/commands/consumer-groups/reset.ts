@@ -40,7 +40,7 @@ export interface Plan {
   offsets: PlannedOffset[];
   /** Log WARN lines (stderr). */
   warnings: string[];
-  /** printed to stdout, as Kafka does (`\nWarn: ...`). */
+  /** Kafka's `\nWarn: ...` lines (on stdout in Kafka; mq prints them on stderr). */
   notices: string[];
 }
 

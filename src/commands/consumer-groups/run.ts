@@ -6,16 +6,21 @@
  * Text output is Kafka's (views.ts). Unlike Kafka, which exits 0 after most runtime failures,
  * every failure here (missing group, active group on reset, failed deletion, ...) ends with a
  * non-zero exit code after the same text. Kafka prints its "Error: ..." lines for a missing or
- * active group and for failed deletions on stdout; so does mq (its tests compare stdout).
+ * active group and for failed deletions on stdout; mq prints them on stderr, so stdout holds
+ * only the tables. --undo-reset and --reset-history are mq's own (journal.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Io } from '../../cli/io.js';
 import { CommandError, ExitCode, UsageError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { openSession } from '../../engine/client/connect.js';
+import { clusterId } from '../../engine/client/admin/groups.js';
 import type { Ctx } from './context.js';
 import { deleteGroups } from './delete.js';
 import { deleteOffsets } from './delete-offsets.js';
+import { Journal, journalDir } from './journal.js';
+import { resetHistory } from './reset-history.js';
+import { undoReset } from './undo-reset.js';
 import { describe } from './describe.js';
 import { list } from './list.js';
 import { checkArgs, parseList, scenarioFrom, STATES, TYPES, type GroupsOptions } from './options.js';
@@ -57,7 +62,15 @@ export async function run(o: GroupsOptions, io: Io): Promise<void> {
   const header = out.colors.out.level > 0 ? (t: string) => out.colors.out.bold(t) : undefined;
   let failed: boolean;
   try {
-    const ctx: Ctx = { cluster: await session.cluster(), out, failed: false, header };
+    const cluster = await session.cluster();
+    let journal: Promise<Journal> | undefined;
+    const ctx: Ctx = {
+      cluster,
+      out,
+      failed: false,
+      header,
+      journal: () => (journal ??= clusterId(cluster).then((id) => Journal.in(journalDir(session.target.local, io.env), id))),
+    };
     switch (action) {
       case 'list':
         await list(ctx, o, states, types);
@@ -73,6 +86,12 @@ export async function run(o: GroupsOptions, io: Io): Promise<void> {
         break;
       case 'deleteOffsets':
         await deleteOffsets(ctx, o);
+        break;
+      case 'undoReset':
+        await undoReset(ctx, o);
+        break;
+      case 'resetHistory':
+        await resetHistory(ctx, o);
         break;
     }
     failed = ctx.failed;

@@ -148,7 +148,8 @@ export interface ResetRow {
   group: string;
   topic: string;
   partition: number;
-  offset: number;
+  /** null: no committed offset (what --undo-reset restores for a partition that had none). */
+  offset: number | null;
 }
 
 /** The reset-offsets table (`%n%-30s %-30s %-10s %-15s`), or just "\n" when no group was processed. */
@@ -160,7 +161,7 @@ export function renderResetTable(rows: readonly ResetRow[], anyGroup: boolean, h
     { header: 'PARTITION', width: 10 },
     { header: 'NEW-OFFSET', width: 15 },
   ];
-  return '\n' + kafkaTable(cols, rows.map((r) => [r.group, r.topic, r.partition, r.offset]), { padLast: true, header }) + '\n';
+  return '\n' + kafkaTable(cols, rows.map((r) => [r.group, r.topic, r.partition, cell(r.offset)]), { padLast: true, header }) + '\n';
 }
 
 /** --export: CSV without a header, `topic,partition,offset` for one group, else with the group first. */
@@ -187,4 +188,31 @@ export function renderDeleteOffsets(rows: readonly DeleteOffsetsRow[]): string {
     lines.push(`${r.topic.padEnd(30)} ${(r.partition === null ? 'Not Provided' : String(r.partition)).padEnd(15)} ${(r.error === null ? 'Successful' : `Error: :${r.error}`).padEnd(15)}`);
   }
   return lines.map((l) => '\n' + l).join('') + '\n';
+}
+
+export interface HistoryRow {
+  time: string;
+  group: string;
+  action: string;
+  topic: string;
+  partition: number;
+  before: number | null;
+  after: number | null;
+  undone: string | null;
+}
+
+/** --reset-history (mq's own): one line per partition of each journal entry, oldest first. */
+export function renderHistory(rows: readonly HistoryRow[], header?: HeaderStyle): string {
+  const cols = [
+    { header: 'TIME', minWidth: 24 },
+    { header: 'GROUP', minWidth: 15 },
+    { header: 'ACTION', minWidth: 14 },
+    { header: 'TOPIC', minWidth: 15 },
+    { header: 'PARTITION', width: 10 },
+    { header: 'BEFORE', width: 15 },
+    { header: 'AFTER', width: 15 },
+    { header: 'UNDONE' },
+  ];
+  const data = rows.map((r) => [r.time, r.group, r.action, r.topic, r.partition, cell(r.before), cell(r.after), cell(r.undone)]);
+  return '\n' + kafkaTable(cols, data, { header }) + '\n';
 }

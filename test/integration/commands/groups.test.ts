@@ -28,8 +28,12 @@ interface OffsetRow {
   clientId: string;
 }
 
+/** The reset journal of remote clusters goes to $XDG_STATE_HOME/mq: a temporary one here, never the user's. */
+const stateHome = mkdtempSync(join(tmpdir(), 'mq-groups-state-'));
+
 async function cg(args: string[]) {
   const io = testIo();
+  io.env.XDG_STATE_HOME = stateHome;
   const code = await groups(['--bootstrap-server', b.bootstrap, ...args], io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -66,7 +70,10 @@ beforeAll(async () => {
   const io = testIo(lines.join('\n'));
   expect(await produce(['--bootstrap-server', b.bootstrap, '--topic', topic, '--input-format', 'json'], io)).toBe(0);
 });
-afterAll(async () => b?.stop());
+afterAll(async () => {
+  await b?.stop();
+  rmSync(stateHome, { recursive: true, force: true });
+});
 
 describe('mq-consumer-groups --describe', () => {
   it('Empty group: notice on stderr, table of committed offsets with "-" for members', async () => {
@@ -99,7 +106,9 @@ describe('mq-consumer-groups --describe', () => {
   it('missing group: Kafka\'s error text, non-zero exit', async () => {
     const g = randomGroup('missing');
     const r = await cg(['--describe', '--group', g]);
-    expect(r.out).toBe(`\nError: Consumer group '${g}' does not exist.\n`);
+    // Issue 10: on stderr (Kafka prints it on stdout).
+    expect(r.out).toBe('');
+    expect(r.err).toBe(`\nError: Consumer group '${g}' does not exist.\n`);
     expect(r.code).toBe(1);
   });
 
@@ -174,15 +183,17 @@ describe('mq-consumer-groups --describe', () => {
       const before = (await cg(['--describe', '--group', g, '--output', 'json'])).out;
       const rs = await cg(['--reset-offsets', '--group', g, '--topic', topic, '--to-earliest', '--execute']);
       expect(rs.code).toBe(1);
-      expect(rs.out).toBe(`\nError: Assignments can only be reset if the group '${g}' is inactive, but the current state is Stable.\n\n${'GROUP'.padEnd(30)} ${'TOPIC'.padEnd(30)} ${'PARTITION'.padEnd(10)} ${'NEW-OFFSET'.padEnd(15)}\n`);
+      expect(rs.err).toBe(`\nError: Assignments can only be reset if the group '${g}' is inactive, but the current state is Stable.\n`);
+      expect(rs.out).toBe(`\n${'GROUP'.padEnd(30)} ${'TOPIC'.padEnd(30)} ${'PARTITION'.padEnd(10)} ${'NEW-OFFSET'.padEnd(15)}\n`);
       const del = await cg(['--delete', '--group', g]);
       expect(del.code).toBe(1);
-      expect(del.out).toBe(
+      expect(del.out).toBe('');
+      expect(del.err).toBe(
         `\nError: Deletion of some consumer groups failed:\n* Group '${g}' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n`,
       );
       const delOff = await cg(['--delete-offsets', '--group', g, '--topic', topic]);
       expect(delOff.code).toBe(1);
-      expect(delOff.out).toContain('\nError: Encounter some partition level error, see the follow-up details:\n');
+      expect(delOff.err).toBe('\nError: Encounter some partition level error, see the follow-up details:\n');
       expect(delOff.out).toContain('Error: :Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.');
       const after = JSON.parse((await cg(['--describe', '--group', g, '--output', 'json'])).out).groups[0].offsets;
       const offsetsBefore = (JSON.parse(before) as { groups: { offsets: { currentOffset: number }[] }[] }).groups[0]!.offsets;
@@ -247,7 +258,7 @@ describe('mq-consumer-groups --reset-offsets', () => {
     expect(await committed(g)).toEqual({ 0: 1 });
   });
 
-  it('--all-topics, --export and --from-file round trip; a new group (Dead) can be seeded', async () => {
+  it('--all-topics, --export and --from-file round trip; a group that does not exist is refused', async () => {
     const g = randomGroup('reset');
     await committedGroup(g, [[0, 1], [2, 2]]);
     const exp = await cg(['--reset-offsets', '--group', g, '--all-topics', '--to-earliest', '--export', '--dry-run']);
@@ -256,11 +267,17 @@ describe('mq-consumer-groups --reset-offsets', () => {
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'plan.csv');
     writeFileSync(file, `${topic},0,3\n${topic},1,2\n`);
+    // Issue 10: a group that does not exist is not seeded (Kafka would create it): it says so and exits 1.
+    const missing = randomGroup('missing');
+    const refused = await cg(['--reset-offsets', '--group', missing, '--from-file', file, '--execute']);
+    expect(refused).toMatchObject({ code: 1, out: '\n', err: `\nError: Consumer group '${missing}' does not exist.\n` });
+    expect(await committed(missing)).toEqual({});
     const fresh = randomGroup('fresh');
+    await committedGroup(fresh, [[2, 0]]);
     const r = await cg(['--reset-offsets', '--group', fresh, '--from-file', file, '--execute']);
     expect(r.code).toBe(0);
     expect(r.out).toBe(`\n${'GROUP'.padEnd(30)} ${'TOPIC'.padEnd(30)} ${'PARTITION'.padEnd(10)} ${'NEW-OFFSET'.padEnd(15)}\n${fresh.padEnd(30)} ${topic.padEnd(30)} ${'0'.padEnd(10)} ${'3'.padEnd(15)}\n${fresh.padEnd(30)} ${topic.padEnd(30)} ${'1'.padEnd(10)} ${'2'.padEnd(15)}\n`);
-    expect(await committed(fresh)).toEqual({ 0: 3, 1: 2 });
+    expect(await committed(fresh)).toEqual({ 0: 3, 1: 2, 2: 0 });
     // 4-column layout with several groups
     writeFileSync(file, `${g},${topic},2,1\n${fresh},${topic},0,0\n`);
     const multi = await cg(['--reset-offsets', '--group', g, '--group', fresh, '--from-file', file, '--execute', '--export']);
@@ -283,7 +300,8 @@ describe('mq-consumer-groups --delete and --delete-offsets', () => {
     expect(del).toMatchObject({ code: 0, out: `Deletion of requested consumer groups ('${g}') was successful.\n` });
     const again = await cg(['--delete', '--group', g]);
     expect(again.code).toBe(1);
-    expect(again.out).toBe(
+    expect(again.out).toBe('');
+    expect(again.err).toBe(
       `\nError: Deletion of some consumer groups failed:\n* Group '${g}' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n`,
     );
   });

@@ -3,6 +3,9 @@
  * same session with Kafka 4.3's tools and mq's, on Apache Kafka and on mq's broker) found in mq.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { createTopics } from '../../helpers/kafkajs.js';
 import { randomGroup, randomTopic } from '../../helpers/names.js';
@@ -15,8 +18,12 @@ import { testIo } from './producer-helpers.js';
 
 let b: TestBroker;
 
+/** mq-consumer-groups' reset journal goes to $XDG_STATE_HOME/mq for a remote cluster: a temporary one here. */
+const stateHome = mkdtempSync(join(tmpdir(), 'mq-sc-state-'));
+
 async function tool(main: (argv: string[], io: ReturnType<typeof testIo>) => Promise<number>, args: string[]) {
   const io = testIo();
+  io.env.XDG_STATE_HOME = stateHome;
   const code = await main(['--bootstrap-server', b.bootstrap, ...args], io);
   return { code, stdout: io.out(), stderr: io.err() };
 }
@@ -25,7 +32,10 @@ beforeAll(async () => {
   // The values of Kafka's stock config/kraft/server.properties.
   b = await startTestBroker({ settings: { 'log.retention.hours': '168', 'log.segment.bytes': '1073741824' } });
 });
-afterAll(async () => b?.stop());
+afterAll(async () => {
+  await b?.stop();
+  rmSync(stateHome, { recursive: true, force: true });
+});
 
 describe('suite C regressions', () => {
   it('log.retention.hours in server.properties is not a retention.ms synonym (only log.retention.ms would be), as in Kafka', async () => {

@@ -129,3 +129,12 @@ export async function deleteOffsets(
   for (const t of res.topics) for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, p.errorCode);
   return { errorCode: res.errorCode, partitions: out };
 }
+
+/**
+ * The cluster id (Metadata v2+, KIP-78), which names a cluster across restarts and address
+ * changes: mq-consumer-groups keys its reset journal by it. Null from a broker older than v2.
+ */
+export async function clusterId(cluster: Cluster): Promise<string | null> {
+  const md = await cluster.metadata([]);
+  return md.clusterId ?? null;
+}
