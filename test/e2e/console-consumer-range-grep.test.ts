@@ -132,6 +132,17 @@ describe('mq-console-consumer --from-time / --to-time', () => {
     expect(r.stdout).toBe('new1\nnew2\n');
   });
 
+  it('records out of timestamp order: the window is offsets, and a record inside it outside the time range is skipped', async () => {
+    const t = randomTopic('order');
+    const ts = [1000, 3000, 1500, 2000, 9000, 2500];
+    await seed(t, ts.map((d, i) => ({ value: `r${i}@${d}`, timestamp: T0 + d })));
+    // Window: offset 1 (first at or after +1800) to offset 4 (first after +5000); r2@1500 inside it is too old.
+    const r = await consume(['--topic', t, '--from-time', String(T0 + 1800), '--to-time', String(T0 + 5000)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('r1@3000\nr3@2000\n');
+    expect(r.stderr).toBe('Processed a total of 2 messages\n');
+  });
+
   it('bad values and combinations are refused', async () => {
     const bad = await consume(['--topic', topic, '--from-time', 'yesterday']);
     expect(bad.code).toBe(1);

@@ -8,8 +8,10 @@
  *   when no record is that late, or without --to-time, the log end offset at start (the last
  *   stable offset with read_committed). A search (--grep) without --to-time so ends at what
  *   exists; a plain --from-time without --to-time follows the log (end = Infinity).
- * The range is offsets: a record inside it whose timestamp is out of order (older than
- * from-time, newer than to-time) is printed, as Kafka's offsetsForTimes and seek would.
+ * Records written out of timestamp order: the window is offsets (as Kafka's offsetsForTimes
+ * and seek give it), and inside it a record whose own timestamp is before from-time or after
+ * to-time is skipped (run.ts), so every record printed is in the time range. A late record
+ * outside the window (after the first record newer than to-time) is not found.
  */
 import { CommandError } from '../../cli/errors.js';
 import type { Cluster } from '../../engine/client/cluster.js';

@@ -232,6 +232,11 @@ class Printer {
       this.stopped = true;
       return false;
     }
+    if (c.timestamp < this.fromTime || c.timestamp > this.toTime) {
+      // Inside the range's offsets but written out of timestamp order: not in the range (range.ts).
+      this.at = c.offset + 1;
+      return true;
+    }
     this.scanned++;
     if (this.filter !== null && !this.filter(c)) {
       this.at = c.offset + 1;
@@ -257,6 +262,9 @@ class Printer {
     private readonly filter: ((c: RecordCursor) => boolean) | null,
     /** A range read: each partition's end, and the consumer to stop fetching a partition that reached it. */
     private readonly range: { ends: Map<string, number>; consumer: AssignedConsumer } | null,
+    /** --from-time / --to-time (epoch ms): a record's own timestamp must be inside. */
+    private readonly fromTime = -Infinity,
+    private readonly toTime = Infinity,
   ) {}
 
   /** Every partition of a range read reached its end. */
@@ -372,7 +380,7 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
     const cluster = await session.cluster();
     const range = p.fromTime !== null || p.toTime !== null || p.search ? await rangeAssignment(cluster, p) : null;
     const consumer = range ? range.consumer : p.partition !== null ? await manualAssignment(cluster, p) : await groupConsumer(cluster, p);
-    printer = new Printer(out, out.recordSink(), render, Boolean(o.skipMessageOnError), filter, range);
+    printer = new Printer(out, out.recordSink(), render, Boolean(o.skipMessageOnError), filter, range, p.fromTime ?? -Infinity, p.toTime ?? Infinity);
     const pr = printer;
     try {
       // A range read whose partitions are all empty is done before it fetches anything.
