@@ -179,6 +179,9 @@ describe('mq-console-consumer --grep', () => {
     expect(r.code).toBe(0);
     expect(lines(r.stdout).sort()).toEqual(['order 107 FAILED', 'order 157 FAILED', 'order 57 FAILED', 'order 7 FAILED']);
     expect(r.stderr).toBe('Matched 4 of 200 messages\n');
+    const ic = await consume(['--topic', topic, '--grep', 'failed', '--grep-ignore-case']);
+    expect(lines(ic.stdout)).toHaveLength(4);
+    expect(ic.stderr).toBe('Matched 4 of 200 messages\n');
   });
 
   it('a regular expression, --grep-key and --grep-header together (all must match), as JSON', async () => {

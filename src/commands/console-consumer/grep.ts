@@ -15,9 +15,9 @@ import type { RecordCursor } from '../../engine/client/record-reader.js';
 /** True when the bytes data[start, end) match. */
 type BytesTest = (data: Buffer, start: number, end: number) => boolean;
 
-function compile(source: string, flag: string): RegExp {
+function compile(source: string, flag: string, ignoreCase: boolean): RegExp {
   try {
-    return new RegExp(source);
+    return new RegExp(source, ignoreCase ? 'i' : '');
   } catch (err) {
     throw new UsageError(`Invalid value '${source}' for option --${flag}: ${(err as Error).message}`);
   }
@@ -26,9 +26,9 @@ function compile(source: string, flag: string): RegExp {
 /** A literal (no RegExp syntax) is searched as bytes. */
 const META = /[\\^$.|?*+()[\]{}]/;
 
-function bytesTest(source: string, flag: string): BytesTest {
-  if (source.length > 0 && !META.test(source)) return literalTest(Buffer.from(source, 'utf8'));
-  const re = compile(source, flag);
+function bytesTest(source: string, flag: string, ignoreCase: boolean): BytesTest {
+  if (source.length > 0 && !ignoreCase && !META.test(source)) return literalTest(Buffer.from(source, 'utf8'));
+  const re = compile(source, flag, ignoreCase);
   return (data, start, end) => re.test(data.toString('utf8', start, end));
 }
 
@@ -54,24 +54,27 @@ export interface GrepOptions {
   grep?: string;
   grepKey?: string;
   grepHeader?: string[];
+  /** --grep-ignore-case: every pattern ignores case (RegExp flag i). */
+  grepIgnoreCase?: boolean;
 }
 
 /** The record filter the options ask for, or null when there is none. */
 export function recordFilter(o: GrepOptions): ((c: RecordCursor) => boolean) | null {
   const tests: Array<(c: RecordCursor) => boolean> = [];
+  const ic = Boolean(o.grepIgnoreCase);
   if (o.grepKey !== undefined) {
-    const t = bytesTest(o.grepKey, 'grep-key');
+    const t = bytesTest(o.grepKey, 'grep-key', ic);
     tests.push((c) => c.keyLength >= 0 && t(c.data, c.keyStart, c.keyStart + c.keyLength));
   }
   for (const spec of o.grepHeader ?? []) {
     const eq = spec.indexOf('=');
     if (eq <= 0) throw new UsageError(`Invalid value '${spec}' for option --grep-header: use name=REGEX`);
     const name = spec.slice(0, eq);
-    const re = compile(spec.slice(eq + 1), 'grep-header');
+    const re = compile(spec.slice(eq + 1), 'grep-header', ic);
     tests.push((c) => c.headerCount > 0 && c.headers().some((h) => h.key === name && h.value !== null && re.test(h.value.toString('utf8'))));
   }
   if (o.grep !== undefined) {
-    const t = bytesTest(o.grep, 'grep');
+    const t = bytesTest(o.grep, 'grep', ic);
     tests.push((c) => c.valueLength >= 0 && t(c.data, c.valueStart, c.valueStart + c.valueLength));
   }
   if (tests.length === 0) return null;

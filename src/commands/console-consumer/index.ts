@@ -48,6 +48,7 @@ export function consumerProgram(io: Io, signal?: AbortSignal, runner?: Runner): 
     .option('--grep <regex>', 'mq: print only records whose value matches (JavaScript regular expression); reads up to the log end at start and prints "Matched N of M messages".')
     .option('--grep-key <regex>', 'mq: print only records whose key matches (with --grep: both must match).')
     .option('--grep-header <name=regex>', 'mq: print only records with a header of that name whose value matches (repeatable; all must match).', collect)
+    .option('--grep-ignore-case', 'mq: --grep, --grep-key and --grep-header patterns ignore case.')
     .option('--strict-timeout', "mq: when --timeout-ms ends the consumer, print Kafka's ERROR line for the TimeoutException (exit code stays 0).")
     .option('--enable-systest-events', 'Print shutdown_complete at the end.')
     .option('--bootstrap-server <servers>', 'The server(s) to connect to (default: $MQ_BOOTSTRAP_SERVER, or the local mq broker)')

@@ -68,6 +68,7 @@ export interface ConsumerOptions {
   grep?: string;
   grepKey?: string;
   grepHeader?: string[];
+  grepIgnoreCase?: boolean;
   /** Kafka's ERROR line when --timeout-ms ends the consumer. */
   strictTimeout?: boolean;
   /** Aborted on SIGINT/SIGTERM (set by main). */

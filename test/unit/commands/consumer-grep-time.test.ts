@@ -51,6 +51,11 @@ describe('--grep', () => {
     expect(recordFilter({})).toBeNull();
   });
 
+  it('--grep-ignore-case applies to literals too', () => {
+    expect(matches(recordFilter({ grep: 'fail', grepIgnoreCase: true })!, ['FAILED', 'Fail', 'ok'])).toEqual([true, true, false]);
+    expect(matches(recordFilter({ grep: 'fail' })!, ['FAILED', 'fail'])).toEqual([false, true]);
+  });
+
   it('bad patterns and header specs are usage errors', () => {
     expect(() => recordFilter({ grep: '(' })).toThrow("Invalid value '(' for option --grep");
     expect(() => recordFilter({ grepHeader: ['novalue'] })).toThrow('use name=REGEX');
