@@ -4,6 +4,8 @@
  * mq's own --from-time / --to-time and --grep / --grep-key / --grep-header.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { createTopics, kafkaClient } from '../helpers/kafkajs.js';
@@ -89,6 +91,17 @@ describe('mq-console-consumer: ends and errors', () => {
       "WARN The consumer property 'group.instance.id' is accepted but not used by mq-console-consumer; it has no effect.",
       "WARN The consumer property 'fetch.min.bytes' is accepted but not used by mq-console-consumer; it has no effect.",
     ]);
+    // mq-consumer-perf-test too: --group replaces group.id there, as in Kafka's ConsumerPerformance.
+    const config = join(mkdtempSync(join(tmpdir(), 'mq-perf-')), 'consumer.properties');
+    writeFileSync(config, 'group.instance.id=static-1\ngroup.id=ignored\nfetch.max.wait.ms=100\n');
+    const perf = await run(process.execPath, [join(import.meta.dirname, '../../bin/mq-consumer-perf-test.js'), '--bootstrap-server', b.bootstrap,
+      '--topic', topic, '--messages', '1', '--consumer.config', config, '--hide-header'], { timeoutMs: 20_000 });
+    expect(perf.code).toBe(0);
+    expect(perf.stderr).toBe([
+      "WARN The consumer property 'group.instance.id' is accepted but not used by mq-consumer-perf-test; it has no effect.",
+      "WARN The consumer property 'group.id' is accepted but not used by mq-consumer-perf-test; it has no effect.",
+      '',
+    ].join('\n'));
   });
 });
 

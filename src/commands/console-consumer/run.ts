@@ -29,7 +29,7 @@ import { formatterConfig, FormatterError, writeRecord, type FormatterConfig } fr
 import { jsonLine } from '../shared/json-record.js';
 import { mergedProperties } from '../shared/properties.js';
 import { TopicWait } from '../shared/topic-wait.js';
-import { autoOffsetReset, unhonoured, unhonouredWarning } from './consumer-properties.js';
+import { autoOffsetReset, CONSOLE_CONSUMER_PROPERTIES, unhonoured, unhonouredWarning } from '../shared/consumer-properties.js';
 import { recordFilter } from './grep.js';
 import { rangeRead } from './range.js';
 import { parseTimeSpec } from './time-spec.js';
@@ -358,7 +358,7 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
         : (out: OutBuffer, r: RecordCursor) => writeRecord(out, r, fc);
   const filter = recordFilter(o);
   const out = createOutput(io, { format: o.output, color: o.color });
-  for (const name of unhonoured(p.consumerProps)) out.status(unhonouredWarning(name));
+  for (const name of unhonoured(p.consumerProps, CONSOLE_CONSUMER_PROPERTIES)) out.status(unhonouredWarning(name, 'mq-console-consumer'));
 
   const session = await openSession(
     {
