@@ -9,8 +9,12 @@
  *   With a group, offsets are committed for printed records only (every auto.commit.interval.ms,
  *   before a rebalance and on close), so --max-messages never skips records.
  * - --partition: manual assignment (no group, no commits).
- * Ends on --max-messages, --timeout-ms without records, the abort signal (SIGINT/SIGTERM) or a
- * closed stdout; always prints "Processed a total of N messages" on stderr.
+ * - --from-time / --to-time / --grep (mq's own): every partition from a start to an end offset
+ *   resolved at start (range.ts), printing the records the filter (grep.ts) matches.
+ * Ends on --max-messages, --timeout-ms without records (a normal end: Kafka's ERROR line only
+ * with --strict-timeout), the end of a range, the abort signal (SIGINT/SIGTERM) or a closed
+ * stdout; then prints "Processed a total of N messages" (a search: "Matched N of M messages") on
+ * stderr, except in front of an error that came before any record.
  */
 import { randomInt } from 'node:crypto';
 import type { Io } from '../../cli/io.js';
