@@ -120,6 +120,11 @@ describe('mq-console-consumer --from-time / --to-time', () => {
     expect(r.code).toBe(0);
     expect(lines(r.stdout).sort()).toEqual(['Partition:0\tv4', 'Partition:0\tv6', 'Partition:1\tv3', 'Partition:1\tv5']);
     expect(r.stderr).toBe('Processed a total of 4 messages\n');
+    // --from-time alone follows the log; --timeout-ms ends it as usual.
+    const follow = await consume(['--topic', topic, '--from-time', String(T0 + 8000), '--timeout-ms', '500']);
+    expect(follow.code).toBe(0);
+    expect(lines(follow.stdout).sort()).toEqual(['v8', 'v9']);
+    expect(follow.stderr).toBe('Processed a total of 2 messages\n');
   });
 
   it('ISO-8601, --partition, and --to-time alone (from the earliest record)', async () => {
@@ -195,6 +200,9 @@ describe('mq-console-consumer --grep', () => {
     const ic = await consume(['--topic', topic, '--grep', 'failed', '--grep-ignore-case']);
     expect(lines(ic.stdout)).toHaveLength(4);
     expect(ic.stderr).toBe('Matched 4 of 200 messages\n');
+    const inc = await consume(['--include', `${topic}|no-such-topic`, '--grep', 'FAILED']);
+    expect(lines(inc.stdout)).toHaveLength(4);
+    expect(inc.stderr).toBe('Matched 4 of 200 messages\n');
   });
 
   it('a regular expression, --grep-key and --grep-header together (all must match), as JSON', async () => {
