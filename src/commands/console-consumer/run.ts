@@ -9,8 +9,12 @@
  *   With a group, offsets are committed for printed records only (every auto.commit.interval.ms,
  *   before a rebalance and on close), so --max-messages never skips records.
  * - --partition: manual assignment (no group, no commits).
- * Ends on --max-messages, --timeout-ms without records, the abort signal (SIGINT/SIGTERM) or a
- * closed stdout; always prints "Processed a total of N messages" on stderr.
+ * - --from-time / --to-time / --grep (mq's own): every partition from a start to an end offset
+ *   resolved at start (range.ts), printing the records the filter (grep.ts) matches.
+ * Ends on --max-messages, --timeout-ms without records (a normal end: Kafka's ERROR line only
+ * with --strict-timeout), the end of a range, the abort signal (SIGINT/SIGTERM) or a closed
+ * stdout; then prints "Processed a total of N messages" (a search: "Matched N of M messages") on
+ * stderr, except in front of an error that came before any record.
  */
 import { randomInt } from 'node:crypto';
 import type { Io } from '../../cli/io.js';
@@ -22,13 +26,17 @@ import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import type { Cluster } from '../../engine/client/cluster.js';
 import { AssignedConsumer, GroupConsumer, type Consumer } from '../../engine/client/consumer.js';
 import { poll, type Taken } from '../../engine/client/consumer-poll.js';
-import { FetchError, OffsetResetError, type FetchedPartition } from '../../engine/client/fetcher.js';
+import { FetchError, NoResetPolicyError, OffsetResetError, type FetchedPartition } from '../../engine/client/fetcher.js';
 import { describeTopics } from '../../engine/client/partitions.js';
 import { RecordCursor, readRecords } from '../../engine/client/record-reader.js';
 import { formatterConfig, FormatterError, writeRecord, type FormatterConfig } from './formatter.js';
 import { jsonLine } from '../shared/json-record.js';
 import { mergedProperties } from '../shared/properties.js';
 import { TopicWait } from '../shared/topic-wait.js';
+import { autoOffsetReset, CONSOLE_CONSUMER_PROPERTIES, unhonoured, unhonouredWarning } from '../shared/consumer-properties.js';
+import { recordFilter } from './grep.js';
+import { rangeRead } from './range.js';
+import { parseTimeSpec } from './time-spec.js';
 
 export interface ConsumerOptions {
   topic?: string;
@@ -58,6 +66,15 @@ export interface ConsumerOptions {
   verbose?: boolean;
   output?: string;
   color?: boolean;
+  /** mq's own: a time range (time-spec.ts) and a search (grep.ts). */
+  fromTime?: string;
+  toTime?: string;
+  grep?: string;
+  grepKey?: string;
+  grepHeader?: string[];
+  grepIgnoreCase?: boolean;
+  /** Kafka's ERROR line when --timeout-ms ends the consumer. */
+  strictTimeout?: boolean;
   /** Aborted on SIGINT/SIGTERM (set by main). */
   signal?: AbortSignal;
 }
@@ -95,7 +112,11 @@ interface Plan {
   groupId: string;
   userGroup: boolean;
   autoCommit: boolean;
-  reset: 'earliest' | 'latest';
+  reset: 'earliest' | 'latest' | 'none';
+  /** --from-time / --to-time (epoch ms) or --grep: a range read (range.ts). */
+  fromTime: number | null;
+  toTime: number | null;
+  search: boolean;
   maxMessages: number;
   timeoutMs: number;
   isolationLevel: number;
@@ -120,6 +141,7 @@ export function plan(o: ConsumerOptions): Plan {
   const configFile = o.consumerConfig ?? o.commandConfig;
   const props = mergedProperties(configFile, [...(o.consumerProperty ?? []), ...(o.commandProperty ?? [])], '--consumer-property');
   const groupIds = new Set<string>();
+  const group = o.group ?? props.get('group.id');
   if (o.group !== undefined) groupIds.add(o.group);
   if (props.get('group.id') !== undefined) groupIds.add(props.get('group.id')!);
   if (groupIds.size > 1) {
@@ -127,18 +149,30 @@ export function plan(o: ConsumerOptions): Plan {
       `The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: ${[...groupIds].map((g) => `'${g}'`).join(', ')}`,
     );
   }
-  const explicitReset = props.get('auto.offset.reset');
+  const explicitReset = autoOffsetReset(props.get('auto.offset.reset'));
   if (o.fromBeginning && explicitReset !== undefined && explicitReset !== 'earliest') {
     throw new CommandError(`Can't simultaneously specify --from-beginning and 'auto.offset.reset=${explicitReset}', please remove one option`);
   }
-  let offset: Plan['offset'] = o.fromBeginning ? 'earliest' : 'latest';
+  const search = o.grep !== undefined || o.grepKey !== undefined || (o.grepHeader ?? []).length > 0;
+  const ranged = search || o.fromTime !== undefined || o.toTime !== undefined;
+  if (ranged && group !== undefined) {
+    throw new UsageError('Options --from-time, --to-time and --grep read partitions directly (no group, nothing committed): remove --group.');
+  }
+  if (o.fromTime !== undefined && (o.fromBeginning || o.offset !== undefined)) {
+    throw new UsageError(`Option from-time cannot be specified together with ${o.fromBeginning ? 'from-beginning' : 'offset'}.`);
+  }
+  const now = Date.now();
+  const fromTime = o.fromTime !== undefined ? parseTimeSpec(o.fromTime, 'from-time', now) : null;
+  const toTime = o.toTime !== undefined ? parseTimeSpec(o.toTime, 'to-time', now) : null;
+  if (fromTime !== null && toTime !== null && toTime < fromTime) throw new UsageError(`--to-time (${new Date(toTime).toISOString()}) is before --from-time (${new Date(fromTime).toISOString()}).`);
+  // A range or a search without a start reads what exists: from the earliest record.
+  let offset: Plan['offset'] = o.fromBeginning || ranged ? 'earliest' : 'latest';
   if (o.offset !== undefined) {
     const v = o.offset.trim().toLowerCase();
     if (v === 'earliest' || v === 'latest') offset = v;
     else if (/^\d+$/.test(v) && Number.isSafeInteger(Number(v))) offset = Number(v);
     else throw new UsageError(`The provided offset value '${o.offset}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`);
   }
-  const group = [...groupIds][0];
   const isolation = (o.isolationLevel ?? props.get('isolation.level') ?? 'read_uncommitted').trim();
   if (isolation !== 'read_uncommitted' && isolation !== 'read_committed') {
     throw new UsageError(`Invalid value ${isolation} for configuration isolation.level: String must be one of: read_committed, read_uncommitted`);
@@ -151,7 +185,7 @@ export function plan(o: ConsumerOptions): Plan {
       throw new UsageError(`Invalid --include regular expression '${include}': ${(err as Error).message}`);
     }
   }
-  const reset = explicitReset === 'earliest' || explicitReset === 'latest' ? explicitReset : o.fromBeginning ? 'earliest' : 'latest';
+  const reset = explicitReset ?? (o.fromBeginning ? 'earliest' : 'latest');
   const autoCommitProp = props.get('enable.auto.commit');
   return {
     topics: o.topic !== undefined ? [o.topic] : null,
@@ -162,6 +196,9 @@ export function plan(o: ConsumerOptions): Plan {
     userGroup: group !== undefined,
     autoCommit: autoCommitProp !== undefined ? autoCommitProp.trim().toLowerCase() === 'true' : group !== undefined,
     reset,
+    fromTime,
+    toTime,
+    search,
     maxMessages: o.maxMessages !== undefined ? nonNegInt(o.maxMessages, 'max-messages') : Infinity,
     timeoutMs: o.timeoutMs !== undefined ? nonNegInt(o.timeoutMs, 'timeout-ms') : Infinity,
     isolationLevel: isolation === 'read_committed' ? READ_COMMITTED : READ_UNCOMMITTED,
@@ -179,14 +216,38 @@ export function plan(o: ConsumerOptions): Plan {
  * is skipped (--skip-message-on-error) or ends the consumer.
  */
 class Printer {
+  /** Records printed. */
   count = 0;
+  /** Records read (a search counts the ones it did not print). */
+  scanned = 0;
   private readonly cursor = new RecordCursor();
   /** The partition being read: where consumption got to, and how many more records it may take. */
   private at = 0;
   private budget = 0;
   private stopped = false;
+  /** The end (exclusive) of the partition being read, and whether it was reached. */
+  private end = Infinity;
+  private ended = false;
   private readonly visit = (c: RecordCursor): boolean => {
-    if (this.budget <= 0 || !this.add(c)) {
+    if (c.offset >= this.end) {
+      this.ended = true;
+      return false;
+    }
+    if (this.budget <= 0) {
+      this.stopped = true;
+      return false;
+    }
+    if (c.timestamp < this.fromTime || c.timestamp > this.toTime) {
+      // Inside the range's offsets but written out of timestamp order: not in the range (range.ts).
+      this.at = c.offset + 1;
+      return true;
+    }
+    this.scanned++;
+    if (this.filter !== null && !this.filter(c)) {
+      this.at = c.offset + 1;
+      return true;
+    }
+    if (!this.add(c)) {
       this.stopped = true;
       return false;
     }
@@ -203,7 +264,18 @@ class Printer {
     private readonly sink: RecordSink,
     private readonly render: (out: OutBuffer, r: RecordCursor) => void,
     private readonly skipOnError: boolean,
+    private readonly filter: ((c: RecordCursor) => boolean) | null,
+    /** A range read: each partition's end, and the consumer to stop fetching a partition that reached it. */
+    private readonly range: { ends: Map<string, number>; consumer: AssignedConsumer } | null,
+    /** --from-time / --to-time (epoch ms): a record's own timestamp must be inside. */
+    private readonly fromTime = -Infinity,
+    private readonly toTime = Infinity,
   ) {}
+
+  /** Every partition of a range read reached its end. */
+  get done(): boolean {
+    return this.range !== null && this.range.ends.size === 0;
+  }
 
   get closed(): boolean {
     return this.sink.closed;
@@ -236,10 +308,17 @@ class Printer {
     this.at = part.position;
     this.budget = budget;
     this.stopped = false;
+    this.ended = false;
+    const k = `${part.topic}:${part.partition}`;
+    this.end = this.range?.ends.get(k) ?? Infinity;
     const before = this.count;
     const r = await readRecords(part.records, part.position, this.cursor, this.visit);
-    if (!r.stopped && r.next > this.at) this.at = r.next;
-    return { records: this.count - before, next: this.at, stop: this.stopped };
+    if (!r.stopped && r.next > this.at) this.at = Math.min(r.next, this.end);
+    if (this.range && (this.ended || this.at >= this.end)) {
+      this.range.ends.delete(k);
+      this.range.consumer.fetcher.unassign(part.topic, part.partition);
+    }
+    return { records: this.count - before, next: this.at, stop: this.stopped || this.done };
   };
 
   flush(): Promise<void> {
@@ -281,8 +360,9 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
       : noop
         ? () => {}
         : (out: OutBuffer, r: RecordCursor) => writeRecord(out, r, fc);
+  const filter = recordFilter(o);
   const out = createOutput(io, { format: o.output, color: o.color });
-  const printer = new Printer(out, out.recordSink(), render, Boolean(o.skipMessageOnError));
+  for (const name of unhonoured(p.consumerProps, CONSOLE_CONSUMER_PROPERTIES)) out.status(unhonouredWarning(name, 'mq-console-consumer'));
 
   const session = await openSession(
     {
@@ -296,27 +376,34 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
     io,
   );
   let failure: unknown;
+  let printer: Printer | undefined;
   try {
     const stop = new AbortController();
     if (o.signal?.aborted) stop.abort();
     o.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     out.onClosed(() => stop.abort());
     const cluster = await session.cluster();
-    const consumer = p.partition !== null ? await manualAssignment(cluster, p) : await groupConsumer(cluster, p);
+    const range = p.fromTime !== null || p.toTime !== null || p.search ? await rangeAssignment(cluster, p) : null;
+    const consumer = range ? range.consumer : p.partition !== null ? await manualAssignment(cluster, p) : await groupConsumer(cluster, p);
+    printer = new Printer(out, out.recordSink(), render, Boolean(o.skipMessageOnError), filter, range, p.fromTime ?? -Infinity, p.toTime ?? Infinity);
+    const pr = printer;
     try {
-      const { end } = await poll(consumer, {
+      // A range read whose partitions are all empty is done before it fetches anything.
+      const { end } = pr.done ? { end: 'stopped' } : await poll(consumer, {
         maxRecords: p.maxMessages,
         idleTimeoutMs: p.timeoutMs,
         maxWaitMs: p.maxWaitMs,
         signal: stop.signal,
-        take: printer.take,
-        afterFetch: () => printer.flush(),
+        take: pr.take,
+        afterFetch: () => pr.flush(),
       });
-      if (end === 'idle-timeout') out.status('ERROR Error processing message, terminating consumer process:  (org.apache.kafka.common.errors.TimeoutException)');
+      // Kafka's ConsoleConsumer logs the TimeoutException that ends --timeout-ms as an ERROR; an
+      // asked-for end is no error here unless --strict-timeout wants Kafka's text.
+      if (end === 'idle-timeout' && o.strictTimeout) out.status('ERROR Error processing message, terminating consumer process:  (org.apache.kafka.common.errors.TimeoutException)');
     } catch (err) {
       throw commandError(err);
     } finally {
-      await printer.flush();
+      await pr.flush();
       await consumer.close();
     }
   } catch (err) {
@@ -324,15 +411,40 @@ export async function run(o: ConsumerOptions, io: Io): Promise<void> {
   } finally {
     await session.close();
   }
-  if (printer.closed && !failure) out.status('Unable to write to standard out, closing consumer.');
-  out.status(`Processed a total of ${printer.count} messages`);
+  const count = printer?.count ?? 0;
+  if (printer?.closed && !failure) out.status('Unable to write to standard out, closing consumer.');
+  // The summary is noise in front of an error that came before any record.
+  if (!failure || count > 0) {
+    if (filter) out.status(`Matched ${count} of ${printer?.scanned ?? 0} messages`);
+    else out.status(`Processed a total of ${count} messages`);
+  }
   if (o.enableSystestEvents && !out.closed) out.line('shutdown_complete');
   if (failure) throw session.error(failure);
 }
 
 /** The engine's fetch/offset failures as one line. */
 function commandError(err: unknown): unknown {
-  return err instanceof FetchError || err instanceof OffsetResetError ? new CommandError(err.message) : err;
+  return err instanceof FetchError || err instanceof OffsetResetError || err instanceof NoResetPolicyError ? new CommandError(err.message) : err;
+}
+
+/** --from-time / --to-time / --grep: every partition (or --partition) from its start to its end (range.ts). */
+async function rangeAssignment(cluster: Cluster, p: Plan): Promise<{ ends: Map<string, number>; consumer: AssignedConsumer }> {
+  const topics = p.topics ?? (await matching(cluster, p.pattern!));
+  try {
+    return await rangeRead(cluster, {
+      topics,
+      partition: p.partition,
+      fromTime: p.fromTime,
+      toTime: p.toTime,
+      start: p.offset,
+      endAtLogEnd: p.search,
+      isolationLevel: p.isolationLevel,
+      maxWaitMs: p.maxWaitMs,
+      partitionMaxBytes: p.partitionMaxBytes,
+    });
+  } catch (err) {
+    throw commandError(err);
+  }
 }
 
 /** --partition: that partition alone, from --offset (or earliest/latest). */
@@ -351,7 +463,7 @@ async function manualAssignment(cluster: Cluster, p: Plan): Promise<Consumer> {
     reset: p.reset,
   });
   try {
-    await consumer.assign([{ topic, partition, offset: typeof p.offset === 'number' ? p.offset : undefined }], typeof p.offset === 'number' ? p.reset : p.offset, topics);
+    await consumer.assign([{ topic, partition, offset: typeof p.offset === 'number' ? p.offset : undefined }], typeof p.offset === 'number' ? 'latest' : p.offset, topics);
   } catch (err) {
     throw commandError(err);
   }

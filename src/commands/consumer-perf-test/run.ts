@@ -13,6 +13,7 @@ import { randomInt } from 'node:crypto';
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
+import { PERF_CONSUMER_PROPERTIES, unhonoured, unhonouredWarning } from '../shared/consumer-properties.js';
 import { openSession } from '../../engine/client/connect.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
@@ -183,6 +184,7 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
   if (o.threads !== undefined || o.numFetchThreads !== undefined) {
     out.status('WARNING: option [threads] and [num-fetch-threads] have been deprecated and will be ignored by the test');
   }
+  for (const name of unhonoured(p.props, PERF_CONSUMER_PROPERTIES)) out.status(unhonouredWarning(name, 'mq-consumer-perf-test'));
   if (!p.hideHeader) out.line(headerLine(p.showDetailedStats));
   const session = await openSession(
     {

@@ -30,8 +30,8 @@ export interface FetcherOptions {
   partitionMaxBytes?: number;
   /** 0 read_uncommitted, 1 read_committed */
   isolationLevel?: number;
-  /** auto.offset.reset */
-  reset?: 'earliest' | 'latest';
+  /** auto.offset.reset ('none': a partition without a position is an error, as in Kafka) */
+  reset?: 'earliest' | 'latest' | 'none';
 }
 
 export interface FetchedPartition {
@@ -71,6 +71,19 @@ export class OffsetResetError extends Error {
   ) {
     super(`ListOffsets for ${topic}-${partition} failed: ${errorName(errorCode)}`);
     this.name = 'OffsetResetError';
+  }
+}
+
+/**
+ * auto.offset.reset=none and a partition without a position (no committed offset) or out of
+ * range: Kafka's NoOffsetForPartitionException / OffsetOutOfRangeException texts
+ * (clients/src/main/java/org/apache/kafka/clients/consumer/NoOffsetForPartitionException.java).
+ */
+export class NoResetPolicyError extends Error {
+  constructor(parts: Array<{ topic: string; partition: number }>, outOfRange: boolean) {
+    const names = parts.map((p) => `${p.topic}-${p.partition}`).join(', ');
+    super(outOfRange ? `Offsets out of range with no configured reset policy for partitions: [${names}]` : `Undefined offset with no reset policy for partitions: [${names}]`);
+    this.name = 'NoResetPolicyError';
   }
 }
 
@@ -136,7 +149,22 @@ export class Fetcher {
     const names = [...new Set(list.map((x) => x.topic))];
     this.topics = topics ?? (names.length > 0 ? await describeTopics(this.cluster, names) : new Map<string, TopicInfo>());
     const unknown = this.assigned.filter((a) => a.position < 0);
-    if (unknown.length > 0) await this.resetPositions(unknown, this.o.reset);
+    if (unknown.length > 0) {
+      const reset = this.o.reset;
+      if (reset === 'none') throw new NoResetPolicyError(unknown, false);
+      await this.resetPositions(unknown, reset);
+    }
+  }
+
+  /**
+   * Stops fetching one partition, keeping the others' positions and any request in flight (its
+   * answer for this partition is dropped): a consumer that read a partition to the end of a range.
+   */
+  unassign(topic: string, partition: number): void {
+    const a = this.byKey.get(key(topic, partition));
+    if (!a) return;
+    this.byKey.delete(key(topic, partition));
+    this.assigned = this.assigned.filter((x) => x !== a);
   }
 
   /** Next offset to fetch for a partition (undefined when not assigned). */
@@ -195,6 +223,7 @@ export class Fetcher {
     let refresh = false;
     for (const list of answers) {
       for (const { a, position, code, records } of list) {
+        if (this.byKey.get(key(a.topic, a.partition)) !== a) continue; // unassigned while in flight
         if (code === OFFSET_OUT_OF_RANGE) resets.push(a);
         else if (REFRESH.has(code)) refresh = true;
         else if (code !== ErrorCode.NONE) throw new FetchError(a.topic, a.partition, code);
@@ -204,7 +233,11 @@ export class Fetcher {
         }
       }
     }
-    if (resets.length > 0) await this.resetPositions(resets, this.o.reset);
+    if (resets.length > 0) {
+      const reset = this.o.reset;
+      if (reset === 'none') throw new NoResetPolicyError(resets, true);
+      await this.resetPositions(resets, reset);
+    }
     if (refresh) {
       await new Promise((r) => setTimeout(r, 100));
       try {
