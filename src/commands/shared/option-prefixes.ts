@@ -4,7 +4,9 @@
  * kafka-producer-perf-test: `mq-topics --describe --top t --partition 3` is `--topic t
  * --partitions 3`. An exact name always wins over the names it prefixes (mq-console-consumer's
  * `--partition` stays `--partition`). commander knows no prefixes, so argv is rewritten before
- * commander reads it; an ambiguous prefix is an error naming the candidates.
+ * commander reads it; an ambiguous prefix is an error naming the candidates, except that a
+ * singular means its plural (`--partition` is `--partitions` though
+ * `--partition-size-limit-per-response` shares the prefix: jopt-simple would refuse it).
  *
  * Kafka's tools today construct `new OptionParser(false)` (server-common's
  * CommandDefaultOptions: allowCommandOptionAbbreviation defaults to false); mq accepts prefixes
@@ -31,6 +33,9 @@ export function longOptions(cmd: Command): Option[] {
 export function resolveLong(names: readonly string[], name: string): string | undefined {
   if (names.includes(name)) return name;
   const candidates = names.filter((n) => n.startsWith(name));
+  // The singular of a plural option means the plural even when a longer option shares the prefix:
+  // kafka-topics' `--partition 3` is `--partitions 3`, not `--partition-size-limit-per-response`.
+  if (candidates.length > 1 && candidates.includes(`${name}s`)) return `${name}s`;
   if (candidates.length > 1) throw new UsageError(`Option ${name} is ambiguous; possibilities: ${candidates.join(', ')}`);
   return candidates[0];
 }
