@@ -106,6 +106,9 @@ const TOOL_VALUES: Record<string, Record<string, readonly string[]>> = {
   'mq-producer-perf-test': { '--producer-props': PRODUCER_PROPERTIES, '--command-property': PRODUCER_PROPERTIES },
 };
 
+/** Options whose value is a path: zsh and fish offer files for these only (bash falls back to files for any). */
+const FILE_LIKE = /\w[-.]config$|file|dir/;
+
 const TOPIC_OPTIONS = new Set(['--topic', '--topics', '--include', '--whitelist']);
 const GROUP_OPTIONS = new Set(['--group']);
 
@@ -227,7 +230,8 @@ function zshSpecs(tool: string, options: readonly CompletionOption[]): string[] 
     const action =
       o.names ? `{_mq_names ${tool} --complete-${o.names}}`
       : o.values.length ? `(${o.values.map((v) => v.replace(/([\\ ()'])/g, '\\$1')).join(' ')})`
-      : '_files';
+      : FILE_LIKE.test(o.long) ? '_files'
+      : ' ';
     return `'${head}:${o.long.slice(2)}:${action.replace(/'/g, `'\\''`)}'`;
   });
 }
@@ -277,7 +281,7 @@ function fishLines(tool: string, options: readonly CompletionOption[], condition
     parts.push(`-l ${o.long.slice(2)}`);
     if (o.names) parts.push('-x', `-a ${sq(`(__mq_names ${tool} --complete-${o.names})`)}`);
     else if (o.values.length) parts.push('-x', `-a ${sq(o.values.join(' '))}`);
-    else if (o.takesValue) parts.push('-r', '-F');
+    else if (o.takesValue) parts.push(...(FILE_LIKE.test(o.long) ? ['-r', '-F'] : ['-x']));
     parts.push(`-d ${sq(o.description)}`);
     return parts.join(' ');
   });
