@@ -83,6 +83,13 @@ describe('bash', () => {
     expect(await complete('mq-console-consumer --from')).toEqual(['--from-beginning']);
   });
 
+  it('works from COMP_WORDS and COMP_CWORD alone, as a caller without COMP_LINE sets them', async () => {
+    const script = 'source <(mq-topics --completion bash); COMP_WORDS=(mq-topics --list --desc); COMP_CWORD=2; _mq_topics; echo "${COMPREPLY[@]}"';
+    expect((await runOk('bash', ['-c', script], { env })).stdout).toBe('--describe\n');
+    const empty = 'source <(mq-topics --completion bash); COMP_WORDS=(mq-topics --output ""); COMP_CWORD=2; _mq_topics; echo "${COMPREPLY[@]}"';
+    expect((await runOk('bash', ['-c', empty], { env })).stdout).toBe('text json\n');
+  });
+
   it("completes a tool's subcommands, then the subcommand's options", async () => {
     expect(await complete('mq-broker st')).toEqual(['start', 'stop', 'status']);
     expect(await complete('mq-broker start --d')).toEqual(['--data-dir', '--daemon']);

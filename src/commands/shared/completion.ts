@@ -188,6 +188,8 @@ ${names}() {
 ${f}() {
   local line="\${COMP_LINE:0:COMP_POINT}" cur prev opt sub="" pre="" vals="" takes="" opts p
   local -a _mq_words
+  # Without COMP_LINE (a caller that sets only COMP_WORDS and COMP_CWORD), the words up to the cursor's.
+  [[ -z \${COMP_LINE+set} ]] && line="\${COMP_WORDS[*]:0:COMP_CWORD+1}"
   read -ra _mq_words <<< "$line"
   [[ -z $line || $line =~ [[:space:]]$ ]] && _mq_words+=("")
   local n=\${#_mq_words[@]}
