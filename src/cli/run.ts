@@ -7,7 +7,8 @@
  * Choices that differ from Kafka's JVM tools (see README): --help goes to stdout with exit 0;
  * usage errors print one line plus a pointer to --help on stderr and exit 1. Commander's parse
  * errors use jopt-simple's wording (`--foo is not a recognized option`, `Option --topic requires
- * an argument`). The engine's ReportableError and our protocol client's failures become one line;
+ * an argument`), plus commander's "Did you mean --partitions?" for a near miss. The engine's
+ * ReportableError and our protocol client's failures become one line;
  * stacks only with MQ_DEBUG.
  */
 import { type Command, CommanderError } from 'commander';
@@ -19,7 +20,11 @@ import { ReportableError } from '../engine/errors.js';
 function commanderMessage(err: CommanderError): string {
   const msg = err.message.replace(/^error: /, '');
   let m: RegExpExecArray | null;
-  if (err.code === 'commander.unknownOption' && (m = /unknown option '([^']+)'/.exec(msg))) return `${m[1]} is not a recognized option`;
+  if (err.code === 'commander.unknownOption' && (m = /unknown option '([^']+)'/.exec(msg))) {
+    // commander's suggestion (Damerau-Levenshtein over the visible long options), in one line.
+    const similar = /\(Did you mean (--[^?\s]+)\?\)/.exec(msg);
+    return `${m[1]} is not a recognized option${similar ? `. Did you mean ${similar[1]}?` : ''}`;
+  }
   if (err.code === 'commander.optionMissingArgument' && (m = /option '([^']+)' argument missing/.exec(msg))) {
     return `Option ${m[1]!.split(/[ ,]/).find((s) => s.startsWith('--')) ?? m[1]} requires an argument`;
   }

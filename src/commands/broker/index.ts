@@ -10,6 +10,7 @@ import { resolveDataDir, readBrokerInfo } from '../../engine/data-dir.js';
 import { processAlive } from '../../engine/os-process.js';
 import { parseKeyValue, PropertiesError, readPropertiesFile } from '../../engine/config/properties.js';
 import { MQ_VERSION } from '../../version.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -129,5 +130,5 @@ export function brokerProgram(io: Io, runner?: Runner): Command {
 }
 
 export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
-  return runProgram(brokerProgram(io), argv, io);
+  return runProgram(withSharedOptions(brokerProgram(io), io), argv, io);
 }

@@ -7,6 +7,7 @@ import { runProgram } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import { addConnectionOptions, addOutputOptions, collect } from '../shared/options.js';
 import type { ConfigsOptions } from './run.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
 export type Runner = (opts: ConfigsOptions) => Promise<void>;
@@ -44,5 +45,5 @@ export function configsProgram(io: Io, argv: readonly string[] = [], runner?: Ru
 }
 
 export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
-  return runProgram(configsProgram(io, argv), argv, io);
+  return runProgram(withSharedOptions(configsProgram(io, argv), io), argv, io);
 }

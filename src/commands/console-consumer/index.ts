@@ -8,6 +8,7 @@ import { runInterruptible } from '../../cli/run.js';
 import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ConsumerOptions } from './run.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
 export type Runner = (opts: ConsumerOptions) => Promise<void>;
@@ -65,5 +66,5 @@ export function consumerProgram(io: Io, signal?: AbortSignal, runner?: Runner): 
 }
 
 export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
-  return runInterruptible((sig) => consumerProgram(io, sig), argv, io, signal);
+  return runInterruptible((sig) => withSharedOptions(consumerProgram(io, sig), io), argv, io, signal);
 }

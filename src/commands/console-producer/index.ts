@@ -8,6 +8,7 @@ import { runInterruptible } from '../../cli/run.js';
 import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ProducerOptions } from './run.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
 export type Runner = (opts: ProducerOptions) => Promise<void>;
@@ -63,5 +64,5 @@ export function producerProgram(io: Io, signal?: AbortSignal, runner?: Runner): 
  * flushes the producer), then the exit code is 130.
  */
 export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
-  return runInterruptible((sig) => producerProgram(io, sig), argv, io, signal);
+  return runInterruptible((sig) => withSharedOptions(producerProgram(io, sig), io), argv, io, signal);
 }

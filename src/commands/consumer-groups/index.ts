@@ -7,6 +7,7 @@ import { runProgram } from '../../cli/run.js';
 import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
 import type { GroupsOptions } from './options.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
 export type Runner = (opts: GroupsOptions) => Promise<void>;
@@ -57,5 +58,5 @@ export function groupsProgram(io: Io, runner?: Runner): Command {
 }
 
 export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
-  return runProgram(groupsProgram(io), argv, io);
+  return runProgram(withSharedOptions(groupsProgram(io), io), argv, io);
 }

@@ -8,6 +8,7 @@ import { systemIo, type Io } from '../../cli/io.js';
 import { runInterruptible } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ConsumerPerfOptions } from './run.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
 export type Runner = (opts: ConsumerPerfOptions) => Promise<void>;
@@ -52,5 +53,5 @@ export function consumerPerfProgram(io: Io, signal?: AbortSignal, runner?: Runne
 }
 
 export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
-  return runInterruptible((sig) => consumerPerfProgram(io, sig), argv, io, signal);
+  return runInterruptible((sig) => withSharedOptions(consumerPerfProgram(io, sig), io), argv, io, signal);
 }

@@ -7,6 +7,7 @@ import { runProgram } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import { addConnectionOptions, addOutputOptions } from '../shared/options.js';
 import type { GetOffsetsOptions } from './run.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
 export type Runner = (opts: GetOffsetsOptions) => Promise<void>;
@@ -34,5 +35,5 @@ export function getOffsetsProgram(io: Io, runner?: Runner): Command {
 }
 
 export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
-  return runProgram(getOffsetsProgram(io), argv, io);
+  return runProgram(withSharedOptions(getOffsetsProgram(io), io), argv, io);
 }

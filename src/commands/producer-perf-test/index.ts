@@ -8,6 +8,7 @@ import { systemIo, type Io } from '../../cli/io.js';
 import { runInterruptible } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import type { ProducerPerfOptions } from './run.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
 export type Runner = (opts: ProducerPerfOptions) => Promise<void>;
@@ -50,5 +51,5 @@ export function producerPerfProgram(io: Io, signal?: AbortSignal, runner?: Runne
 }
 
 export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
-  return runInterruptible((sig) => producerPerfProgram(io, sig), argv.length === 0 ? ['--help'] : argv, io, signal);
+  return runInterruptible((sig) => withSharedOptions(producerPerfProgram(io, sig), io), argv.length === 0 ? ['--help'] : argv, io, signal);
 }

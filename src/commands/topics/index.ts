@@ -8,6 +8,7 @@ import { runProgram } from '../../cli/run.js';
 import { MQ_VERSION } from '../../version.js';
 import { addConnectionOptions, addOutputOptions, collect } from '../shared/options.js';
 import type { TopicsOptions } from './run.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
 export type Runner = (opts: TopicsOptions) => Promise<void>;
@@ -57,5 +58,5 @@ export function topicsProgram(io: Io, runner?: Runner): Command {
 }
 
 export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
-  return runProgram(topicsProgram(io), argv, io);
+  return runProgram(withSharedOptions(topicsProgram(io), io), argv, io);
 }
