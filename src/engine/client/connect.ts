@@ -6,9 +6,10 @@
  *   ... ; await session.close();
  *   try { ... } catch (err) { throw session.error(err) }   // -> ReportableError with one line
  *
- * Target, in order: --bootstrap-server (alias --broker-list), `bootstrap.servers` in the properties
- * files given (--command-config, --producer.config, --consumer.config), MQ_BOOTSTRAP_SERVER. When
- * none is given: the local broker of the data directory (--data-dir, MQ_DATA_DIR, XDG default),
+ * Target, in order: --bootstrap-server (alias --broker-list), the context --context / MQ_CONTEXT
+ * names (contexts.ts), `bootstrap.servers` in the properties files given (--command-config,
+ * --producer.config, --consumer.config), MQ_BOOTSTRAP_SERVER, the current context of
+ * ~/.config/mq/config (mq-config use-context). When none is given: the local broker of the data directory (--data-dir, MQ_DATA_DIR, XDG default),
  * started in the background if it is not running, with one stderr line saying where and how to
  * stop it. Two commands auto-starting at once share one broker (local-broker.ts holds the lock).
  *
@@ -21,6 +22,7 @@ import { resolveDataDir, type BrokerInfo } from '../data-dir.js';
 import { ReportableError } from '../errors.js';
 import type { EngineIo } from '../io.js';
 import { Cluster, parseHostPort } from './cluster.js';
+import { chooseContext, type ChosenContext } from './contexts.js';
 import { DEFAULT_SETUP_TIMEOUT_MS, type ConnectionOptions } from './connection.js';
 import { connectionHint, toReportableError, type BootstrapSource } from './errors.js';
 import { loadClientProperties, translateSecurity, type SecuritySettings } from './security.js';
@@ -96,15 +98,36 @@ async function resolveTarget(opts: SessionOptions, io: EngineIo): Promise<Target
   for (const [k, v] of opts.properties ?? []) properties.set(k, v);
   let source: BootstrapSource | undefined;
   let bootstrap: string | undefined;
+  // Without --bootstrap-server: a context named by --context / MQ_CONTEXT, bootstrap.servers in the
+  // properties, MQ_BOOTSTRAP_SERVER, the current context; then the local broker.
+  const context = opts.bootstrapServer === undefined ? chooseContext(io.env) : undefined;
+  const useContext = (ctx: ChosenContext) => {
+    bootstrap = ctx.bootstrapServer;
+    source = { kind: 'context', name: ctx.name, file: ctx.file };
+    if (ctx.commandConfig !== undefined) {
+      let own: Map<string, string>;
+      try {
+        own = loadClientProperties(ctx.commandConfig);
+      } catch (err) {
+        throw toReportableError(err);
+      }
+      // The context's file is read first: the tool's own files and properties win.
+      for (const [k, v] of own) if (!properties.has(k)) properties.set(k, v);
+    }
+  };
   if (opts.bootstrapServer !== undefined) {
     bootstrap = opts.bootstrapServer;
     source = { kind: 'flag', flag: opts.bootstrapFlag ?? '--bootstrap-server' };
+  } else if (context?.explicit) {
+    if (!context.local) useContext(context);
   } else if (properties.get('bootstrap.servers') !== undefined) {
     bootstrap = properties.get('bootstrap.servers');
     source = fromFile !== undefined && !opts.properties?.has('bootstrap.servers') ? { kind: 'file', path: fromFile } : { kind: 'flag', flag: 'bootstrap.servers' };
   } else if (io.env.MQ_BOOTSTRAP_SERVER) {
     bootstrap = io.env.MQ_BOOTSTRAP_SERVER;
     source = { kind: 'env', name: 'MQ_BOOTSTRAP_SERVER' };
+  } else if (context && !context.local) {
+    useContext(context);
   }
   if (bootstrap !== undefined) {
     const brokers = validateBootstrapServer(bootstrap);
