@@ -16,7 +16,7 @@ export class ProtocolClientError extends Error {
     message: string,
     readonly host: string,
     readonly port: number,
-    /** ECONNREFUSED, ETIMEDOUT, ENOTFOUND, CLOSED, TLS, SASL, UNSUPPORTED_VERSION, DECODE, ... */
+    /** ECONNREFUSED, ETIMEDOUT, ENOTFOUND, NO_ANSWER (accepted, never answered), NOT_KAFKA, CLOSED, TLS, SASL, UNSUPPORTED_VERSION, DECODE, ... */
     readonly code: string,
   ) {
     super(message);
@@ -25,7 +25,7 @@ export class ProtocolClientError extends Error {
 }
 
 /** Codes of a connection that went away or never answered: worth a retry after a metadata refresh. */
-const CONNECTION_LOST = new Set(['CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'REQUEST_TIMED_OUT', 'EPIPE']);
+const CONNECTION_LOST = new Set(['CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'NO_ANSWER', 'REQUEST_TIMED_OUT', 'EPIPE']);
 
 /** True when `err` says a broker connection was lost (its broker stopped or moved away), not that a request was wrong. */
 export function isConnectionLost(err: unknown): boolean {
