@@ -8,9 +8,9 @@
  * - --verbose logs connections and requests to stderr.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,23 @@ describe('what the failure says', () => {
   it('an address that answers HTTP is not a Kafka broker', async () => {
     const r = await run(node, [bin('mq-topics'), '--list', '--bootstrap-server', webAddr], { env });
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: `Could not connect to ${webAddr}: that is not a Kafka broker (it answered HTTP)\n` });
+  });
+
+  it('a listener that answers with a TLS alert (a TLS port spoken to in plain text) says so', async () => {
+    // What a TLS stack that refuses a non-TLS first record sends back: an alert record (type 21,
+    // TLS 1.2, length 2), fatal (2) unexpected_message (10). Node's own TLS server just closes.
+    const server = net.createServer((s) => s.once('data', () => s.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x0a]))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const addr = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const r = await run(node, [bin('mq-topics'), '--list', '--bootstrap-server', addr], { env });
+      expect(r).toMatchObject({
+        code: 1,
+        stderr: `Could not connect to ${addr}: it answered TLS: the listener expects security.protocol=SSL (or SASL_SSL) in the client properties file\n`,
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('the hint names where the address came from', async () => {
