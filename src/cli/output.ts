@@ -222,24 +222,36 @@ export class Output {
    */
   async spin<T>(text: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {
     const p = typeof work === 'function' ? work() : work;
-    const env = this.io.env;
-    if (!this.io.stderr.isTTY || env.CI || env.TERM === 'dumb') return p;
-    let spinner: { stop(): void } | undefined;
-    let finished = false;
-    const timer = setTimeout(() => {
-      void import('ora').then(({ default: ora }) => {
-        if (finished) return;
-        spinner = ora({ text, stream: this.io.stderr, color: 'cyan', isEnabled: true, discardStdin: false }).start();
-      });
-    }, this.opts.spinnerDelayMs ?? 300);
+    let stop: (() => void) | undefined;
+    const timer = setTimeout(() => (stop = startSpinner(this.io, text)), this.opts.spinnerDelayMs ?? 300);
     try {
       return await p;
     } finally {
-      finished = true;
       clearTimeout(timer);
-      spinner?.stop();
+      stop?.();
     }
   }
+}
+
+/**
+ * Starts an ora spinner on stderr when it is a terminal (not in CI, not with TERM=dumb) and returns
+ * how to stop it; a no-op otherwise. The engine's "waiting for host:port to answer" (EngineIo.waiting).
+ */
+export function startSpinner(io: Pick<Io, 'stderr' | 'env'>, text: string): () => void {
+  const env = io.env;
+  // A terminal without a width (a pseudo-terminal nobody sized) would make ora clear "infinitely many" lines.
+  const columns = (io.stderr as { columns?: number }).columns;
+  if (!io.stderr.isTTY || env.CI || env.TERM === 'dumb' || !(typeof columns === 'number' && columns > 0)) return () => {};
+  let spinner: { stop(): void } | undefined;
+  let stopped = false;
+  void import('ora').then(({ default: ora }) => {
+    if (stopped) return;
+    spinner = ora({ text, stream: io.stderr, color: 'cyan', isEnabled: true, discardStdin: false }).start();
+  });
+  return () => {
+    stopped = true;
+    spinner?.stop();
+  };
 }
 
 /**

@@ -14,6 +14,7 @@
 import { type Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
 import { colorLevel } from './color.js';
+import { startSpinner } from './output.js';
 import { CommandError, ExitCode, OutputClosedError, UsageError } from './errors.js';
 import { ReportableError } from '../engine/errors.js';
 
@@ -41,6 +42,31 @@ async function errorWriter(io: Io, argv: string[]): Promise<(text: string) => vo
   return (text) => void io.stderr.write(text.split('\n').map((l) => (l ? red(l) : l)).join('\n'));
 }
 
+/**
+ * Every tool that talks to a cluster takes --context and --connect-timeout-ms: addConnectionOptions
+ * declares them (with its help text); a tool declaring its connection flags itself gets them here.
+ */
+function acceptConnectionFlags(program: Command): void {
+  const has = (long: string) => program.options.some((o) => o.long === long);
+  if (!has('--bootstrap-server')) return;
+  if (!has('--connect-timeout-ms')) program.option('--connect-timeout-ms <ms>', 'how long to wait for a broker to accept and answer a connection (default 10000)');
+  if (!has('--context')) program.option('--context <name>', 'named cluster from ~/.config/mq/config (see mq-config)');
+}
+
+/**
+ * --connect-timeout-ms and --context (addConnectionOptions) reach the engine through its
+ * environment, as MQ_CONNECT_TIMEOUT_MS and MQ_CONTEXT, so every tool honours them whatever
+ * session options it builds; the flag wins over a variable already set.
+ */
+function bridgeConnectionFlags(opts: Record<string, unknown>, io: Io): void {
+  const timeout = opts.connectTimeoutMs;
+  if (typeof timeout === 'string') {
+    if (!/^\d+$/.test(timeout.trim()) || Number(timeout) <= 0) throw new UsageError(`Invalid value for --connect-timeout-ms: '${timeout}' (a number of milliseconds)`);
+    io.env = { ...io.env, MQ_CONNECT_TIMEOUT_MS: timeout.trim() };
+  }
+  if (typeof opts.context === 'string') io.env = { ...io.env, MQ_CONTEXT: opts.context };
+}
+
 export async function runProgram(program: Command, argv: string[], io: Io): Promise<number> {
   const name = program.name();
   const configure = (cmd: Command): void => {
@@ -53,6 +79,9 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
     cmd.commands.forEach(configure);
   };
   configure(program);
+  io.waiting ??= (text) => startSpinner(io, text);
+  acceptConnectionFlags(program);
+  program.hook('preAction', (_root, action) => bridgeConnectionFlags(action.opts(), io));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.OK;

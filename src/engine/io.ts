@@ -6,4 +6,9 @@
 export interface EngineIo {
   readonly env: NodeJS.ProcessEnv;
   readonly stderr: { write(text: string): unknown };
+  /**
+   * Shows that the engine is waiting on something slow ("waiting for host:port to answer") and
+   * returns how to stop showing it: a spinner at a terminal (cli/run.ts attaches it), absent otherwise.
+   */
+  waiting?: (text: string) => () => void;
 }

@@ -48,6 +48,8 @@ export function addConnectionOptions(cmd: Command, spec: ConnectionOptionSpec = 
     cmd.option(`${flag} <file>`, spec.configHelp ?? 'client properties file (security.protocol, sasl.*, ssl.*, bootstrap.servers)');
   }
   cmd.option('--data-dir <dir>', 'data directory of the local broker (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)');
+  cmd.option('--connect-timeout-ms <ms>', 'how long to wait for a broker to accept and answer a connection (default: socket.connection.setup.timeout.ms, 10000)');
+  cmd.option('--context <name>', 'named cluster from ~/.config/mq/config (default: $MQ_CONTEXT, then the current context; see mq-config)');
   cmd.option('--verbose', 'log client activity to stderr');
   return cmd;
 }
@@ -94,6 +96,7 @@ export function conflicts(opts: Record<string, unknown>, key: string, others: re
 export function sessionOptions(flags: ConnectionFlags, clientId: string, configFiles?: (string | undefined)[]): SessionOptions {
   return {
     bootstrapServer: flags.bootstrapServer ?? flags.brokerList,
+    bootstrapFlag: flags.bootstrapServer === undefined && flags.brokerList !== undefined ? '--broker-list' : undefined,
     dataDir: flags.dataDir,
     configFiles: (configFiles ?? [flags.commandConfig]).filter((f): f is string => typeof f === 'string'),
     clientId,

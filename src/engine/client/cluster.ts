@@ -10,7 +10,7 @@
  *   await cluster.coordinator(groupId)             // FindCoordinator, then a connection to it
  *   await cluster.close();
  */
-import { ErrorCode } from '../protocol/error-codes.js';
+import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { FindCoordinator } from '../protocol/messages/10-find-coordinator.js';
 import { Metadata } from '../protocol/messages/03-metadata.js';
 import type { RequestInput, ResponseOf } from '../protocol/schema.js';
@@ -24,6 +24,15 @@ export function parseHostPort(s: string): { host: string; port: number } {
   const port = Number(m[3]);
   if (port < 1 || port > 65535) throw new Error(`Invalid address '${s}': the port must be 1-65535`);
   return { host: m[1] ?? m[2]!, port };
+}
+
+export interface ClusterOptions extends ConnectionOptions {
+  /**
+   * Told once per topic the broker created because this client asked for it (a Metadata request
+   * allowing auto-creation named a topic that did not exist): a typo creates a topic, so the
+   * tools say so.
+   */
+  onTopicCreated?: (topic: string, partitions: number) => void;
 }
 
 export interface NodeInfo {
@@ -40,13 +49,17 @@ export class Cluster {
   private byNode = new Map<number, Promise<ProtocolConnection>>();
   private nodes = new Map<number, NodeInfo>();
 
+  /** Topics a Metadata answer showed to exist, and those found absent while asking to auto-create them. */
+  private readonly existing = new Set<string>();
+  private readonly absent = new Set<string>();
+
   private constructor(
     private bootstrap: ProtocolConnection,
-    private readonly opts: ConnectionOptions,
+    private readonly opts: ClusterOptions,
     private readonly addresses: readonly string[],
   ) {}
 
-  static async connect(addresses: readonly string[], opts: ConnectionOptions = {}): Promise<Cluster> {
+  static async connect(addresses: readonly string[], opts: ClusterOptions = {}): Promise<Cluster> {
     return new Cluster(await Cluster.openFirst(addresses, opts), opts, addresses);
   }
 
@@ -77,6 +90,7 @@ export class Cluster {
     if (!this.bootstrap.closed) return this.bootstrap;
     // one reconnect at a time, shared by concurrent callers
     this.reopening ??= (async () => {
+      this.opts.log?.(`the connection to ${this.bootstrap.address} was lost; reconnecting`);
       try {
         const known = this.knownNodes().map((n) => `${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}`);
         this.bootstrap = await Cluster.openFirst([...new Set([...this.addresses, ...known])], this.opts);
@@ -94,17 +108,42 @@ export class Cluster {
    * Metadata for some topics (null = all), remembering broker addresses. Topics are not created
    * by asking, unless `extra` says allowAutoTopicCreation (the field exists from v4; before it, the
    * broker's auto.create.topics.enable alone decided).
+   *
+   * With auto-creation allowed, topics not yet seen are first asked about without it, so a topic
+   * the broker then creates is told to onTopicCreated: mq's broker creates it within the answer,
+   * Kafka answers LEADER_NOT_AVAILABLE or UNKNOWN_TOPIC_OR_PARTITION until it is ready, and
+   * neither says "created" (KafkaApis.handleTopicMetadataRequest).
    */
   async metadata(topics: string[] | null, extra: Omit<RequestInput<typeof Metadata>, 'topics'> = {}): Promise<ResponseOf<typeof Metadata>> {
     const c = await this.live();
     const v = c.versionFor(Metadata.apiKey);
-    const md = await c.request(Metadata, {
-      // v0 has no null list: an empty one means every topic there.
-      topics: topics === null ? (v >= 1 ? null : []) : topics.map((name) => ({ name })),
-      ...(v >= 4 ? { allowAutoTopicCreation: false } : {}),
-      ...extra,
-    });
-    for (const b of md.brokers) this.nodes.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port });
+    const ask = async (autoCreate: Omit<RequestInput<typeof Metadata>, 'topics'>) => {
+      const md = await c.request(Metadata, {
+        // v0 has no null list: an empty one means every topic there.
+        topics: topics === null ? (v >= 1 ? null : []) : topics.map((name) => ({ name })),
+        ...(v >= 4 ? { allowAutoTopicCreation: false } : {}),
+        ...extra,
+        ...autoCreate,
+      });
+      for (const b of md.brokers) this.nodes.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port });
+      return md;
+    };
+    const creating = extra.allowAutoTopicCreation === true && v >= 4 && topics !== null && this.opts.onTopicCreated !== undefined;
+    if (creating && topics.some((t) => !this.existing.has(t) && !this.absent.has(t))) {
+      const before = await ask({ allowAutoTopicCreation: false });
+      for (const t of before.topics) {
+        if (t.name === null) continue;
+        if (t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) this.absent.add(t.name);
+        else if (t.errorCode === ErrorCode.NONE) this.existing.add(t.name);
+      }
+      if (!topics.some((t) => this.absent.has(t))) return before;
+    }
+    const md = await ask({});
+    for (const t of md.topics) {
+      if (t.name === null || t.errorCode !== ErrorCode.NONE) continue;
+      if (this.absent.delete(t.name) && creating) this.opts.onTopicCreated?.(t.name, t.partitions.length);
+      this.existing.add(t.name);
+    }
     return md;
   }
 
@@ -155,6 +194,7 @@ export class Cluster {
       r = answer;
       const code = r.errorCode;
       if ((code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS && code !== ErrorCode.COORDINATOR_NOT_AVAILABLE) || Date.now() + backoff > deadline) break;
+      this.opts.log?.(`the coordinator of ${key} is not available yet (${errorName(code)}); retrying in ${backoff} ms`);
       await new Promise((resolve) => setTimeout(resolve, backoff));
     }
     throwIfError(r.errorCode, r.errorMessage, `FindCoordinator ${key}`);

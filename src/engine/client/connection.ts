@@ -21,7 +21,7 @@ import tls from 'node:tls';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { decode, encode } from '../protocol/codec.js';
-import { ErrorCode } from '../protocol/error-codes.js';
+import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { FrameSizeError, FrameSplitter, sizeFrame } from '../protocol/frame.js';
 import { isFlexible, readResponseHeader, responseHeaderIsFlexible, writeRequestHeader } from '../protocol/header.js';
 import { ApiVersions } from '../protocol/messages/18-api-versions.js';
@@ -36,7 +36,23 @@ export interface ConnectionOptions {
   clientId?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * The whole of opening a connection: TCP, TLS, the first ApiVersions answer and SASL (Kafka's
+   * socket.connection.setup.timeout.ms, KIP-601, 10 s by default). A listener that accepts the
+   * connection and never answers fails within it instead of after request.timeout.ms.
+   */
+  setupTimeoutMs?: number;
+  /** Called when opening takes longer than a second (a spinner at a terminal); returns how to stop it. */
+  onSlowSetup?: (address: string) => () => void;
+  /** --verbose: one line per connection, request and answer. */
+  log?: (line: string) => void;
 }
+
+/** Kafka's socket.connection.setup.timeout.ms default (CommonClientConfigs). */
+export const DEFAULT_SETUP_TIMEOUT_MS = 10_000;
+
+/** How long opening may take before onSlowSetup is told. */
+const SLOW_SETUP_MS = 1000;
 
 /**
  * The largest answer we accept. Kafka's clients read responses without a limit
@@ -51,6 +67,28 @@ interface Pending {
   settle: (frame: Buffer) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** ' (errors: UNKNOWN_TOPIC_OR_PARTITION)' for an answer holding error codes, for --verbose. */
+function answerErrors(res: unknown): string {
+  const found = new Set<string>();
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 4 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'errorCode' && typeof x === 'number' && x !== ErrorCode.NONE) found.add(errorName(x));
+      else walk(x, depth + 1);
+    }
+  };
+  walk(res, 0);
+  return found.size ? ` (errors: ${[...found].join(', ')})` : '';
 }
 
 function firstLine(s: string): string {
@@ -98,6 +136,19 @@ function describeSocketError(err: NodeJS.ErrnoException): { code: string; reason
   }
 }
 
+/**
+ * Why the first bytes an address sent back cannot be a Kafka answer, or null. A Kafka response
+ * starts with an int32 size far below 'HTTP' read as one (1.2 GB); a TLS listener spoken to in
+ * plain text answers with a TLS alert record (content type 21, version 3.x).
+ */
+function notKafkaAnswer(d: Buffer): string | null {
+  if (d.length >= 4 && d.subarray(0, 4).toString('latin1') === 'HTTP') return 'that is not a Kafka broker (it answered HTTP)';
+  if (d.length >= 2 && (d[0] === 0x15 || d[0] === 0x16) && d[1] === 0x03) {
+    return 'it answered TLS: the listener expects security.protocol=SSL (or SASL_SSL) in the client properties file';
+  }
+  return null;
+}
+
 function connectError(host: string, port: number, err: NodeJS.ErrnoException): ProtocolClientError {
   const { code, reason } = describeSocketError(err);
   return new ProtocolClientError(`Could not connect to ${host}:${port} (${reason})`, host, port, code);
@@ -131,6 +182,8 @@ export class ProtocolConnection {
   private closedError: Error | null = null;
   /** apiKey -> the versions both sides speak (after negotiation: our range within the broker's). */
   private versions = new Map<number, { min: number; max: number }>();
+  /** Whether any bytes came back yet: the first ones tell a Kafka broker from a web server. */
+  private answered = false;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -153,17 +206,47 @@ export class ProtocolConnection {
   }
 
   static async open(host: string, port: number, opts: ConnectionOptions = {}): Promise<ProtocolConnection> {
-    const socket = await openSocket(host, port, opts.security?.ssl, opts.connectTimeoutMs ?? 5000);
-    socket.setNoDelay(true);
-    const conn = new ProtocolConnection(socket, host, port, opts);
+    const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const setupMs = opts.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
+    let stopWaiting: (() => void) | undefined;
+    const slow = opts.onSlowSetup ? setTimeout(() => (stopWaiting = opts.onSlowSetup?.(address)), SLOW_SETUP_MS) : undefined;
+    let conn: ProtocolConnection | undefined;
+    let expired: ProtocolClientError | undefined;
+    const deadline = setTimeout(() => {
+      expired = new ProtocolClientError(
+        conn
+          ? `Could not connect to ${address} (it accepted the connection but did not answer within ${seconds(setupMs)}; ` +
+            'socket.connection.setup.timeout.ms or --connect-timeout-ms waits longer)'
+          : `Could not connect to ${address} (no answer within ${seconds(setupMs)})`,
+        host, port, 'NO_ANSWER');
+      conn?.fail(expired);
+    }, setupMs);
     try {
-      await conn.negotiate();
-      if (opts.security?.sasl) await saslAuthenticate(conn, opts.security.sasl);
+      opts.log?.(`connecting to ${address}${opts.security?.ssl ? ' (TLS)' : ''}`);
+      const socket = await openSocket(host, port, opts.security?.ssl, Math.min(opts.connectTimeoutMs ?? 5000, setupMs));
+      if (expired) {
+        socket.destroy();
+        throw expired;
+      }
+      socket.setNoDelay(true);
+      conn = new ProtocolConnection(socket, host, port, opts);
+      try {
+        await conn.negotiate();
+        if (opts.security?.sasl) await saslAuthenticate(conn, opts.security.sasl);
+      } catch (err) {
+        conn.close();
+        throw expired ?? err;
+      }
+      opts.log?.(`connected to ${address} (${conn.versions.size} APIs in common)`);
+      return conn;
     } catch (err) {
-      conn.close();
+      opts.log?.(`connection to ${address} failed: ${err instanceof Error ? err.message : String(err)}`);
       throw err;
+    } finally {
+      clearTimeout(deadline);
+      if (slow) clearTimeout(slow);
+      stopWaiting?.();
     }
-    return conn;
   }
 
   /**
@@ -222,17 +305,32 @@ export class ProtocolConnection {
     encode(schema.request, version, body, flexible, w);
     const frame = sizeFrame(w.toBuffer());
     const timeoutMs = this.opts.requestTimeoutMs ?? 30_000;
+    const log = this.opts.log;
+    const sent = Date.now();
+    log?.(`-> ${schema.name} v${version} to ${this.address} (correlation id ${correlationId})`);
     return new Promise<ResponseOf<A>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(new ProtocolClientError(`${schema.name} request to ${this.address} timed out after ${timeoutMs} ms`, this.host, this.port, 'REQUEST_TIMED_OUT'));
       }, timeoutMs);
-      const settle = (frame: Buffer) => resolve(this.decodeResponse(schema, version, correlationId, frame));
+      const settle = (frame: Buffer) => {
+        const res = this.decodeResponse(schema, version, correlationId, frame);
+        log?.(`<- ${schema.name} from ${this.address} in ${Date.now() - sent} ms${answerErrors(res)}`);
+        resolve(res);
+      };
       this.pending.push({ correlationId, settle, reject, timer });
       this.socket.write(frame);
     });
   }
 
   private onData(d: Buffer): void {
+    if (!this.answered) {
+      this.answered = true;
+      const notKafka = notKafkaAnswer(d);
+      if (notKafka) {
+        this.fail(new ProtocolClientError(`Could not connect to ${this.address}: ${notKafka}`, this.host, this.port, 'NOT_KAFKA'));
+        return;
+      }
+    }
     let frames: Buffer[];
     try {
       frames = this.frames.push(d);
@@ -280,6 +378,7 @@ export class ProtocolConnection {
   }
 
   private fail(err: Error): void {
+    if (!this.closedError) this.opts.log?.(`connection to ${this.address} closed: ${err.message}`);
     if (!this.closedError) this.closedError = err;
     const pending = this.pending;
     this.pending = [];

@@ -16,7 +16,7 @@ export class ProtocolClientError extends Error {
     message: string,
     readonly host: string,
     readonly port: number,
-    /** ECONNREFUSED, ETIMEDOUT, ENOTFOUND, CLOSED, TLS, SASL, UNSUPPORTED_VERSION, DECODE, ... */
+    /** ECONNREFUSED, ETIMEDOUT, ENOTFOUND, NO_ANSWER (accepted, never answered), NOT_KAFKA, CLOSED, TLS, SASL, UNSUPPORTED_VERSION, DECODE, ... */
     readonly code: string,
   ) {
     super(message);
@@ -25,7 +25,7 @@ export class ProtocolClientError extends Error {
 }
 
 /** Codes of a connection that went away or never answered: worth a retry after a metadata refresh. */
-const CONNECTION_LOST = new Set(['CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'REQUEST_TIMED_OUT', 'EPIPE']);
+const CONNECTION_LOST = new Set(['CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'NO_ANSWER', 'REQUEST_TIMED_OUT', 'EPIPE']);
 
 /** True when `err` says a broker connection was lost (its broker stopped or moved away), not that a request was wrong. */
 export function isConnectionLost(err: unknown): boolean {
@@ -50,24 +50,47 @@ export function throwIfError(errorCode: number, errorMessage?: string | null, co
   if (errorCode !== ErrorCode.NONE) throw new KafkaResponseError(errorCode, errorMessage ?? null, context);
 }
 
-export const LOCAL_HINT = 'Is a Kafka broker running there? Leave out --bootstrap-server to use the local mq broker.';
+/** Where the bootstrap address came from, so a failure to reach it says what to change. */
+export type BootstrapSource =
+  | { kind: 'flag'; flag: string }
+  | { kind: 'env'; name: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'context'; name: string; file: string };
+
+/** The sentence after "Could not connect to ...": is anything there, and where the address came from. */
+export function connectionHint(source: BootstrapSource = { kind: 'flag', flag: '--bootstrap-server' }): string {
+  const q = 'Is a Kafka broker running there?';
+  switch (source.kind) {
+    case 'flag':
+      return `${q} Leave out ${source.flag} to use the local mq broker.`;
+    case 'env':
+      return `${q} The address came from ${source.name}; unset it to use the local mq broker.`;
+    case 'file':
+      return `${q} The address came from bootstrap.servers in ${source.path}.`;
+    case 'context':
+      return `${q} The address came from the context '${source.name}' in ${source.file}; choose another with --context or mq-config use-context.`;
+  }
+}
+
+/** Failures where the hint does not help: the address answered, just not as asked. */
+const NO_HINT = new Set(['TLS', 'SASL', 'NOT_KAFKA']);
 
 /**
  * One line for a client error, or null when `err` is not one. `remote`: the user named the
- * cluster, so a refused connection gets the hint about the local broker.
+ * cluster, so a failed connection gets the hint naming where the address came from.
  */
-export function describeClientError(err: unknown, opts: { remote?: boolean } = {}): string | null {
+export function describeClientError(err: unknown, opts: { remote?: boolean; source?: BootstrapSource } = {}): string | null {
   if (err instanceof SecurityConfigError) return err.message;
   if (err instanceof ProtocolClientError) {
     const connectFailure = /^Could not connect/.test(err.message);
-    return connectFailure && opts.remote && err.code !== 'TLS' && err.code !== 'SASL' ? `${err.message}. ${LOCAL_HINT}` : err.message;
+    return connectFailure && opts.remote && !NO_HINT.has(err.code) ? `${err.message}. ${connectionHint(opts.source)}` : err.message;
   }
   if (err instanceof KafkaResponseError) return err.brokerMessage ? err.brokerMessage : err.message;
   return null;
 }
 
 /** A ReportableError for a client failure (the original error kept as `cause`); anything else unchanged. */
-export function toReportableError(err: unknown, opts: { remote?: boolean } = {}): Error {
+export function toReportableError(err: unknown, opts: { remote?: boolean; source?: BootstrapSource } = {}): Error {
   if (err instanceof ReportableError) return err;
   const line = describeClientError(err, opts);
   if (line === null) return err instanceof Error ? err : new Error(String(err));
