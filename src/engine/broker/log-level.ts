@@ -1,0 +1,7 @@
+/**
+ * How much the broker logs (`mq-broker start --log-level`): debug adds closed connections and
+ * per-request detail, info (the default) adds refused requests, warn keeps only problems. Its own
+ * module so the command line can name the levels without loading the broker.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn'];
