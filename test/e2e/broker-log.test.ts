@@ -26,10 +26,10 @@ afterAll(async () => {
 });
 
 /** Starts `mq-broker start` in the foreground and waits until broker.json names its port (also at --log-level warn, which prints nothing). */
-async function startBroker(extra: string[]): Promise<{ child: RunningProcess; address: string }> {
+async function startBroker(extra: string[], env: Record<string, string | undefined> = {}): Promise<{ child: RunningProcess; address: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'mq-e2e-broker-log-'));
   dirs.push(dir);
-  const child = start(process.execPath, [brokerBin, 'start', '--data-dir', dir, '--listen', '127.0.0.1:0', ...extra], { timeoutMs: 60_000, env: { MQ_DEBUG: undefined } });
+  const child = start(process.execPath, [brokerBin, 'start', '--data-dir', dir, '--listen', '127.0.0.1:0', ...extra], { timeoutMs: 60_000, env: { MQ_DEBUG: undefined, ...env } });
   children.push(child);
   const info = await waitFor(() => existsSync(join(dir, 'broker.json')) && (JSON.parse(readFileSync(join(dir, 'broker.json'), 'utf8')) as { port: number }));
   return { child, address: `127.0.0.1:${info.port}` };
@@ -115,5 +115,24 @@ describe('mq-broker start --log-level', () => {
     const done = await child.done;
     expect(done.code).toBe(0);
     expect(done.stderr).toBe('');
+  });
+
+  it('at --log-level debug (and with MQ_DEBUG=1) also logs connections opened and closed', async () => {
+    for (const [extra, env] of [[['--log-level', 'debug'], {}], [[], { MQ_DEBUG: '1' }]] as const) {
+      const { child, address } = await startBroker([...extra], env);
+      await rawRequest(address, InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60_000 });
+      await waitFor(() => /closed by the client/.test(child.stderr));
+      expect(child.stderr).toMatch(/\] DEBUG Accepted connection (\d+) from \/127\.0\.0\.1\n(.*\n)*.*\] DEBUG Connection \1 from \/127\.0\.0\.1 closed by the client\n/);
+    }
+  });
+
+  it('--daemon passes --log-level on: at warn, broker.log has no INFO lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mq-e2e-broker-log-'));
+    dirs.push(dir);
+    const started = await run(process.execPath, [brokerBin, 'start', '--daemon', '--data-dir', dir, '--listen', '127.0.0.1:0', '--log-level', 'warn'], { env: { MQ_DEBUG: undefined } });
+    expect(started.code, started.stderr).toBe(0);
+    const stopped = await run(process.execPath, [brokerBin, 'stop', '--data-dir', dir]);
+    expect(stopped.code).toBe(0);
+    expect(readFileSync(join(dir, 'broker.log'), 'utf8')).not.toMatch(/ INFO /);
   });
 });

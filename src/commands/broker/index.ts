@@ -116,7 +116,7 @@ export function brokerProgram(io: Io, runner?: Runner): Command {
     .option('--override <key=value>', 'broker property, e.g. num.partitions=3 (repeatable)', collect, [])
     .option('--daemon', 'run in the background; logs go to <data-dir>/broker.log')
     .addOption(
-      new Option('--log-level <level>', 'what the broker logs: debug adds closed connections; info (the default) adds refused requests; warn only problems')
+      new Option('--log-level <level>', 'what the broker logs: debug adds every connection opened and closed; info (the default) adds refused requests; warn only problems')
         .choices(LOG_LEVELS),
     )
     .action((opts: StartOptions) => run({ command: 'start', opts }));

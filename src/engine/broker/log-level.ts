@@ -1,6 +1,6 @@
 /**
- * How much the broker logs (`mq-broker start --log-level`): debug adds closed connections and
- * per-request detail, info (the default) adds refused requests, warn keeps only problems. Its own
+ * How much the broker logs (`mq-broker start --log-level`): debug adds every connection opened
+ * and closed, info (the default) adds refused requests, warn keeps only problems. Its own
  * module so the command line can name the levels without loading the broker.
  */
 export type LogLevel = 'debug' | 'info' | 'warn';

@@ -108,6 +108,7 @@ class Connection {
   private peerGone(): void {
     this.dispatcher.connectionClosed(this.info);
     if (this.closed) return;
+    this.opts.logger.debug(`Connection ${this.info.id} from ${this.info.clientHost} closed by the client`);
     this.closed = true;
     if (!this.running) this.queue.length = 0;
   }
@@ -134,6 +135,7 @@ export class BrokerServer {
     this.server = net.createServer((socket) => {
       const host = socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'unknown';
       const conn = new Connection(socket, { clientHost: `/${host}`, id: this.nextId++ }, dispatcher, opts);
+      opts.logger.debug(`Accepted connection ${this.nextId - 1} from /${host}`);
       this.connections.add(conn);
       socket.on('close', () => this.connections.delete(conn));
     });
