@@ -12,6 +12,8 @@ import { run, start, type RunningProcess } from '../helpers/proc.js';
 import { waitFor } from '../helpers/wait.js';
 import { rawRequest } from '../helpers/raw.js';
 import { InitProducerId } from '../../src/engine/protocol/messages/22-init-producer-id.js';
+import { FindCoordinator } from '../../src/engine/protocol/messages/10-find-coordinator.js';
+import { DescribeCluster } from '../../src/engine/protocol/messages/60-describe-cluster.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -79,6 +81,13 @@ describe('mq-broker start --log-level', () => {
     expect(child.stderr).toMatch(
       /\] INFO Refused InitProducerId v4 with INVALID_REQUEST for client 'raw-test' \(connection \d+ from \/127\.0\.0\.1\): transactional id 'tx-1': transactions are not supported by the mq broker\n/,
     );
+
+    // A transaction coordinator and controller endpoints: features the broker refuses.
+    await rawRequest(address, FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['tx-2'] });
+    await rawRequest(address, DescribeCluster, 1, { includeClusterAuthorizedOperations: false, endpointType: 2 });
+    await waitFor(() => child.stderr.includes('KIP-919'));
+    expect(child.stderr).toMatch(/INFO Refused FindCoordinator v4 with INVALID_REQUEST for client 'raw-test' .*: coordinator key type 1 \(transaction\) for 'tx-2': the mq broker does not support transactions\n/);
+    expect(child.stderr).toMatch(/INFO Refused DescribeCluster v1 with INVALID_REQUEST for client 'raw-test' .*: endpoint type 2 \(controllers, KIP-919\): the mq broker only has broker endpoints\n/);
 
     // A config the broker refuses, as mq-configs sends it.
     const altered = await run(process.execPath, [configsBin, '--bootstrap-server', address, '--alter', '--entity-type', 'brokers', '--entity-default', '--add-config', 'no.such.config=1']);
