@@ -14,6 +14,9 @@ import { rawRequest } from '../helpers/raw.js';
 import { InitProducerId } from '../../src/engine/protocol/messages/22-init-producer-id.js';
 import { FindCoordinator } from '../../src/engine/protocol/messages/10-find-coordinator.js';
 import { DescribeCluster } from '../../src/engine/protocol/messages/60-describe-cluster.js';
+import { Produce } from '../../src/engine/protocol/messages/00-produce.js';
+import { Attr, Off, computeCrc } from '../../src/engine/protocol/record-batch.js';
+import { encodeBatch } from '../../src/engine/client/record-batch-writer.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -81,6 +84,17 @@ describe('mq-broker start --log-level', () => {
     expect(child.stderr).toMatch(
       /\] INFO Refused InitProducerId v4 with INVALID_REQUEST for client 'raw-test' \(connection \d+ from \/127\.0\.0\.1\): transactional id 'tx-1': transactions are not supported by the mq broker\n/,
     );
+
+    // A transactional record batch.
+    const made = await run(process.execPath, [join(root, 'bin/mq-topics.js'), '--bootstrap-server', address, '--create', '--topic', 'txn']);
+    expect(made.code, made.stderr).toBe(0);
+    const batch = await encodeBatch([{ key: null, value: Buffer.from('v'), headers: [], timestamp: 1_700_000_000_000 }]);
+    batch.writeInt16BE(batch.readInt16BE(Off.attributes) | Attr.transactional, Off.attributes);
+    batch.writeUInt32BE(computeCrc(batch), Off.crc);
+    const produced = await rawRequest(address, Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: 'txn', partitionData: [{ index: 0, records: batch }] }] });
+    expect(produced.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_RECORD);
+    await waitFor(() => child.stderr.includes('txn-0'));
+    expect(child.stderr).toMatch(/INFO Refused Produce v9 with INVALID_RECORD for client 'raw-test' .*: transactional record batch for txn-0: transactions are not supported by the mq broker\n/);
 
     // A transaction coordinator and controller endpoints: features the broker refuses.
     await rawRequest(address, FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['tx-2'] });
