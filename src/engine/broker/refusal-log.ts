@@ -10,7 +10,7 @@
  */
 import { errorName } from '../protocol/error-codes.js';
 import type { ConnectionInfo } from './handler.js';
-import type { Logger } from './server.js';
+import type { Logger } from './log-level.js';
 
 export interface Refusal {
   /** The API's name as Kafka spells it, e.g. "InitProducerId". */

@@ -11,11 +11,9 @@ import { CloseConnection, type Dispatcher } from './dispatch.js';
 import type { ConnectionInfo } from './handler.js';
 import { DecodeError } from '../protocol/reader.js';
 
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  debug(msg: string): void;
-}
+import type { Logger } from './log-level.js';
+
+export type { Logger };
 
 export interface ServerOptions {
   maxFrameBytes: number;
