@@ -53,6 +53,11 @@ describe('mq-delete-records', () => {
     const earliest = await tool('mq-get-offsets', ['--bootstrap-server', b.bootstrap, '--topic', 'del', '--time', 'earliest']);
     expect(earliest.stdout).toBe('del:0:3\ndel:1:2\n');
 
+    const again = join(dir, 'again.json');
+    writeFileSync(again, '{"partitions":[{"topic":"del","partition":0,"offset":3}]}');
+    const json = await tool('mq-delete-records', ['--bootstrap-server', b.bootstrap, '--offset-json-file', again, '--output', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual({ partitions: [{ topic: 'del', partition: 0, lowWatermark: 3 }] });
+
     const beyond = join(dir, 'beyond.json');
     writeFileSync(beyond, '{"partitions":[{"topic":"del","partition":0,"offset":99}],"version":1}');
     expect((await tool('mq-delete-records', ['--bootstrap-server', b.bootstrap, '--offset-json-file', beyond])).stdout).toContain(
@@ -130,6 +135,10 @@ describe('mq-dump-log', () => {
         + `Dumping ${join(dataDir, 'logs', 'dl-0', 'partition.metadata')}\n`,
     );
     expect(r.stderr).toBe(`Ignoring unknown file ${join(dataDir, 'logs', 'dl-0', 'partition.metadata')}\n`);
+
+    const gone = await tool('mq-dump-log', ['--files', join(dir, '00000000000000000000.log')]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(`${join(dir, '00000000000000000000.log')} (No such file or directory)`);
 
     const missing = await tool('mq-dump-log', ['--print-data-log']);
     expect(missing.code).toBe(1);
