@@ -95,6 +95,8 @@ export interface DaemonOptions {
   listen?: string;
   overrides?: string[];
   config?: string;
+  /** Passed on as `--log-level` (debug, info or warn). */
+  logLevel?: string;
   timeoutMs?: number;
 }
 
@@ -108,6 +110,7 @@ export async function startDaemon(dataDir: string, opts: DaemonOptions): Promise
   if (opts.listen) args.push('--listen', opts.listen);
   if (opts.config) args.push('--config', opts.config);
   for (const o of opts.overrides ?? []) args.push('--override', o);
+  if (opts.logLevel) args.push('--log-level', opts.logLevel);
   const log = openSync(join(dataDir, BROKER_LOG_FILE), 'a');
   const child = spawn(nodeExecutable(), args, { detached: true, stdio: ['ignore', log, log], env: { ...opts.env, MQ_DAEMON: '1' } });
   closeSync(log);

@@ -10,6 +10,7 @@ import { resolveDataDir, readBrokerInfo } from '../../engine/data-dir.js';
 import { processAlive } from '../../engine/os-process.js';
 import { parseKeyValue, PropertiesError, readPropertiesFile } from '../../engine/config/properties.js';
 import { MQ_VERSION } from '../../version.js';
+import { LOG_LEVELS, type LogLevel } from '../../engine/broker/log-level.js';
 import { withSharedOptions } from '../shared/tool-program.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -20,6 +21,7 @@ export interface StartOptions {
   override: string[];
   config?: string;
   daemon?: boolean;
+  logLevel?: LogLevel;
 }
 
 /** What each subcommand runs with; tests pass their own runner to see what argv parses to. */
@@ -61,12 +63,12 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
     const { startDaemon, findRunningBroker } = await import('../../engine/local-broker.js');
     const running = await findRunningBroker(dataDir);
     if (running) throw new CommandError(`An mq broker is already running for ${dataDir} (pid ${running.pid}, ${running.host}:${running.port})`);
-    const info = await startDaemon(dataDir, { env: io.env, listen: opts.listen, overrides: opts.override, config: opts.config });
+    const info = await startDaemon(dataDir, { env: io.env, listen: opts.listen, overrides: opts.override, config: opts.config, logLevel: opts.logLevel });
     createOutput(io).status(`mq broker started in the background on ${info.host}:${info.port} (pid ${info.pid}, data dir ${dataDir}); stop it with: mq-broker stop --data-dir ${dataDir}`);
     return;
   }
   const { runForeground } = await import('../../engine/broker/run.js');
-  await runForeground({ dataDir, host: listen.host, port: listen.port, overrides, configFile: opts.config, io });
+  await runForeground({ dataDir, host: listen.host, port: listen.port, overrides, configFile: opts.config, logLevel: opts.logLevel, io });
 }
 
 async function stop(opts: { dataDir?: string }, io: Io): Promise<void> {
@@ -114,6 +116,10 @@ export function brokerProgram(io: Io, runner?: Runner): Command {
     .option('--config <server.properties>', 'Kafka-style broker properties file')
     .option('--override <key=value>', 'broker property, e.g. num.partitions=3 (repeatable)', collect, [])
     .option('--daemon', 'run in the background; logs go to <data-dir>/broker.log')
+    .addOption(
+      new Option('--log-level <level>', 'what the broker logs: debug adds every connection opened and closed; info (the default) adds refused requests; warn only problems')
+        .choices(LOG_LEVELS),
+    )
     .action((opts: StartOptions) => run({ command: 'start', opts }));
   program
     .command('stop')

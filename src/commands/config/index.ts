@@ -12,6 +12,7 @@
 import { Command } from 'commander';
 import { systemIo, type Io } from '../../cli/io.js';
 import { runProgram } from '../../cli/run.js';
+import { withSharedOptions } from '../shared/tool-program.js';
 import { MQ_VERSION } from '../../version.js';
 import { addOutputOptions } from '../shared/options.js';
 
@@ -46,5 +47,5 @@ export function configProgram(io: Io): Command {
 }
 
 export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
-  return runProgram(configProgram(io), argv, io);
+  return runProgram(withSharedOptions(configProgram(io), io), argv, io);
 }

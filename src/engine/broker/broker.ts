@@ -13,7 +13,9 @@ import { Dispatcher } from './dispatch.js';
 import { FetchWaiters } from './fetch-waiters.js';
 import { handlers } from './handlers/index.js';
 import { ProducerIdAllocator } from './producer-ids.js';
+import { RefusalLog } from './refusal-log.js';
 import { BrokerServer, type Logger } from './server.js';
+import { LOG_LEVELS, type LogLevel } from './log-level.js';
 import type { BrokerServices } from './services.js';
 
 export interface BrokerOptions {
@@ -46,13 +48,18 @@ function groupConfig(s: BrokerSettings): Partial<GroupCoordinatorConfig> {
 
 export const quietLogger: Logger = { info() {}, warn() {}, debug() {} };
 
-/** Timestamped lines on a stream (the foreground broker's stderr, or its log file as a daemon). */
-export function streamLogger(stream: { write(text: string): unknown }, debug = false): Logger {
-  const line = (level: string, msg: string) => stream.write(`[${new Date().toISOString()}] ${level} ${msg}\n`);
+/**
+ * Timestamped lines on a stream (the foreground broker's stderr, or its log file as a daemon), from
+ * `level` up. `true` is the old debug switch (MQ_DEBUG=1), `false` the default, info.
+ */
+export function streamLogger(stream: { write(text: string): unknown }, level: LogLevel | boolean = 'info'): Logger {
+  const min = level === true ? 'debug' : level === false ? 'info' : level;
+  const rank = LOG_LEVELS.indexOf(min);
+  const line = (name: string, msg: string) => stream.write(`[${new Date().toISOString()}] ${name} ${msg}\n`);
   return {
-    info: (m) => line('INFO', m),
+    info: (m) => (rank <= 1 ? line('INFO', m) : undefined),
     warn: (m) => line('WARN', m),
-    debug: (m) => (debug ? line('DEBUG', m) : undefined),
+    debug: (m) => (rank === 0 ? line('DEBUG', m) : undefined),
   };
 }
 
@@ -96,7 +103,7 @@ export class Broker {
       apiVersions: () => dispatcher.apiVersions(),
       allocateProducerId: () => producerIds.allocate(),
     };
-    const dispatcher = new Dispatcher(handlers, services, opts.versionCaps);
+    const dispatcher = new Dispatcher(handlers, services, opts.versionCaps, new RefusalLog(logger, () => clock.now()));
     const server = new BrokerServer(dispatcher, {
       maxFrameBytes: settings.number('socket.request.max.bytes', 104857600),
       logger,

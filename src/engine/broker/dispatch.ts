@@ -14,6 +14,8 @@ import { inRange, type ApiSchema, type InputOf } from '../protocol/schema.js';
 import { Writer } from '../protocol/writer.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { ConnectionInfo, RegisteredHandler, RequestContext } from './handler.js';
+import { DecodeError } from '../protocol/reader.js';
+import type { RefusalLog } from './refusal-log.js';
 
 export interface ApiVersionRange {
   apiKey: number;
@@ -43,6 +45,8 @@ export class Dispatcher<S> {
     handlers: readonly RegisteredHandler<S>[],
     private readonly services: S,
     caps: Readonly<Record<number, number>> = {},
+    /** Where refusals are logged; without it (unit tests) they are not. */
+    private readonly refusals?: RefusalLog,
   ) {
     const seen = new Set<number>();
     for (const h of handlers) {
@@ -80,12 +84,20 @@ export class Dispatcher<S> {
   /** Handles one frame body. Throws CloseConnection (or a DecodeError) when the connection must close. */
   async dispatch(frame: Buffer, conn: ConnectionInfo): Promise<DispatchResult> {
     const r = new Reader(frame);
-    if (frame.length < 8) throw new CloseConnection(`request of ${frame.length} bytes is too short for a header`);
+    if (frame.length < 8) throw new CloseConnection(`request of ${frame.length} bytes is too short for a header (8 bytes at least)`);
     const apiKey = frame.readInt16BE(0);
     const version = frame.readInt16BE(2);
     const handler = this.handlers.get(apiKey);
-    if (!handler) throw new CloseConnection(`unknown API key ${apiKey}`);
-    const header = readRequestHeader(r, this.flexibleFor);
+    // Kafka closes the connection for an API it does not serve; the client only sees the socket go,
+    // so the log says which API, version and client it was.
+    if (!handler) throw new CloseConnection(`unsupported API ${apiName(apiKey)} (key ${apiKey}) v${version}${clientOf(frame)}`);
+    let header;
+    try {
+      header = readRequestHeader(r, this.flexibleFor);
+    } catch (err) {
+      if (err instanceof DecodeError) throw new CloseConnection(`malformed ${apiName(apiKey)} v${version} request header: ${err.message}`);
+      throw err;
+    }
 
     if (apiKey === API_VERSIONS_KEY && version > handler.max) {
       // Kafka's answer: a v0 body with UNSUPPORTED_VERSION and our ApiVersions range, so any
@@ -94,18 +106,37 @@ export class Dispatcher<S> {
       return { chunks: this.frame(header.correlationId, handler.api, 0, false, body), apiKey };
     }
     if (version < handler.min || version > handler.max) {
-      throw new CloseConnection(`unsupported version ${version} of API ${apiKey}`);
+      throw new CloseConnection(`unsupported version ${version} of ${handler.api.name} (this broker serves v${handler.min}-v${handler.max}) from client '${header.clientId}'`);
     }
     if (handler.implementedMin !== undefined && version < handler.implementedMin) {
-      throw new CloseConnection(`version ${version} of API ${apiKey} is advertised for old clients' feature checks but not served`);
+      throw new CloseConnection(
+        `unsupported version ${version} of ${handler.api.name} from client '${header.clientId}': advertised for old clients' feature checks but served from v${handler.implementedMin}`,
+      );
     }
     const schema = handler.api;
     const flexible = inRange(schema.flexible, version);
-    const request = decode(schema.request, version, r, flexible);
-    const ctx: RequestContext = { header, version, conn };
+    let request;
+    try {
+      request = decode(schema.request, version, r, flexible);
+    } catch (err) {
+      if (err instanceof DecodeError) throw new CloseConnection(`malformed ${schema.name} v${version} request from client '${header.clientId}': ${err.message}`);
+      throw err;
+    }
+    const clientId = header.clientId;
+    const ctx: RequestContext = {
+      header,
+      version,
+      conn,
+      refused: (errorCode, detail) => this.refusals?.refused(conn, { api: schema.name, version, errorCode, clientId, detail }),
+    };
     const response = await handler.handle(this.services, request, ctx);
     if (response === null) return { chunks: null, apiKey };
     return { chunks: this.frame(header.correlationId, schema, version, flexible, response), apiKey };
+  }
+
+  /** The connection is gone: the refusal log summarises what it only counted. */
+  connectionClosed(conn: ConnectionInfo): void {
+    this.refusals?.closed(conn);
   }
 
   private frame(correlationId: number, schema: ApiSchema, version: number, flexible: boolean, body: InputOf<ApiSchema['response']['fields']>): Buffer[] {
@@ -118,4 +149,13 @@ export class Dispatcher<S> {
     chunks[0]!.writeInt32BE(total - 4, 0);
     return chunks;
   }
+}
+
+/** ", client 'x'" when the header's client id can be read without knowing the API's header version. */
+function clientOf(frame: Buffer): string {
+  // Request header v1/v2 both start apiKey, apiVersion, correlationId, then a nullable int16 string.
+  if (frame.length < 10) return '';
+  const n = frame.readInt16BE(8);
+  if (n < 0 || frame.length < 10 + n) return '';
+  return ` from client '${frame.toString('utf8', 10, 10 + n)}'`;
 }

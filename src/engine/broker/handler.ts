@@ -17,6 +17,11 @@ export interface RequestContext {
   readonly header: RequestHeader;
   readonly version: number;
   readonly conn: ConnectionInfo;
+  /**
+   * Say in the broker's log why this request is answered with an error that a client surfaces
+   * as "see the broker logs" (a refused feature, an invalid config); see refusal-log.ts.
+   */
+  refused(errorCode: number, detail: string): void;
 }
 
 export type HandlerResult<A extends ApiSchema> = Promise<ResponseInput<A> | null> | ResponseInput<A> | null;

@@ -8,6 +8,7 @@ import { BrokerLockedError, acquireLock, removeBrokerInfo, writeBrokerInfo } fro
 import { MQ_VERSION } from '../../version.js';
 import { ownPid, shutdownSignal } from '../os-process.js';
 import { Broker, streamLogger } from './broker.js';
+import type { LogLevel } from './log-level.js';
 import { BrokerSettings } from './config.js';
 
 export interface ForegroundOptions {
@@ -17,6 +18,8 @@ export interface ForegroundOptions {
   port: number | undefined;
   overrides: [string, string][];
   configFile?: string;
+  /** --log-level; without it MQ_DEBUG=1 means debug, as it always has, and otherwise info. */
+  logLevel?: LogLevel;
   io: EngineIo;
 }
 
@@ -28,7 +31,7 @@ export async function runForeground(opts: ForegroundOptions): Promise<void> {
     if (err instanceof BrokerLockedError) throw new ReportableError(err.message);
     throw err;
   }
-  const logger = streamLogger(opts.io.stderr, Boolean(opts.io.env.MQ_DEBUG));
+  const logger = streamLogger(opts.io.stderr, opts.logLevel ?? (opts.io.env.MQ_DEBUG ? 'debug' : 'info'));
   let broker: Broker;
   try {
     const settings = BrokerSettings.fromSources(opts.configFile, opts.overrides);

@@ -11,11 +11,9 @@ import { CloseConnection, type Dispatcher } from './dispatch.js';
 import type { ConnectionInfo } from './handler.js';
 import { DecodeError } from '../protocol/reader.js';
 
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  debug(msg: string): void;
-}
+import type { Logger } from './log-level.js';
+
+export type { Logger };
 
 export interface ServerOptions {
   maxFrameBytes: number;
@@ -54,8 +52,8 @@ class Connection {
     try {
       frames = this.splitter.push(data);
     } catch (err) {
-      const why = err instanceof FrameSizeError ? err.message : String(err);
-      this.fail(why);
+      const why = err instanceof FrameSizeError ? `${err.message} (socket.request.max.bytes)` : String(err);
+      this.fail(`malformed input: ${why}`);
       return;
     }
     if (frames.length === 0) return;
@@ -76,8 +74,10 @@ class Connection {
           if (chunks && !this.closed) this.write(chunks);
         } catch (err) {
           this.queue.length = 0;
-          if (err instanceof CloseConnection || err instanceof DecodeError) {
+          if (err instanceof CloseConnection) {
             this.fail(err.message);
+          } else if (err instanceof DecodeError) {
+            this.fail(`malformed request: ${err.message}`);
           } else {
             // A handler exception is a bug: say so loudly, but only this connection pays.
             this.opts.logger.warn(`internal error on connection ${this.info.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -104,13 +104,16 @@ class Connection {
   }
 
   private peerGone(): void {
+    this.dispatcher.connectionClosed(this.info);
     if (this.closed) return;
+    this.opts.logger.debug(`Connection ${this.info.id} from ${this.info.clientHost} closed by the client`);
     this.closed = true;
     if (!this.running) this.queue.length = 0;
   }
 
+  /** Malformed or unsupported input: the client sees only the socket close, so the log says why (INFO). */
   private fail(reason: string): void {
-    this.opts.logger.debug(`closing connection ${this.info.id} from ${this.info.clientHost}: ${reason}`);
+    this.opts.logger.info(`Closing connection ${this.info.id} from ${this.info.clientHost}: ${reason}`);
     this.close();
   }
 
@@ -130,6 +133,7 @@ export class BrokerServer {
     this.server = net.createServer((socket) => {
       const host = socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'unknown';
       const conn = new Connection(socket, { clientHost: `/${host}`, id: this.nextId++ }, dispatcher, opts);
+      opts.logger.debug(`Accepted connection ${this.nextId - 1} from /${host}`);
       this.connections.add(conn);
       socket.on('close', () => this.connections.delete(conn));
     });

@@ -1,6 +1,6 @@
 import { Produce } from '../../protocol/messages/00-produce.js';
 import type { Element, ResponseInput } from '../../protocol/schema.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { ErrorCode, errorName } from '../../protocol/error-codes.js';
 import { Attr, Compression, checkBatch } from '../../protocol/record-batch.js';
 import { CloseConnection } from '../dispatch.js';
 import { LogError } from '../../log/errors.js';
@@ -30,15 +30,25 @@ export const produce: Handler<BrokerServices, typeof Produce> = {
         ),
       })),
     );
+    for (const t of responses) {
+      for (const p of t.partitionResponses) {
+        // The one refused feature: a transactional batch (the producer says "see the broker logs").
+        if (p.errorMessage === TRANSACTIONS_REFUSED) ctx.refused(p.errorCode ?? ErrorCode.NONE, `transactional record batch for ${t.name}-${p.index}: ${TRANSACTIONS_REFUSED}`);
+      }
+    }
     if (acks === 0) {
       // No answer for acks=0; on failure Kafka closes the connection so the client notices.
-      const failed = responses.some((t) => t.partitionResponses.some((p) => p.errorCode !== ErrorCode.NONE));
-      if (failed) throw new CloseConnection('acks=0 produce failed');
+      for (const t of responses) {
+        const p = t.partitionResponses.find((q) => q.errorCode !== ErrorCode.NONE);
+        if (p) throw new CloseConnection(`acks=0 produce to ${t.name}-${p.index} failed with ${errorName(p.errorCode ?? ErrorCode.NONE)}${p.errorMessage ? `: ${p.errorMessage}` : ''}`);
+      }
       return null;
     }
     return { responses, throttleTimeMs: 0 };
   },
 };
+
+const TRANSACTIONS_REFUSED = 'transactions are not supported by the mq broker';
 
 function fail(index: number, errorCode: number, errorMessage: string | null = null): PartitionAnswer {
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
@@ -72,7 +82,7 @@ async function producePartition(
   const semantic = version >= 8 ? ErrorCode.INVALID_RECORD : ErrorCode.CORRUPT_MESSAGE;
   if (h.attributes & Attr.control) return fail(index, semantic, 'control batches may only be written by the broker');
   if (h.attributes & Attr.timestampTypeLogAppend) return fail(index, ErrorCode.INVALID_TIMESTAMP);
-  if (h.attributes & Attr.transactional) return fail(index, semantic, 'transactions are not supported by the mq broker');
+  if (h.attributes & Attr.transactional) return fail(index, semantic, TRANSACTIONS_REFUSED);
   let result;
   try {
     result = await log.append(records);

@@ -11,6 +11,10 @@ export const findCoordinator: Handler<BrokerServices, typeof FindCoordinator> = 
   min: 0,
   max: 4,
   handle(s, req, ctx) {
+    if (req.keyType !== GROUP_KEY) {
+      const keys = ctx.version >= 4 ? req.coordinatorKeys : [req.key];
+      ctx.refused(ErrorCode.INVALID_REQUEST, `coordinator key type ${req.keyType} (transaction) for ${keys.map((k) => `'${k}'`).join(', ')}: the mq broker does not support transactions`);
+    }
     const answer = (key: string) =>
       req.keyType === GROUP_KEY
         ? { key, nodeId: s.nodeId, host: s.advertised.host, port: s.advertised.port, errorCode: ErrorCode.NONE, errorMessage: null }

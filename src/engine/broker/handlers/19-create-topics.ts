@@ -30,7 +30,9 @@ export const createTopics: Handler<BrokerServices, typeof CreateTopics> = {
         results.push(failure(t.name, ErrorCode.INVALID_REQUEST, `Create topics request from client \`${ctx.header.clientId}\` contains multiple entries for the following topics: ${t.name}`));
         continue;
       }
-      results.push(await createOne(s, t, req.validateOnly, ctx.version));
+      const result = await createOne(s, t, req.validateOnly, ctx.version);
+      if (result.errorCode === ErrorCode.INVALID_CONFIG) ctx.refused(result.errorCode, `topic '${result.name}': ${result.errorMessage ?? 'invalid config'}`);
+      results.push(result);
     }
     return { throttleTimeMs: 0, topics: results };
   },

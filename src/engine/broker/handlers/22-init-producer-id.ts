@@ -12,8 +12,9 @@ export const initProducerId: Handler<BrokerServices, typeof InitProducerId> = {
   api: InitProducerId,
   min: 0,
   max: 4,
-  async handle(s, req) {
+  async handle(s, req, ctx) {
     if (req.transactionalId !== null && req.transactionalId !== '') {
+      ctx.refused(ErrorCode.INVALID_REQUEST, `transactional id '${req.transactionalId}': transactions are not supported by the mq broker`);
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1 };
     }
     if (req.producerId >= 0 && req.producerEpoch >= 0) {

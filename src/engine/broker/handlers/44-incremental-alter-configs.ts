@@ -3,14 +3,14 @@ import { IncrementalAlterConfigs } from '../../protocol/messages/44-incremental-
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
 import { TOPIC_CONFIG_BY_NAME, splitList } from '../../log/topic-config.js';
-import { applyConfigs } from './alter-configs-common.js';
+import { applyConfigs, refuseInvalidConfigs } from './alter-configs-common.js';
 
 /** IncrementalAlterConfigs: set, delete, append to or subtract from list configs. */
 export const incrementalAlterConfigs: Handler<BrokerServices, typeof IncrementalAlterConfigs> = {
   api: IncrementalAlterConfigs,
   min: 0,
   max: 1,
-  async handle(s, req) {
+  async handle(s, req, ctx) {
     const responses = [];
     for (const r of req.resources) {
       const compute = (current: Readonly<Record<string, string>>): Record<string, string> | string => {
@@ -44,6 +44,7 @@ export const incrementalAlterConfigs: Handler<BrokerServices, typeof Incremental
       };
       responses.push(await applyConfigs(s, r, compute, req.validateOnly));
     }
+    refuseInvalidConfigs(ctx, responses);
     return { throttleTimeMs: 0, responses };
   },
 };

@@ -12,8 +12,9 @@ export const describeCluster: Handler<BrokerServices, typeof DescribeCluster> = 
   api: DescribeCluster,
   min: 0,
   max: 1,
-  handle(s, req) {
+  handle(s, req, ctx) {
     if (req.endpointType > BROKER_ENDPOINTS) {
+      ctx.refused(ErrorCode.INVALID_REQUEST, `endpoint type ${req.endpointType} (controllers, KIP-919): the mq broker only has broker endpoints`);
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'The mq broker only has broker endpoints', endpointType: req.endpointType, clusterId: s.clusterId, controllerId: -1, brokers: [], clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED };
     }
     return {

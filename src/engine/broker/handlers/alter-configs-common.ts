@@ -2,6 +2,7 @@ import { ConfigTypeId, ResourceType } from '../../protocol/config-resources.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { validateTopicConfig } from '../../log/topic-config.js';
 import type { BrokerServices } from '../services.js';
+import type { RequestContext } from '../handler.js';
 import { DYNAMIC_BROKER_CONFIGS, GROUP_CONFIGS } from '../configs.js';
 import { UNKNOWN_TOPIC_MESSAGE } from '../topics.js';
 
@@ -68,5 +69,16 @@ export async function applyConfigs(
     }
     default:
       return fail(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${r.resourceType}`);
+  }
+}
+
+const RESOURCE_NAMES: Readonly<Record<number, string>> = { [ResourceType.TOPIC]: 'topic', [ResourceType.BROKER]: 'broker', [ResourceType.GROUP]: 'group' };
+
+/** INVALID_CONFIG answers go to the broker's log too (refusal-log.ts): an unknown name or a bad value. */
+export function refuseInvalidConfigs(ctx: RequestContext, results: readonly AlterResult[]): void {
+  for (const r of results) {
+    if (r.errorCode !== ErrorCode.INVALID_CONFIG) continue;
+    const what = RESOURCE_NAMES[r.resourceType] ?? `resource type ${r.resourceType}`;
+    ctx.refused(r.errorCode, `${what} '${r.resourceName}': ${r.errorMessage ?? 'invalid config'}`);
   }
 }

@@ -9,6 +9,9 @@
  */
 import type { ProtocolConnection } from '../connection.js';
 import { ListOffsets } from '../../protocol/messages/02-list-offsets.js';
+import { DeleteRecords } from '../../protocol/messages/21-delete-records.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Cluster } from '../cluster.js';
 
 /** ListOffsetsRequest's special timestamps (clients/.../common/requests/ListOffsetsRequest.java). */
 export const OffsetSpec = { LATEST: -1, EARLIEST: -2, MAX_TIMESTAMP: -3, EARLIEST_LOCAL: -4, LATEST_TIERED: -5 } as const;
@@ -71,4 +74,51 @@ export async function offsetsAt(
     }
   }
   return { partitions: out };
+}
+
+export interface DeletedRecords {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  /** The partition's new log start offset; -1 on error. */
+  lowWatermark: number;
+}
+
+/**
+ * Admin.deleteRecords: moves each partition's log start offset up to `offset` (-1: the high
+ * watermark), one DeleteRecords per partition leader. A partition the metadata does not know is
+ * answered UNKNOWN_TOPIC_OR_PARTITION without asking, as Kafka's admin client does.
+ */
+export async function deleteRecords(
+  cluster: Cluster,
+  partitions: ReadonlyArray<{ topic: string; partition: number; offset: number }>,
+  timeoutMs = 30_000,
+): Promise<DeletedRecords[]> {
+  const md = await cluster.metadata([...new Set(partitions.map((p) => p.topic))]);
+  const leaders = new Map<string, number>();
+  for (const t of md.topics) for (const p of t.partitions) if (t.name !== null) leaders.set(`${t.name}\u0000${p.partitionIndex}`, p.leaderId);
+  const out: DeletedRecords[] = [];
+  const byLeader = new Map<number, Map<string, Array<{ partitionIndex: number; offset: number }>>>();
+  for (const p of partitions) {
+    const leader = leaders.get(`${p.topic}\u0000${p.partition}`);
+    if (leader === undefined) {
+      out.push({ topic: p.topic, partition: p.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, lowWatermark: -1 });
+      continue;
+    }
+    if (leader < 0) {
+      out.push({ topic: p.topic, partition: p.partition, errorCode: ErrorCode.LEADER_NOT_AVAILABLE, lowWatermark: -1 });
+      continue;
+    }
+    let topics = byLeader.get(leader);
+    if (!topics) byLeader.set(leader, (topics = new Map<string, Array<{ partitionIndex: number; offset: number }>>()));
+    topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partitionIndex: p.partition, offset: p.offset }]);
+  }
+  for (const [leader, topics] of byLeader) {
+    const conn = await cluster.forNode(leader);
+    const res = await conn.request(DeleteRecords, { topics: [...topics].map(([name, ps]) => ({ name, partitions: ps })), timeoutMs });
+    for (const t of res.topics) {
+      for (const p of t.partitions) out.push({ topic: t.name, partition: p.partitionIndex, errorCode: p.errorCode, lowWatermark: p.lowWatermark });
+    }
+  }
+  return out;
 }
