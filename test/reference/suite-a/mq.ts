@@ -29,7 +29,8 @@ export function removeScratch(): void {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-const ENV = { MQ_DATA_DIR: join(scratch, 'data'), MQ_BOOTSTRAP_SERVER: undefined, MQ_DEBUG: undefined, NO_COLOR: '1', FORCE_COLOR: undefined };
+// The journal of offset resets and named contexts go to the scratch dir too, never the runner's HOME.
+const ENV = { MQ_DATA_DIR: join(scratch, 'data'), XDG_STATE_HOME: join(scratch, 'state'), XDG_CONFIG_HOME: join(scratch, 'config'), MQ_CONTEXT: undefined, MQ_BOOTSTRAP_SERVER: undefined, MQ_DEBUG: undefined, NO_COLOR: '1', FORCE_COLOR: undefined };
 
 export const timings: string[] = [];
 
