@@ -78,9 +78,9 @@ describe('bash', () => {
 
   it('completes options, the exact name and longer ones alike', async () => {
     expect(await complete('mq-topics --desc')).toEqual(['--describe']);
-    expect(await complete('mq-topics --parti')).toEqual(['--partitions', '--partition-size-limit-per-response']);
+    expect(await complete('mq-topics --parti')).toEqual(['--partitions', '--partition-for-key', '--partition-size-limit-per-response']);
     expect(await complete('mq-consumer-groups --to-')).toEqual(['--to-earliest', '--to-latest', '--to-current', '--to-offset', '--to-datetime']);
-    expect(await complete('mq-console-consumer --from')).toEqual(['--from-beginning']);
+    expect(await complete('mq-console-consumer --from')).toEqual(['--from-beginning', '--from-time']);
   });
 
   it('works from COMP_WORDS and COMP_CWORD alone, as a caller without COMP_LINE sets them', async () => {

@@ -6,7 +6,8 @@
  * `--partition` stays `--partition`). commander knows no prefixes, so argv is rewritten before
  * commander reads it; an ambiguous prefix is an error naming the candidates, except that a
  * singular means its plural (`--partition` is `--partitions` though
- * `--partition-size-limit-per-response` shares the prefix: jopt-simple would refuse it).
+ * `--partition-size-limit-per-response` shares the prefix: jopt-simple would refuse it), and a
+ * prefix of an option that every other candidate extends means that option.
  *
  * Kafka's tools today construct `new OptionParser(false)` (server-common's
  * CommandDefaultOptions: allowCommandOptionAbbreviation defaults to false); mq accepts prefixes
@@ -36,6 +37,11 @@ export function resolveLong(names: readonly string[], name: string): string | un
   // The singular of a plural option means the plural even when a longer option shares the prefix:
   // kafka-topics' `--partition 3` is `--partitions 3`, not `--partition-size-limit-per-response`.
   if (candidates.length > 1 && candidates.includes(`${name}s`)) return `${name}s`;
+  // When every candidate extends the shortest one, the shortest is meant: `--bootstrap` is
+  // `--bootstrap-server`, not mq-topics' own `--bootstrap-server-to`, so mq's additions never make
+  // a prefix of Kafka's options ambiguous.
+  const shortest = candidates.reduce((a, b) => (b.length < a.length ? b : a), candidates[0] ?? '');
+  if (candidates.length > 1 && candidates.every((c) => c.startsWith(shortest))) return shortest;
   if (candidates.length > 1) throw new UsageError(`Option ${name} is ambiguous; possibilities: ${candidates.join(', ')}`);
   return candidates[0];
 }

@@ -44,4 +44,9 @@ describe('expandPrefixes', () => {
     );
     expect(() => expandPrefixes(topics(), ['--zookeeper=zk:2181'])).toThrow(/^--zookeeper is not a recognized option\nNote: /);
   });
+
+  it('a prefix every other candidate extends means the shortest (mq-topics --bootstrap, despite --bootstrap-server-to)', () => {
+    expect(expandPrefixes(topics(), ['--bootstrap', 'h:1', '--list'])).toEqual(['--bootstrap-server', 'h:1', '--list']);
+    expect(expandPrefixes(topics(), ['--bootstrap-server-t', 'h:2'])).toEqual(['--bootstrap-server-to', 'h:2']);
+  });
 });
