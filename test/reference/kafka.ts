@@ -480,7 +480,20 @@ export interface KafkaCluster {
 const DEFAULT_USERS: Record<string, string> = { admin: 'admin-secret', alice: 'alice-secret' };
 const STORE_PASSWORD = 'changeit';
 
+/** Ports handed out in this run: the OS may offer a just-closed port again, and two listeners of one broker must differ. */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
