@@ -7,7 +7,7 @@ import { systemIo, type Io } from '../../cli/io.js';
 import { runInterruptible } from '../../cli/run.js';
 import { collect } from '../shared/options.js';
 import { MQ_VERSION } from '../../version.js';
-import type { ConsumerOptions } from './run.js';
+import type { ConsumerOptions } from './plan.js';
 import { withSharedOptions } from '../shared/tool-program.js';
 
 /** Runs the tool with its options; tests pass their own to see what argv parses to. */
