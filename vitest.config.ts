@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 //   integration  an in-process broker on a real socket, driven by our own code and kafkajs
 //   peers        third-party clients (kcat, kafka-python, confluent-kafka) against the in-process broker
 //   e2e          the built bins (dist/, `npm run build` first) as child processes
+//   browser      mq-dashboard in Debian's Chromium, driven by playwright-core (built assets, `npm run build` first)
 // The reference suite runs real Apache Kafka and has its own config and script (npm run test:compat).
 const layer = (name: string) => ({ extends: true as const, test: { name, include: [`test/${name}/**/*.test.ts`] } });
 
@@ -13,6 +14,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    projects: [layer('unit'), layer('integration'), layer('peers'), layer('e2e')],
+    projects: [layer('unit'), layer('integration'), layer('peers'), layer('e2e'), layer('browser')],
   },
 });

@@ -4,11 +4,12 @@
 #   python3-kafka             (kafka-python 2.0.2, for Debian's /usr/bin/python3)
 #   python3-confluent-kafka   (confluent-kafka-python 1.7.0 on librdkafka 2.0.2)
 #   python3-snappy, python3-lz4, python3-zstandard  (the codecs kafka-python compresses with)
+#   chromium                  (Debian's browser, driven by playwright-core in the dashboard's browser tests)
 # Idempotent and quiet: prints one line per package it installs, nothing when all are present,
 # and never runs `apt-get update` unless something is missing. `npm ci` is not its job.
 set -euo pipefail
 
-packages=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard)
+packages=(kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard chromium)
 
 is_installed() {
   # dpkg-query prints "install ok installed" for a fully installed package.
