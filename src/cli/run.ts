@@ -17,6 +17,7 @@ import { colorLevel } from './color.js';
 import { startSpinner } from './output.js';
 import { CommandError, ExitCode, OutputClosedError, UsageError } from './errors.js';
 import { ReportableError } from '../engine/errors.js';
+import { KAFKA_ERRORS_ENV } from './kafka-text.js';
 
 function commanderMessage(err: CommanderError): string {
   const msg = err.message.replace(/^error: /, '');
@@ -81,7 +82,13 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
   configure(program);
   io.waiting ??= (text) => startSpinner(io, text);
   acceptConnectionFlags(program);
-  program.hook('preAction', (_root, action) => bridgeConnectionFlags(action.opts(), io));
+  if (!program.options.some((o) => o.long === '--kafka-errors')) {
+    program.option('--kafka-errors', "print errors with the Java exception class names Kafka's tools print (also MQ_KAFKA_ERRORS=1)");
+  }
+  program.hook('preAction', (root, action) => {
+    if (root.opts().kafkaErrors === true || action.opts().kafkaErrors === true) io.env = { ...io.env, [KAFKA_ERRORS_ENV]: '1' };
+    bridgeConnectionFlags(action.opts(), io);
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.OK;

@@ -14,8 +14,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../helpers/proc.js';
-import { randomTopic } from '../helpers/names.js';
+import { run, start } from '../helpers/proc.js';
+import { waitFor } from '../helpers/wait.js';
+import { createTopics } from '../helpers/kafkajs.js';
+import { randomGroup, randomTopic } from '../helpers/names.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -200,5 +202,29 @@ describe('--verbose', () => {
     expect(r.stderr).toMatch(/\[mq client\] connected to 127\.0\.0\.1:\d+ \(\d+ APIs in common\)\n/);
     expect(r.stderr).toMatch(/\[mq client\] <- Metadata from 127\.0\.0\.1:\d+ in \d+ ms\n/);
     expect(quiet.stderr).toBe('');
+  });
+
+  it("logs a group consumer's rebalances: joining, its generation and partitions, and the rejoin when a second member arrives", async () => {
+    const topic = randomTopic('verbose');
+    const group = randomGroup('verbose');
+    await createTopics(broker.bootstrap, [{ topic, numPartitions: 2 }]);
+    const args = ['--bootstrap-server', broker.bootstrap, '--topic', topic, '--group', group];
+    const first = start(node, [bin('mq-console-consumer'), ...args, '--verbose'], { env, timeoutMs: 60_000 });
+    let second: ReturnType<typeof start> | undefined;
+    try {
+      await waitFor(() => new RegExp(`generation \\d+ assigned ${topic}-0, ${topic}-1 to member `).test(first.stderr), { timeoutMs: 30_000, message: 'the first assignment' });
+      second = start(node, [bin('mq-console-consumer'), ...args], { env, timeoutMs: 60_000 });
+      expect(first.stderr).toContain(`[mq client] group ${group}: joining (subscribed to ${topic})\n`);
+      // Both members in one generation: the verbose one rejoined and holds one of the two partitions.
+      await waitFor(() => new RegExp(`generation \\d+ assigned ${topic}-[01] to member `).test(first.stderr), { timeoutMs: 30_000, message: 'the rebalance to two members' });
+      expect(first.stderr).toMatch(new RegExp(`\\[mq client\\] group ${group}: (a heartbeat answered REBALANCE_IN_PROGRESS|rebalancing: rejoining after generation \\d+)`));
+      expect(first.stderr).toMatch(/joined generation \d+ as (leader of \d member\(s\), assigning with range|a follower)\n/);
+      expect(second.stderr).not.toContain('[mq client]');
+    } finally {
+      first.kill('SIGINT');
+      second?.kill('SIGINT');
+      await Promise.all([first.done, second?.done]);
+    }
+    expect((await first.done).stderr).toContain(`[mq client] group ${group}: leaving the group (member `);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Io } from '../../cli/io.js';
+import { javaText } from '../../cli/kafka-text.js';
 import { CommandError, ExitCode, UsageError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
@@ -172,7 +173,7 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
   try {
     reader = new LineReader(lineReaderConfig(readerProps));
   } catch (err) {
-    if (err instanceof LineReaderError) throw new CommandError(`org.apache.kafka.common.KafkaException: ${err.message}`);
+    if (err instanceof LineReaderError) throw new CommandError(javaText(io.env, 'org.apache.kafka.common.KafkaException', err.message));
     throw err;
   }
   const configFile = o.producerConfig ?? o.commandConfig;
@@ -222,7 +223,7 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
   const send = (r: LineRecord, now: number): Promise<void> | undefined => {
     const size = recordSize(r);
     if (size > settings.maxRequestSize) {
-      reportFailure([r.key?.length ?? -1], [r.value?.length ?? -1], `RecordTooLargeException: The message is ${size} bytes when serialized which is larger than ${settings.maxRequestSize}, which is the value of the max.request.size configuration.`);
+      reportFailure([r.key?.length ?? -1], [r.value?.length ?? -1], javaText(io.env, 'RecordTooLargeException', `The message is ${size} bytes when serialized which is larger than ${settings.maxRequestSize}, which is the value of the max.request.size configuration.`));
       return undefined;
     }
     if (r.partition !== undefined && r.partition >= producer.partitionCount) {
@@ -292,7 +293,7 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
           if (err instanceof LineReaderError || err instanceof JsonRecordError) {
             // Like Kafka, what was read before the bad line is still sent.
             await producer.flush();
-            throw new CommandError(`org.apache.kafka.common.KafkaException: ${err.message}`);
+            throw new CommandError(javaText(io.env, 'org.apache.kafka.common.KafkaException', err.message));
           }
           throw err;
         }

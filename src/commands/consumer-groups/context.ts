@@ -14,6 +14,8 @@ export interface Ctx {
   cluster: Cluster;
   out: Output;
   failed: boolean;
+  /** The environment, for MQ_KAFKA_ERRORS (javaText). */
+  env: NodeJS.ProcessEnv;
   /** Table headers bold when stdout is a colour terminal. */
   header?: HeaderStyle;
   /** This cluster's reset journal (journal.ts), opened on first use. */

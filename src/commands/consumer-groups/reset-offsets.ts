@@ -13,6 +13,14 @@ import { exists, printError, record, targetGroups, type Ctx } from './context.js
 import type { GroupsOptions } from './options.js';
 import { parseResetCsv, parseTopicArg, planReset, ResetError, type PartitionState, type Scenario } from './reset.js';
 import * as views from './views.js';
+import { kafkaErrors } from '../../cli/kafka-text.js';
+
+/** Kafka's line names the exception (its short name, as its tool prints it); mq's says what is missing. */
+function unknownTopicOrPartition(env: NodeJS.ProcessEnv, what: string): string {
+  return kafkaErrors(env)
+    ? `Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: ${what}`
+    : `Error: Executing consumer group command failed: ${what}`;
+}
 
 /** A commit that fails with these means a member joined meanwhile. */
 const BECAME_ACTIVE: ReadonlySet<number> = new Set([ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION]);
@@ -76,9 +84,9 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
       const meta = await describeTopics(ctx.cluster, topicArgs.map((t) => t.topic));
       for (const t of topicArgs) {
         const info = meta.get(t.topic);
-        if (!info || info.errorCode !== ErrorCode.NONE) throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Topic '${t.topic}' does not exist.`);
+        if (!info || info.errorCode !== ErrorCode.NONE) throw new CommandError(unknownTopicOrPartition(ctx.env, `Topic '${t.topic}' does not exist.`));
         for (const p of t.partitions ?? info.partitions.map((x) => x.id)) {
-          if (!info.partitions.some((x) => x.id === p)) throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Partition ${t.topic}-${p} does not exist.`);
+          if (!info.partitions.some((x) => x.id === p)) throw new CommandError(unknownTopicOrPartition(ctx.env, `Partition ${t.topic}-${p} does not exist.`));
           wanted.push({ topic: t.topic, partition: p });
         }
       }
@@ -88,7 +96,7 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
     const meta = await describeTopics(ctx.cluster, [...new Set(wanted.map((w) => w.topic))]);
     for (const w of wanted) {
       if (!meta.get(w.topic)?.partitions.some((p) => p.id === w.partition)) {
-        throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Partition ${w.topic}-${w.partition} does not exist.`);
+        throw new CommandError(unknownTopicOrPartition(ctx.env, `Partition ${w.topic}-${w.partition} does not exist.`));
       }
     }
     const earliest = await listOffsets(ctx.cluster, meta, wanted, EARLIEST);

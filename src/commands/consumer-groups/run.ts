@@ -68,6 +68,7 @@ export async function run(o: GroupsOptions, io: Io): Promise<void> {
       cluster,
       out,
       failed: false,
+      env: io.env,
       header,
       journal: () => (journal ??= clusterId(cluster).then((id) => Journal.in(journalDir(session.target.local, io.env), id))),
     };

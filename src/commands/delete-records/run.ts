@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Io } from '../../cli/io.js';
+import { javaText } from '../../cli/kafka-text.js';
 import { CommandError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { ReportableError } from '../../engine/errors.js';
@@ -27,10 +28,16 @@ export interface RecordsToDelete {
 }
 
 /** Kafka's exception texts for the per-partition errors a user meets here (the admin client's ExecutionException message). */
-const PARTITION_ERRORS: ReadonlyMap<number, string> = new Map([
-  [ErrorCode.OFFSET_OUT_OF_RANGE, 'org.apache.kafka.common.errors.OffsetOutOfRangeException: The requested offset is not within the range of offsets maintained by the server.'],
-  [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.'],
+const PARTITION_ERRORS: ReadonlyMap<number, readonly [string, string]> = new Map([
+  [ErrorCode.OFFSET_OUT_OF_RANGE, ['org.apache.kafka.common.errors.OffsetOutOfRangeException', 'The requested offset is not within the range of offsets maintained by the server.']],
+  [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ['org.apache.kafka.common.errors.UnknownTopicOrPartitionException', 'This server does not host this topic-partition.']],
 ]);
+
+/** A partition's error: Kafka's exception text with MQ_KAFKA_ERRORS (javaText), else its message or the error's name. */
+function partitionError(env: NodeJS.ProcessEnv, code: number): string {
+  const known = PARTITION_ERRORS.get(code);
+  return known ? javaText(env, known[0], known[1]) : errorName(code);
+}
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
@@ -102,7 +109,7 @@ export async function runDeleteRecords(opts: DeleteRecordsOptions, io: Io): Prom
       ordered.map((r) =>
         r.errorCode === ErrorCode.NONE
           ? `partition: ${key(r)}\tlow_watermark: ${r.lowWatermark}`
-          : `partition: ${key(r)}\terror: ${PARTITION_ERRORS.get(r.errorCode) ?? errorName(r.errorCode)}`,
+          : `partition: ${key(r)}\terror: ${partitionError(io.env, r.errorCode)}`,
       ),
     );
   } catch (err) {

@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Io } from '../../cli/io.js';
+import { javaText } from '../../cli/kafka-text.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
@@ -187,12 +188,12 @@ export function senderSettings(props: Map<string, string>, warnings: string[] = 
 }
 
 /** The topic's partitions and leaders, with Kafka's ProducerPerformance texts when it is not there. */
-async function loadPartitions(session: Session, topic: string, timeoutMs: number): Promise<Array<{ id: number; leader: number }>> {
+async function loadPartitions(session: Session, topic: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<Array<{ id: number; leader: number }>> {
   try {
     return await waitForPartitions(await session.cluster(), topic, timeoutMs);
   } catch (err) {
     if (!(err instanceof TopicUnavailable)) throw err;
-    if (err.reason === 'invalid') throw new CommandError(`org.apache.kafka.common.errors.InvalidTopicException: Invalid topic name '${topic}'`);
+    if (err.reason === 'invalid') throw new CommandError(javaText(env, 'org.apache.kafka.common.errors.InvalidTopicException', `Invalid topic name '${topic}'`));
     if (err.reason === 'no-auto-create' || err.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
       throw new CommandError(`Topic '${topic}' does not exist and the broker does not create topics automatically. Create it with: mq-topics --create --topic ${topic}`);
     }
@@ -242,7 +243,7 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
     let metadataCalls = 0;
     const sender = new Producer(session, p.topic, settings, {
       // The first wait is max.block.ms-like; a refresh during retries gives up sooner.
-      loadPartitions: () => loadPartitions(session, p.topic, metadataCalls++ === 0 ? settings.maxBlockMs : 2_000),
+      loadPartitions: () => loadPartitions(session, p.topic, metadataCalls++ === 0 ? settings.maxBlockMs : 2_000, io.env),
       onAck: (batch, now) => {
         const { timestamps, valueSizes, count } = batch;
         for (let i = 0; i < count; i++) stats.record(now - timestamps[i]!, valueSizes[i]!, now);
@@ -251,7 +252,7 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
         failed += count;
         const seen = errorsSeen.get(error) ?? 0;
         errorsSeen.set(error, seen + count);
-        if (seen === 0) out.status(`org.apache.kafka.common.KafkaException: ${count} record(s) to ${p.topic} failed: ${error}`);
+        if (seen === 0) out.status(javaText(io.env, 'org.apache.kafka.common.KafkaException', `${count} record(s) to ${p.topic} failed: ${error}`));
       },
     });
     try {

@@ -203,6 +203,11 @@ export class Cluster {
     return this.forNode(info.nodeId);
   }
 
+  /** A --verbose line about client activity above single requests (a rebalance, say); nothing without --verbose. */
+  note(line: string): void {
+    this.opts.log?.(line);
+  }
+
   /** Closed by its owner: connections it loses now are the owner's doing, not a broker going away. */
   get isClosed(): boolean {
     return this.shutDown;

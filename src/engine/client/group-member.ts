@@ -16,7 +16,7 @@ import type { Cluster } from './cluster.js';
 import type { ProtocolConnection } from './connection.js';
 import { isConnectionLost, KafkaResponseError } from './errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
-import { ErrorCode } from '../protocol/error-codes.js';
+import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import type { Element, ResponseOf } from '../protocol/schema.js';
 import { JoinGroup } from '../protocol/messages/11-join-group.js';
 import { Heartbeat } from '../protocol/messages/12-heartbeat.js';
@@ -115,9 +115,15 @@ export class GroupMember {
     return true;
   }
 
+  /** A --verbose line about this member's part in the group's rebalances. */
+  private note(line: string): void {
+    this.cluster.note(`group ${this.groupId}: ${line}`);
+  }
+
   /** Joins (or rejoins) the group; resolves to this member's partitions, sorted. */
   async join(): Promise<TopicPartition[]> {
     this.stopHeartbeats();
+    this.note(this.generationId < 0 ? `joining (subscribed to ${this.topics.join(', ')})` : `rebalancing: rejoining after generation ${this.generationId}`);
     for (let attempt = 0; ; attempt++) {
       let conn: ProtocolConnection;
       let res: ResponseOf<typeof JoinGroup>;
@@ -140,10 +146,12 @@ export class GroupMember {
       const code = res.errorCode;
       if (code === MEMBER_ID_REQUIRED) {
         this.memberId = res.memberId;
+        this.note(`the coordinator gave member id ${res.memberId}; joining again with it`);
         continue;
       }
       if (code === UNKNOWN_MEMBER_ID) {
         this.memberId = '';
+        this.note('the coordinator does not know this member any more; joining as a new member');
         continue;
       }
       if (code === REBALANCE_IN_PROGRESS && attempt < 50) continue;
@@ -155,7 +163,9 @@ export class GroupMember {
       if (code !== ErrorCode.NONE) throw new KafkaResponseError(code, null, `JoinGroup ${this.groupId}`);
       this.memberId = res.memberId;
       this.generationId = res.generationId;
-      const assignments = res.leader === this.memberId ? await this.assign(res.members) : [];
+      const leader = res.leader === this.memberId;
+      this.note(`joined generation ${this.generationId} as ${leader ? `leader of ${res.members.length} member(s), assigning with ${ASSIGNOR}` : 'a follower'}`);
+      const assignments = leader ? await this.assign(res.members) : [];
       let sync: ResponseOf<typeof SyncGroup>;
       try {
         sync = await conn.request(SyncGroup, {
@@ -172,7 +182,10 @@ export class GroupMember {
         continue;
       }
       const scode = sync.errorCode;
-      if (scode === REBALANCE_IN_PROGRESS || scode === ILLEGAL_GENERATION) continue;
+      if (scode === REBALANCE_IN_PROGRESS || scode === ILLEGAL_GENERATION) {
+        this.note(`SyncGroup answered ${errorName(scode)}: the group is rebalancing again; rejoining`);
+        continue;
+      }
       if (scode === UNKNOWN_MEMBER_ID) {
         this.memberId = '';
         continue;
@@ -186,10 +199,12 @@ export class GroupMember {
       this.startHeartbeats();
       const bytes = sync.assignment;
       const a = bytes.length > 0 ? decodeAssignment(bytes).assignedPartitions : [];
-      return a
+      const mine = a
         .filter((t) => this.topics.includes(t.topic))
         .flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })))
         .sort((x, y) => (x.topic === y.topic ? x.partition - y.partition : x.topic < y.topic ? -1 : 1));
+      this.note(`generation ${this.generationId} assigned ${mine.length ? mine.map((p) => `${p.topic}-${p.partition}`).join(', ') : 'no partitions'} to member ${this.memberId}`);
+      return mine;
     }
   }
 
@@ -223,7 +238,10 @@ export class GroupMember {
           const conn = await this.coordinator();
           const r = await conn.request(Heartbeat, { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null });
           const code = r.errorCode;
-          if (code === REBALANCE_IN_PROGRESS || code === ILLEGAL_GENERATION || code === UNKNOWN_MEMBER_ID) this.needsRejoin = true;
+          if ((code === REBALANCE_IN_PROGRESS || code === ILLEGAL_GENERATION || code === UNKNOWN_MEMBER_ID) && !this.needsRejoin) {
+            this.needsRejoin = true;
+            this.note(`a heartbeat answered ${errorName(code)}: the group is rebalancing; this member will rejoin`);
+          }
           if (code === UNKNOWN_MEMBER_ID) this.memberId = '';
           if (RETRY_COORDINATOR.has(code)) this.conn = undefined;
         } catch (err) {
@@ -267,6 +285,7 @@ export class GroupMember {
   async leave(): Promise<void> {
     this.stopHeartbeats();
     if (!this.memberId) return;
+    this.note(`leaving the group (member ${this.memberId})`);
     const conn = await this.coordinator();
     const v = conn.versionFor(LeaveGroup.apiKey);
     await conn.request(LeaveGroup, v >= 3 ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed' }] } : { groupId: this.groupId, memberId: this.memberId });

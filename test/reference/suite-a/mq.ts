@@ -29,8 +29,9 @@ export function removeScratch(): void {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-// The journal of offset resets and named contexts go to the scratch dir too, never the runner's HOME.
-const ENV = { MQ_DATA_DIR: join(scratch, 'data'), XDG_STATE_HOME: join(scratch, 'state'), XDG_CONFIG_HOME: join(scratch, 'config'), MQ_CONTEXT: undefined, MQ_BOOTSTRAP_SERVER: undefined, MQ_DEBUG: undefined, NO_COLOR: '1', FORCE_COLOR: undefined };
+// The journal of offset resets and named contexts go to the scratch dir too, never the runner's HOME;
+// MQ_KAFKA_ERRORS: errors are compared with Kafka's own text, Java exception names included.
+const ENV = { MQ_DATA_DIR: join(scratch, 'data'), XDG_STATE_HOME: join(scratch, 'state'), XDG_CONFIG_HOME: join(scratch, 'config'), MQ_CONTEXT: undefined, MQ_BOOTSTRAP_SERVER: undefined, MQ_DEBUG: undefined, NO_COLOR: '1', FORCE_COLOR: undefined, MQ_KAFKA_ERRORS: '1' };
 
 export const timings: string[] = [];
 

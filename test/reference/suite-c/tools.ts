@@ -58,9 +58,12 @@ function mqBin(tool: ToolName): string {
   return join(REPO_ROOT, 'bin', `mq-${tool}.js`);
 }
 
-/** mq's tools never fall back to a local broker here: the scenario always passes --bootstrap-server. */
+/**
+ * mq's tools never fall back to a local broker here: the scenario always passes --bootstrap-server.
+ * MQ_KAFKA_ERRORS: the transcripts compare error text with Kafka's, Java exception names included.
+ */
 function mqEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', MQ_KAFKA_ERRORS: '1' };
   delete env.MQ_BOOTSTRAP_SERVER;
   delete env.FORCE_COLOR;
   return env;
