@@ -118,6 +118,11 @@ describe('mq-consumer-groups --describe', () => {
     const consumer = await activeMember(g);
     try {
       await waitFor(async () => (await cg(['--describe', '--group', g, '--state'])).out.includes('Stable'), { timeoutMs: 20000 });
+      // The member has consumed and committed everything, so the offsets stop moving between the views compared below.
+      await waitFor(async () => {
+        const offsets = (JSON.parse((await cg(['--describe', '--group', g, '--output', 'json'])).out) as { groups: { offsets: OffsetRow[] }[] }).groups[0]!.offsets;
+        return offsets.length === 3 && offsets.every((o) => o.lag === 0);
+      }, { timeoutMs: 20000, message: 'the member to commit every record' });
       const r = await cg(['--describe', '--group', g, '--offsets']);
       expect(r.err).toBe('');
       const rows = norm(r.out).split('\n');
