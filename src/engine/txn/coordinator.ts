@@ -1,0 +1,588 @@
+/**
+ * The transaction coordinator as a pure state machine (Kafka's TransactionCoordinator.scala and
+ * TransactionMetadata.scala, transaction versions 0 and 1). Time comes from an injected clock and
+ * producer ids from an injected allocator; nothing here does I/O.
+ *
+ * Every operation returns a TxnResult: the records to append to `__transaction_state`, the
+ * answer, and the two continuations of the write. The runtime appends the records; once they are
+ * durable it calls `complete()` and sends `response`; if the write fails it calls `revert()` and
+ * sends `onWriteFailure(code)`. A result with no records needs neither (complete() is a no-op).
+ * A result with `markers` asks the runtime, after complete(), to write those COMMIT / ABORT
+ * control records into every partition listed and then to call `markersWritten(job)`, whose
+ * result carries the CompleteCommit / CompleteAbort record (TransactionMarkerChannelManager).
+ *
+ * Not here yet: KIP-890 part 2 (transaction version 2: EndTxn v5+ bumping the epoch on every
+ * end, the nextProducerId overflow path) and transactional id expiration (Dead, tombstones).
+ */
+import type { Clock } from '../clock.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import {
+  completeTransition,
+  containsAll,
+  newMetadata,
+  prepareTransition,
+  transitRecord,
+  unionPartitions,
+  type TopicPartition,
+  type TxnLogRecord,
+  type TxnMetadata,
+  type TxnTransit,
+} from './metadata.js';
+import { MAX_PRODUCER_EPOCH, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, isEpochExhausted, stateFromName, type TxnState } from './state.js';
+import type { TransactionLogValueVersion, TransactionResult } from './transaction-log-records.js';
+
+export interface TxnCoordinatorConfig {
+  /** transaction.max.timeout.ms (Kafka's default 900000). */
+  transactionMaxTimeoutMs: number;
+  /** The `__transaction_state` partition's leader epoch, carried in every marker. */
+  coordinatorEpoch: number;
+  /** TransactionLogValue version to write: 0 below transaction.version 1, 1 from it (Kafka's rule). */
+  logValueVersion: TransactionLogValueVersion;
+  /** The `__consumer_offsets` partition of a group (AddOffsetsToTxn adds it to the transaction). */
+  offsetsPartitionFor(groupId: string): number;
+}
+
+export const TXN_DEFAULTS = { transactionMaxTimeoutMs: 900_000, coordinatorEpoch: 0, logValueVersion: 1 } as const;
+
+/** The control records to write after a Prepare* record is durable. */
+export interface MarkerJob {
+  transactionalId: string;
+  producerId: number;
+  producerEpoch: number;
+  coordinatorEpoch: number;
+  result: TransactionResult;
+  partitions: TopicPartition[];
+}
+
+export interface TxnResult<T> {
+  response: T;
+  records: TxnLogRecord[];
+  complete(): void;
+  revert(): void;
+  onWriteFailure(errorCode: number): T;
+  markers: MarkerJob | null;
+}
+
+export interface ProducerIdAndEpoch {
+  producerId: number;
+  producerEpoch: number;
+}
+
+export interface InitProducerIdResponse {
+  errorCode: number;
+  producerId: number;
+  producerEpoch: number;
+}
+
+export type EndTxnResponse = InitProducerIdResponse;
+
+export interface DescribedTransaction {
+  errorCode: number;
+  transactionalId: string;
+  transactionState: string;
+  transactionTimeoutMs: number;
+  transactionStartTimeMs: number;
+  producerId: number;
+  producerEpoch: number;
+  topics: { topic: string; partitions: number[] }[];
+}
+
+export interface ListedTransactions {
+  errorCode: number;
+  unknownStateFilters: string[];
+  transactionStates: { transactionalId: string; producerId: number; transactionState: string }[];
+}
+
+/** TransactionStateManager.appendTransactionToLog: how a failed append is answered. */
+export function mapAppendError(code: number): number {
+  switch (code) {
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+    case ErrorCode.NOT_ENOUGH_REPLICAS:
+    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case ErrorCode.REQUEST_TIMED_OUT:
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+      return ErrorCode.NOT_COORDINATOR;
+    case ErrorCode.MESSAGE_TOO_LARGE:
+    case ErrorCode.RECORD_LIST_TOO_LARGE:
+      return ErrorCode.UNKNOWN_SERVER_ERROR;
+    default:
+      return code;
+  }
+}
+
+/**
+ * Older clients do not know PRODUCER_FENCED: KafkaApis answers INVALID_PRODUCER_EPOCH instead
+ * to InitProducerId < v4, EndTxn < v2, AddPartitionsToTxn < v2 and AddOffsetsToTxn < v2.
+ */
+export function fencedErrorForVersion(errorCode: number, api: 'InitProducerId' | 'EndTxn' | 'AddPartitionsToTxn' | 'AddOffsetsToTxn', version: number): number {
+  if (errorCode !== ErrorCode.PRODUCER_FENCED) return errorCode;
+  const firstWithFenced = api === 'InitProducerId' ? 4 : 2;
+  return version < firstWithFenced ? ErrorCode.INVALID_PRODUCER_EPOCH : errorCode;
+}
+
+function immediate<T>(response: T): TxnResult<T> {
+  return { response, records: [], complete: () => {}, revert: () => {}, onWriteFailure: () => response, markers: null };
+}
+
+const initError = (errorCode: number): InitProducerIdResponse => ({ errorCode, producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH });
+
+export class TransactionCoordinator {
+  private readonly txns = new Map<string, TxnMetadata>();
+
+  constructor(
+    private readonly config: TxnCoordinatorConfig,
+    private readonly clock: Pick<Clock, 'now'>,
+    /** ProducerIdManager.generateProducerId; may throw (answered as its error). */
+    private readonly allocateProducerId: () => number,
+    loaded: Iterable<TxnMetadata> = [],
+  ) {
+    for (const m of loaded) this.txns.set(m.transactionalId, m);
+  }
+
+  /** A copy of one transactional id's metadata (tests, describe tools). */
+  get(transactionalId: string): Readonly<TxnMetadata> | undefined {
+    const m = this.txns.get(transactionalId);
+    return m && { ...m, partitions: m.partitions.map((p) => ({ ...p })) };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // InitProducerId
+
+  initProducerId(transactionalId: string | null, transactionTimeoutMs: number, expected: ProducerIdAndEpoch | null = null): TxnResult<InitProducerIdResponse> {
+    if (transactionalId === null) {
+      // An idempotent producer without a transactional id: a fresh id, epoch 0, nothing stored.
+      const id = this.tryAllocate();
+      return immediate(typeof id === 'number' ? { errorCode: ErrorCode.NONE, producerId: id, producerEpoch: 0 } : initError(id.error));
+    }
+    if (transactionalId === '') return immediate(initError(ErrorCode.INVALID_REQUEST));
+    if (!(transactionTimeoutMs > 0 && transactionTimeoutMs <= this.config.transactionMaxTimeoutMs)) {
+      return immediate(initError(ErrorCode.INVALID_TRANSACTION_TIMEOUT));
+    }
+    let m = this.txns.get(transactionalId);
+    if (!m) {
+      const id = this.tryAllocate();
+      if (typeof id !== 'number') return immediate(initError(id.error));
+      // Kafka's putTransactionStateIfNotExists: the entry exists from here on, before any write.
+      m = newMetadata(transactionalId, id, transactionTimeoutMs, this.clock.now());
+      this.txns.set(transactionalId, m);
+    }
+    const meta = m;
+
+    if (meta.pendingState !== null) return immediate(initError(ErrorCode.CONCURRENT_TRANSACTIONS));
+    if (expected && !this.isValidExpectedProducerId(meta, expected)) return immediate(initError(ErrorCode.PRODUCER_FENCED));
+
+    switch (meta.state) {
+      case 'PrepareAbort':
+      case 'PrepareCommit':
+        return immediate(initError(ErrorCode.CONCURRENT_TRANSACTIONS));
+      case 'CompleteAbort':
+      case 'CompleteCommit':
+      case 'Empty': {
+        let transit: TxnTransit;
+        if (isEpochExhausted(meta.producerEpoch) && (!expected || expected.producerEpoch === meta.producerEpoch)) {
+          // Epoch exhausted: rotate to a new producer id at epoch 0 (prepareProducerIdRotation).
+          const id = this.tryAllocate();
+          if (typeof id !== 'number') return immediate(initError(id.error));
+          transit = prepareTransition(meta, {
+            state: 'Empty',
+            producerId: id,
+            nextProducerId: NO_PRODUCER_ID,
+            producerEpoch: 0,
+            lastProducerEpoch: expected ? meta.producerEpoch : NO_PRODUCER_EPOCH,
+            txnTimeoutMs: transactionTimeoutMs,
+            partitions: [],
+            txnStartTimestamp: -1,
+            txnLastUpdateTimestamp: this.clock.now(),
+          });
+        } else {
+          const bumped = this.prepareIncrementEpoch(meta, transactionTimeoutMs, expected?.producerEpoch ?? null);
+          if (typeof bumped === 'number') return immediate(initError(bumped));
+          transit = bumped;
+        }
+        const response: InitProducerIdResponse = { errorCode: ErrorCode.NONE, producerId: transit.producerId, producerEpoch: transit.producerEpoch };
+        return this.written(meta, transit, response, (code) => initError(mapAppendError(code)));
+      }
+      case 'Ongoing': {
+        // Fence the producer: abort the ongoing transaction with a bumped epoch that is never
+        // returned; the client gets CONCURRENT_TRANSACTIONS and retries, bumping a second time.
+        const fence = this.prepareFenceEpoch(meta);
+        return this.endTransaction(meta, fence.producerId, fence.producerEpoch, 'ABORT', false, (r) =>
+          r.errorCode === ErrorCode.NONE ? initError(ErrorCode.CONCURRENT_TRANSACTIONS) : initError(r.errorCode),
+        );
+      }
+      case 'Dead':
+      case 'PrepareEpochFence':
+        throw new Error(`Found transactionalId ${transactionalId} with state ${meta.state}. This is illegal as we should never have transitioned to this state.`);
+    }
+  }
+
+  /** KIP-360: whether a producer recovering with its last id and epoch may go on. */
+  private isValidExpectedProducerId(m: TxnMetadata, e: ProducerIdAndEpoch): boolean {
+    return (
+      m.producerEpoch === NO_PRODUCER_EPOCH ||
+      e.producerId === m.producerId ||
+      (e.producerId === m.previousProducerId && isEpochExhausted(e.producerEpoch))
+    );
+  }
+
+  /** TransactionMetadata.prepareIncrementProducerEpoch; a number is an error code. */
+  private prepareIncrementEpoch(m: TxnMetadata, timeoutMs: number, expectedEpoch: number | null): TxnTransit | number {
+    const bumpedEpoch = m.producerEpoch + 1;
+    let next: number;
+    let last: number;
+    if (expectedEpoch === null) {
+      [next, last] = [bumpedEpoch, NO_PRODUCER_EPOCH];
+    } else if (m.producerEpoch === NO_PRODUCER_EPOCH || expectedEpoch === m.producerEpoch) {
+      // The producer goes on after an error and nobody else initialised since: bump, remember the last.
+      [next, last] = [bumpedEpoch, m.producerEpoch];
+    } else if (expectedEpoch === m.lastProducerEpoch) {
+      // A retry of a successful bump whose answer was lost: the current epoch again.
+      [next, last] = [m.producerEpoch, m.lastProducerEpoch];
+    } else {
+      return ErrorCode.PRODUCER_FENCED;
+    }
+    return prepareTransition(m, {
+      state: 'Empty',
+      producerId: m.producerId,
+      nextProducerId: NO_PRODUCER_ID,
+      producerEpoch: next,
+      lastProducerEpoch: last,
+      txnTimeoutMs: timeoutMs,
+      partitions: [],
+      txnStartTimestamp: -1,
+      txnLastUpdateTimestamp: this.clock.now(),
+    });
+  }
+
+  /**
+   * TransactionMetadata.prepareFenceProducerEpoch: the pending state PrepareEpochFence with the
+   * epoch bumped (not again if the last fence's write failed).
+   */
+  private prepareFenceEpoch(m: TxnMetadata): TxnTransit {
+    if (m.producerEpoch === MAX_PRODUCER_EPOCH) throw new Error('Cannot fence producer with epoch equal to Short.MaxValue since this would overflow');
+    const bumped = m.hasFailedEpochFence ? m.producerEpoch : m.producerEpoch + 1;
+    return prepareTransition(m, {
+      state: 'PrepareEpochFence',
+      producerId: m.producerId,
+      nextProducerId: NO_PRODUCER_ID,
+      producerEpoch: bumped,
+      lastProducerEpoch: NO_PRODUCER_EPOCH,
+      txnTimeoutMs: m.txnTimeoutMs,
+      partitions: [...m.partitions],
+      txnStartTimestamp: m.txnStartTimestamp,
+      txnLastUpdateTimestamp: m.txnLastUpdateTimestamp,
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // AddPartitionsToTxn / AddOffsetsToTxn
+
+  /** AddPartitionsToTxn (and the v4+ batched form, one call per transaction): one error for all partitions. */
+  addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: readonly TopicPartition[]): TxnResult<number> {
+    if (transactionalId === '') return immediate(ErrorCode.INVALID_REQUEST);
+    const m = this.txns.get(transactionalId);
+    if (!m || m.producerId !== producerId) return immediate(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    if (m.producerEpoch !== producerEpoch) return immediate(ErrorCode.PRODUCER_FENCED);
+    if (m.pendingState !== null) return immediate(ErrorCode.CONCURRENT_TRANSACTIONS);
+    if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') return immediate(ErrorCode.CONCURRENT_TRANSACTIONS);
+    // Already in the transaction: answer at once, nothing to write.
+    if (m.state === 'Ongoing' && containsAll(m.partitions, partitions)) return immediate(ErrorCode.NONE);
+    const now = this.clock.now();
+    const starts = m.state === 'Empty' || m.state === 'CompleteAbort' || m.state === 'CompleteCommit';
+    const transit = prepareTransition(m, {
+      state: 'Ongoing',
+      producerId: m.producerId,
+      nextProducerId: NO_PRODUCER_ID,
+      producerEpoch: m.producerEpoch,
+      lastProducerEpoch: m.lastProducerEpoch,
+      txnTimeoutMs: m.txnTimeoutMs,
+      partitions: unionPartitions(m.partitions, partitions),
+      txnStartTimestamp: starts ? now : m.txnStartTimestamp,
+      txnLastUpdateTimestamp: now,
+    });
+    return this.written(m, transit, ErrorCode.NONE, mapAppendError);
+  }
+
+  /**
+   * KIP-890 part 1's verify-only AddPartitionsToTxn (v4+ with verifyOnly, sent by brokers):
+   * per partition NONE if it is in the transaction, TRANSACTION_ABORTABLE if not; one error for
+   * all partitions when the producer does not match.
+   */
+  verifyPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: readonly TopicPartition[]): Map<TopicPartition, number> {
+    const all = (code: number) => new Map(partitions.map((p) => [p, code]));
+    if (transactionalId === '') return all(ErrorCode.INVALID_REQUEST);
+    const m = this.txns.get(transactionalId);
+    if (!m || m.producerId !== producerId) return all(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    if (m.producerEpoch !== producerEpoch) return all(ErrorCode.PRODUCER_FENCED);
+    if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') return all(ErrorCode.CONCURRENT_TRANSACTIONS);
+    return new Map(partitions.map((p) => [p, containsAll(m.partitions, [p]) ? ErrorCode.NONE : ErrorCode.TRANSACTION_ABORTABLE]));
+  }
+
+  /** AddOffsetsToTxn: adds the group's `__consumer_offsets` partition (KafkaApis.handleAddOffsetsToTxnRequest). */
+  addOffsets(transactionalId: string, producerId: number, producerEpoch: number, groupId: string): TxnResult<number> {
+    return this.addPartitions(transactionalId, producerId, producerEpoch, [{ topic: '__consumer_offsets', partition: this.config.offsetsPartitionFor(groupId) }]);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // EndTxn
+
+  endTxn(transactionalId: string, producerId: number, producerEpoch: number, result: TransactionResult): TxnResult<EndTxnResponse> {
+    if (transactionalId === '') return immediate(initError(ErrorCode.INVALID_REQUEST));
+    const m = this.txns.get(transactionalId);
+    if (!m) return immediate(initError(ErrorCode.INVALID_PRODUCER_ID_MAPPING));
+    return this.endTransaction(m, producerId, producerEpoch, result, true, (r) => r);
+  }
+
+  /** TransactionCoordinator.endTransaction for transaction versions 0 and 1. */
+  private endTransaction<T>(
+    m: TxnMetadata,
+    producerId: number,
+    producerEpoch: number,
+    result: TransactionResult,
+    isFromClient: boolean,
+    answer: (r: EndTxnResponse) => T,
+  ): TxnResult<T> {
+    const fail = (code: number) => immediate(answer(initError(code)));
+    const isValidEpoch = (!isFromClient || producerEpoch === m.producerEpoch) && producerEpoch >= m.producerEpoch;
+    if (m.producerId !== producerId) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    if (!isValidEpoch) return fail(ErrorCode.PRODUCER_FENCED);
+    if (m.pendingState !== null && m.pendingState !== 'PrepareEpochFence') return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
+    const ok = () => immediate(answer({ errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch }));
+    switch (m.state) {
+      case 'Ongoing': {
+        let epochFence = false;
+        if (result === 'ABORT' && m.pendingState === 'PrepareEpochFence') {
+          // Kafka bumps the epoch in memory before the write, and never returns it to the client.
+          epochFence = true;
+          m.pendingState = null;
+          m.producerEpoch = producerEpoch;
+          m.lastProducerEpoch = NO_PRODUCER_EPOCH;
+        }
+        const transit = prepareTransition(m, {
+          state: result === 'COMMIT' ? 'PrepareCommit' : 'PrepareAbort',
+          producerId: m.producerId,
+          nextProducerId: NO_PRODUCER_ID,
+          producerEpoch: m.producerEpoch,
+          lastProducerEpoch: m.lastProducerEpoch,
+          txnTimeoutMs: m.txnTimeoutMs,
+          partitions: [...m.partitions],
+          txnStartTimestamp: m.txnStartTimestamp,
+          txnLastUpdateTimestamp: this.clock.now(),
+        });
+        const job: MarkerJob = {
+          transactionalId: m.transactionalId,
+          producerId: m.producerId,
+          producerEpoch: m.producerEpoch,
+          coordinatorEpoch: this.config.coordinatorEpoch,
+          result,
+          partitions: transit.partitions.map((p) => ({ ...p })),
+        };
+        const base = this.written(m, transit, answer({ errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch }), (code) =>
+          answer(initError(mapAppendError(code))),
+        );
+        return {
+          ...base,
+          markers: job,
+          complete: () => {
+            base.complete();
+            // Markers go out now; the Complete* transition is pending until they are written.
+            this.prepareComplete(m);
+          },
+          revert: () => {
+            base.revert();
+            if (epochFence) m.hasFailedEpochFence = true;
+          },
+        };
+      }
+      case 'CompleteCommit':
+        return result === 'COMMIT' ? ok() : fail(ErrorCode.INVALID_TXN_STATE);
+      case 'CompleteAbort':
+        return result === 'ABORT' ? ok() : fail(ErrorCode.INVALID_TXN_STATE);
+      case 'PrepareCommit':
+        return fail(result === 'COMMIT' ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE);
+      case 'PrepareAbort':
+        return fail(result === 'ABORT' ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE);
+      case 'Empty':
+        return fail(ErrorCode.INVALID_TXN_STATE);
+      case 'Dead':
+      case 'PrepareEpochFence':
+        throw new Error(`Found transactionalId ${m.transactionalId} with state ${m.state}. This is illegal as we should never have transitioned to this state.`);
+    }
+  }
+
+  private readonly completions = new Map<TxnMetadata, TxnTransit>();
+
+  /** TransactionMetadata.prepareComplete: Complete* pending while the markers are written. */
+  private prepareComplete(m: TxnMetadata): TxnTransit {
+    const transit = prepareTransition(m, {
+      state: m.state === 'PrepareCommit' ? 'CompleteCommit' : 'CompleteAbort',
+      producerId: m.producerId,
+      nextProducerId: NO_PRODUCER_ID,
+      producerEpoch: m.producerEpoch,
+      lastProducerEpoch: m.producerEpoch,
+      txnTimeoutMs: m.txnTimeoutMs,
+      partitions: [],
+      txnStartTimestamp: m.txnStartTimestamp,
+      txnLastUpdateTimestamp: this.clock.now(),
+    });
+    m.hasFailedEpochFence = false;
+    this.completions.set(m, transit);
+    return transit;
+  }
+
+  /**
+   * Every marker of the job is written: the CompleteCommit / CompleteAbort record. If its write
+   * fails, the transaction stays Prepare* and this may be called again (Kafka's marker manager
+   * retries the append).
+   */
+  markersWritten(job: MarkerJob): TxnResult<number> {
+    const m = this.txns.get(job.transactionalId);
+    const expectedState: TxnState = job.result === 'COMMIT' ? 'PrepareCommit' : 'PrepareAbort';
+    if (!m || m.producerId !== job.producerId || m.producerEpoch !== job.producerEpoch || m.state !== expectedState) {
+      return immediate(ErrorCode.INVALID_TXN_STATE);
+    }
+    const transit = this.completions.get(m) ?? this.prepareComplete(m);
+    const record = transitRecord(m.transactionalId, transit, this.config.logValueVersion);
+    return {
+      response: ErrorCode.NONE,
+      records: [record],
+      markers: null,
+      complete: () => {
+        this.completions.delete(m);
+        completeTransition(m, transit);
+      },
+      revert: () => {
+        this.completions.delete(m);
+        m.pendingState = null;
+      },
+      onWriteFailure: mapAppendError,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Timeouts
+
+  /**
+   * TransactionCoordinator.abortTimedOutTransactions: every Ongoing transaction older than its
+   * timeout, with no transition pending, is fenced (epoch bump) and aborted. The response is the
+   * EndTxn error Kafka logs (NONE when the abort went ahead).
+   */
+  abortTimedOutTransactions(): TxnResult<number>[] {
+    const now = this.clock.now();
+    const out: TxnResult<number>[] = [];
+    for (const m of this.txns.values()) {
+      if (m.pendingState !== null || m.state !== 'Ongoing' || !(m.txnStartTimestamp + m.txnTimeoutMs < now)) continue;
+      const fence = this.prepareFenceEpoch(m);
+      out.push(this.endTransaction(m, fence.producerId, fence.producerEpoch, 'ABORT', false, (r) => r.errorCode));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Loading
+
+  /**
+   * What the broker does after loading the metadata (TransactionStateManager's load): every
+   * PrepareCommit / PrepareAbort transaction gets its markers (re)written; the runtime calls
+   * markersWritten for each job when they are. Ongoing transactions are left to the timeout.
+   */
+  pendingCompletionsAfterLoad(): MarkerJob[] {
+    const jobs: MarkerJob[] = [];
+    for (const m of this.txns.values()) {
+      if (m.pendingState !== null || (m.state !== 'PrepareCommit' && m.state !== 'PrepareAbort')) continue;
+      this.prepareComplete(m);
+      jobs.push({
+        transactionalId: m.transactionalId,
+        producerId: m.producerId,
+        producerEpoch: m.producerEpoch,
+        coordinatorEpoch: this.config.coordinatorEpoch,
+        result: m.state === 'PrepareCommit' ? 'COMMIT' : 'ABORT',
+        partitions: m.partitions.map((p) => ({ ...p })),
+      });
+    }
+    return jobs;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // DescribeTransactions / ListTransactions
+
+  describe(transactionalId: string): DescribedTransaction {
+    const base: DescribedTransaction = {
+      errorCode: ErrorCode.NONE,
+      transactionalId,
+      transactionState: '',
+      transactionTimeoutMs: 0,
+      transactionStartTimeMs: -1,
+      producerId: -1,
+      producerEpoch: -1,
+      topics: [],
+    };
+    if (transactionalId === '') return { ...base, errorCode: ErrorCode.INVALID_REQUEST };
+    const m = this.txns.get(transactionalId);
+    if (!m || m.state === 'Dead') return { ...base, errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
+    const topics: { topic: string; partitions: number[] }[] = [];
+    for (const p of m.partitions) {
+      const t = topics.find((x) => x.topic === p.topic);
+      if (t) t.partitions.push(p.partition);
+      else topics.push({ topic: p.topic, partitions: [p.partition] });
+    }
+    return {
+      ...base,
+      transactionState: m.state,
+      transactionTimeoutMs: m.txnTimeoutMs,
+      transactionStartTimeMs: m.txnStartTimestamp,
+      producerId: m.producerId,
+      producerEpoch: m.producerEpoch,
+      topics,
+    };
+  }
+
+  /**
+   * TransactionStateManager.listTransactionStates: Dead never listed; an empty filter matches
+   * everything; unknown state names are reported back; durationMs >= 0 keeps transactions that
+   * started more than durationMs ago.
+   */
+  list(filter: { producerIds?: readonly number[]; states?: readonly string[]; durationMs?: number } = {}): ListedTransactions {
+    const producerIds = filter.producerIds ?? [];
+    const stateNames = filter.states ?? [];
+    const durationMs = filter.durationMs ?? -1;
+    const unknownStateFilters = stateNames.filter((s) => stateFromName(s) === undefined);
+    const states = new Set(stateNames.map(stateFromName).filter((s): s is TxnState => s !== undefined));
+    const now = this.clock.now();
+    const transactionStates: ListedTransactions['transactionStates'] = [];
+    for (const m of this.txns.values()) {
+      if (m.state === 'Dead') continue;
+      if (producerIds.length > 0 && !producerIds.includes(m.producerId)) continue;
+      if (stateNames.length > 0 && !states.has(m.state)) continue;
+      if (durationMs >= 0 && now - m.txnStartTimestamp <= durationMs) continue;
+      transactionStates.push({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: m.state });
+    }
+    return { errorCode: ErrorCode.NONE, unknownStateFilters, transactionStates };
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private written<T>(m: TxnMetadata, transit: TxnTransit, response: T, onWriteFailure: (code: number) => T): TxnResult<T> {
+    return {
+      response,
+      records: [transitRecord(m.transactionalId, transit, this.config.logValueVersion)],
+      markers: null,
+      complete: () => completeTransition(m, transit),
+      // TransactionStateManager.appendTransactionToLog: a failed append clears the pending state.
+      revert: () => {
+        m.pendingState = null;
+      },
+      onWriteFailure,
+    };
+  }
+
+  private tryAllocate(): number | { error: number } {
+    try {
+      return this.allocateProducerId();
+    } catch {
+      return { error: ErrorCode.UNKNOWN_SERVER_ERROR };
+    }
+  }
+}
