@@ -165,17 +165,15 @@ export function transitRecord(transactionalId: string, t: TxnTransit, version: T
   const value = encodeTransactionLogValue(
     {
       producerId: t.producerId,
-      // Written in the v1 tagged fields (a v0 record drops them), so KIP-360's previous-id check
-      // survives a restart.
-      previousProducerId: t.previousProducerId,
-      nextProducerId: t.nextProducerId,
+      // The v1 tagged fields, so KIP-360's previous-id check survives a restart. A v0 record has
+      // no place for them (Kafka sets none when it writes v0).
+      ...(version >= 1 ? { previousProducerId: t.previousProducerId, nextProducerId: t.nextProducerId, clientTransactionVersion: 0 } : {}),
       producerEpoch: t.producerEpoch,
       transactionTimeoutMs: t.txnTimeoutMs,
       transactionStatus: stateId(t.state),
       transactionPartitions: t.state === 'Empty' ? null : [...byTopic].map(([topic, partitionIds]) => ({ topic, partitionIds })),
       transactionLastUpdateTimestampMs: t.txnLastUpdateTimestamp,
       transactionStartTimestampMs: t.txnStartTimestamp,
-      clientTransactionVersion: 0,
     },
     version,
   );
