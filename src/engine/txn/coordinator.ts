@@ -147,6 +147,17 @@ export class TransactionCoordinator {
     return m && { ...m, partitions: m.partitions.map((p) => ({ ...p })) };
   }
 
+  /**
+   * The highest producer id the metadata mentions: after a restart the allocator must start above
+   * it (and above the idempotent producers' ids, which only the partitions' producer state knows),
+   * as Kafka's ProducerIdManager hands out blocks that are never reused.
+   */
+  highestProducerId(): number {
+    let max = NO_PRODUCER_ID;
+    for (const m of this.txns.values()) max = Math.max(max, m.producerId, m.previousProducerId, m.nextProducerId);
+    return max;
+  }
+
   // ------------------------------------------------------------------------------------------
   // InitProducerId
 

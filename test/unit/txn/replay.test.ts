@@ -139,4 +139,13 @@ describe('replayTransactionLog', () => {
     expect([...state.keys()]).toEqual(['a']);
     expect(state.get('a')).toMatchObject({ producerId: 1000, producerEpoch: 1, state: 'Empty' });
   });
+
+  it('tells the highest producer id in the log, so the allocator can start above it', () => {
+    const h = harness();
+    h.write(h.coordinator.initProducerId('a', 1_000));
+    h.write(h.coordinator.initProducerId('b', 1_000));
+    const { coordinator } = loadCoordinator(h.log, CONFIG, new ManualClock(), () => 0);
+    expect(coordinator.highestProducerId()).toBe(1001);
+    expect(loadCoordinator([], CONFIG, new ManualClock(), () => 0).coordinator.highestProducerId()).toBe(-1);
+  });
 });
