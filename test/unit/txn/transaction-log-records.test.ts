@@ -93,6 +93,32 @@ describe('TransactionLogValue', () => {
     expect(decodeTransactionLogValue(encodeTransactionLogValue(empty, 1))?.transactionPartitions).toBeNull();
   });
 
+  it('reads a value from a future Kafka with unknown tagged fields (as TransactionLogTest.testDeserializeFutureTransactionLogValue)', () => {
+    // The same value Kafka's test builds, derived by hand:
+    //   0001 | 00000000000003e8 ProducerId 1000 | 0064 epoch 100 | 000003e8 timeout 1000 | 04 CompleteCommit
+    //   02                          one partition entry:
+    //     06 746f706963             Topic "topic"  | 02 00000001 PartitionIds [1]
+    //     02                        two unknown tagged fields:
+    //     64 05 0003 666f6f         tag 100, size 5, STRING "foo"  | 65 04 00000fa0 tag 101, size 4, INT32 4000
+    //   00000000000007d0 last update 2000 | 0000000000000bb8 start 3000
+    //   02 64 05 0003666f6f 65 04 00000fa0   the value's own unknown tagged fields 100 and 101
+    const future = hex(
+      '0001 00000000000003e8 0064 000003e8 04 02 06 746f706963 02 00000001 02 6405 0003666f6f 6504 00000fa0' +
+        '00000000000007d0 0000000000000bb8 02 6405 0003666f6f 6504 00000fa0',
+    );
+    expect(decodeTransactionLogValue(future)).toMatchObject({
+      version: 1,
+      producerId: 1000,
+      producerEpoch: 100,
+      transactionTimeoutMs: 1000,
+      transactionStatus: 4,
+      transactionPartitions: [{ topic: 'topic', partitionIds: [1] }],
+      transactionLastUpdateTimestampMs: 2000,
+      transactionStartTimestampMs: 3000,
+      previousProducerId: -1,
+    });
+  });
+
   it('keeps a tombstone null and refuses an unknown version', () => {
     expect(decodeTransactionLogValue(null)).toBeNull();
     expect(() => decodeTransactionLogValue(hex('0002 00'))).toThrow(/Unknown version 2/);
