@@ -24,103 +24,24 @@ import {
   transitRecord,
   unionPartitions,
   type TopicPartition,
-  type TxnLogRecord,
   type TxnMetadata,
   type TxnTransit,
 } from './metadata.js';
-import { MAX_PRODUCER_EPOCH, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, isEpochExhausted, stateFromName, type TxnState } from './state.js';
-import type { TransactionLogValueVersion, TransactionResult } from './transaction-log-records.js';
-
-export interface TxnCoordinatorConfig {
-  /** transaction.max.timeout.ms (Kafka's default 900000). */
-  transactionMaxTimeoutMs: number;
-  /** The `__transaction_state` partition's leader epoch, carried in every marker. */
-  coordinatorEpoch: number;
-  /** TransactionLogValue version to write: 0 below transaction.version 1, 1 from it (Kafka's rule). */
-  logValueVersion: TransactionLogValueVersion;
-  /** The `__consumer_offsets` partition of a group (AddOffsetsToTxn adds it to the transaction). */
-  offsetsPartitionFor(groupId: string): number;
-}
-
-export const TXN_DEFAULTS = { transactionMaxTimeoutMs: 900_000, coordinatorEpoch: 0, logValueVersion: 1 } as const;
-
-/** The control records to write after a Prepare* record is durable. */
-export interface MarkerJob {
-  transactionalId: string;
-  producerId: number;
-  producerEpoch: number;
-  coordinatorEpoch: number;
-  result: TransactionResult;
-  partitions: TopicPartition[];
-}
-
-export interface TxnResult<T> {
-  response: T;
-  records: TxnLogRecord[];
-  complete(): void;
-  revert(): void;
-  onWriteFailure(errorCode: number): T;
-  markers: MarkerJob | null;
-}
-
-export interface ProducerIdAndEpoch {
-  producerId: number;
-  producerEpoch: number;
-}
-
-export interface InitProducerIdResponse {
-  errorCode: number;
-  producerId: number;
-  producerEpoch: number;
-}
-
-export type EndTxnResponse = InitProducerIdResponse;
-
-export interface DescribedTransaction {
-  errorCode: number;
-  transactionalId: string;
-  transactionState: string;
-  transactionTimeoutMs: number;
-  transactionStartTimeMs: number;
-  producerId: number;
-  producerEpoch: number;
-  topics: { topic: string; partitions: number[] }[];
-}
-
-export interface ListedTransactions {
-  errorCode: number;
-  unknownStateFilters: string[];
-  transactionStates: { transactionalId: string; producerId: number; transactionState: string }[];
-}
-
-/** TransactionStateManager.appendTransactionToLog: how a failed append is answered. */
-export function mapAppendError(code: number): number {
-  switch (code) {
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-    case ErrorCode.REQUEST_TIMED_OUT:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-      return ErrorCode.NOT_COORDINATOR;
-    case ErrorCode.MESSAGE_TOO_LARGE:
-    case ErrorCode.RECORD_LIST_TOO_LARGE:
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
-    default:
-      return code;
-  }
-}
-
-/**
- * Older clients do not know PRODUCER_FENCED: KafkaApis answers INVALID_PRODUCER_EPOCH instead
- * to InitProducerId < v4, EndTxn < v2, AddPartitionsToTxn < v2 and AddOffsetsToTxn < v2.
- */
-export function fencedErrorForVersion(errorCode: number, api: 'InitProducerId' | 'EndTxn' | 'AddPartitionsToTxn' | 'AddOffsetsToTxn', version: number): number {
-  if (errorCode !== ErrorCode.PRODUCER_FENCED) return errorCode;
-  const firstWithFenced = api === 'InitProducerId' ? 4 : 2;
-  return version < firstWithFenced ? ErrorCode.INVALID_PRODUCER_EPOCH : errorCode;
-}
+import { MAX_PRODUCER_EPOCH, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, isEpochExhausted, type TxnState } from './state.js';
+import type { TransactionResult } from './transaction-log-records.js';
+import { describeTransaction, listTransactions, type ListFilter } from './queries.js';
+import { mapAppendError } from './results.js';
+import type {
+  DescribedTransaction,
+  EndTxnResponse,
+  InitProducerIdResponse,
+  ListedTransactions,
+  MarkerJob,
+  ProducerIdAndEpoch,
+  TxnCoordinatorConfig,
+  TxnResult,
+} from './results.js';
+export * from './results.js';
 
 function immediate<T>(response: T): TxnResult<T> {
   return { response, records: [], complete: () => {}, revert: () => {}, onWriteFailure: () => response, markers: null };
@@ -517,60 +438,14 @@ export class TransactionCoordinator {
   }
 
   // ------------------------------------------------------------------------------------------
-  // DescribeTransactions / ListTransactions
+  // DescribeTransactions / ListTransactions (queries.ts)
 
   describe(transactionalId: string): DescribedTransaction {
-    const base: DescribedTransaction = {
-      errorCode: ErrorCode.NONE,
-      transactionalId,
-      transactionState: '',
-      transactionTimeoutMs: 0,
-      transactionStartTimeMs: -1,
-      producerId: -1,
-      producerEpoch: -1,
-      topics: [],
-    };
-    if (transactionalId === '') return { ...base, errorCode: ErrorCode.INVALID_REQUEST };
-    const m = this.txns.get(transactionalId);
-    if (!m || m.state === 'Dead') return { ...base, errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
-    const topics: { topic: string; partitions: number[] }[] = [];
-    for (const p of m.partitions) {
-      const t = topics.find((x) => x.topic === p.topic);
-      if (t) t.partitions.push(p.partition);
-      else topics.push({ topic: p.topic, partitions: [p.partition] });
-    }
-    return {
-      ...base,
-      transactionState: m.state,
-      transactionTimeoutMs: m.txnTimeoutMs,
-      transactionStartTimeMs: m.txnStartTimestamp,
-      producerId: m.producerId,
-      producerEpoch: m.producerEpoch,
-      topics,
-    };
+    return describeTransaction(transactionalId, this.txns.get(transactionalId));
   }
 
-  /**
-   * TransactionStateManager.listTransactionStates: Dead never listed; an empty filter matches
-   * everything; unknown state names are reported back; durationMs >= 0 keeps transactions that
-   * started more than durationMs ago.
-   */
-  list(filter: { producerIds?: readonly number[]; states?: readonly string[]; durationMs?: number } = {}): ListedTransactions {
-    const producerIds = filter.producerIds ?? [];
-    const stateNames = filter.states ?? [];
-    const durationMs = filter.durationMs ?? -1;
-    const unknownStateFilters = stateNames.filter((s) => stateFromName(s) === undefined);
-    const states = new Set(stateNames.map(stateFromName).filter((s): s is TxnState => s !== undefined));
-    const now = this.clock.now();
-    const transactionStates: ListedTransactions['transactionStates'] = [];
-    for (const m of this.txns.values()) {
-      if (m.state === 'Dead') continue;
-      if (producerIds.length > 0 && !producerIds.includes(m.producerId)) continue;
-      if (stateNames.length > 0 && !states.has(m.state)) continue;
-      if (durationMs >= 0 && now - m.txnStartTimestamp <= durationMs) continue;
-      transactionStates.push({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: m.state });
-    }
-    return { errorCode: ErrorCode.NONE, unknownStateFilters, transactionStates };
+  list(filter: ListFilter = {}): ListedTransactions {
+    return listTransactions(this.txns.values(), filter, this.clock.now());
   }
 
   // ------------------------------------------------------------------------------------------
