@@ -102,7 +102,8 @@ export async function readAt(s: PartitionState, fetchOffset: number, maxBytes: n
         if (fetchOffset >= seg.baseOffset && fetchOffset < next) throw await damaged(s, seg, `no readable batch holds offset ${fetchOffset}`);
         continue;
       }
-      const { bytes } = await seg.readBatches(pos, maxBytes, limit);
+      const { bytes, bad } = await seg.readBatches(pos, maxBytes, limit);
+      if (bytes.length === 0 && bad) throw await damaged(s, seg, bad);
       if (bytes.length >= BATCH_HEADER_SIZE) {
         const h = readBatchHeader(bytes);
         if (h.baseOffset > fetchOffset || h.baseOffset + h.lastOffsetDelta < fetchOffset) {

@@ -5,7 +5,7 @@
  * or the log is closed. The `.log` file descriptor stays open for positional reads and writes.
  */
 import path from 'node:path';
-import { LOG_OVERHEAD, Off, readBatchHeader, BATCH_HEADER_SIZE, type BatchHeader } from '../protocol/record-batch.js';
+import { LOG_OVERHEAD, Off, checkBatch, readBatchHeader, BATCH_HEADER_SIZE, type BatchHeader } from '../protocol/record-batch.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { walkBatches, type BatchVisitor, type WalkOptions, type WalkProblem, type WalkResult } from './batch-walk.js';
 import { preadFull, pwritevFull } from './fd-io.js';
@@ -75,6 +75,12 @@ export class Segment {
   readonly createdAt: number;
   offsetIndex = new OffsetIndex();
   timeIndex = new TimeIndex();
+  /**
+   * Bytes below this position were trusted at start (a completed segment after a clean stop)
+   * rather than CRC-checked, so reads check the CRC of batches served from there. Batches written
+   * by this process were checked on produce, and recovered ones by the recovery walk.
+   */
+  private uncheckedBelow = 0;
   private bytesSinceLastIndexEntry = 0;
   /** (batch base offset, position) pairs where recent reads ended: consumers continue there. */
   private hints: { offset: number; position: number }[] = [];
@@ -206,6 +212,7 @@ export class Segment {
     this.offsetIndex = oi;
     this.timeIndex = ti;
     this.nextOffset = next;
+    this.uncheckedBelow = verifyTail ? from : this.size;
     this.bytesSinceLastIndexEntry = this.size - from;
     const last = ti.lastEntry();
     if (last) {
@@ -227,6 +234,7 @@ export class Segment {
    */
   async recover(indexIntervalBytes: number, expectOffset: number): Promise<RecoveryResult> {
     this.resetIndexes();
+    this.uncheckedBelow = 0;
     this.nextOffset = Math.max(this.baseOffset, expectOffset);
     const r = await this.walk(0, this.size, { verify: true, expectOffset: this.nextOffset, segmentBase: this.baseOffset }, (h, pos) => {
       this.track(
@@ -383,7 +391,7 @@ export class Segment {
    * Whole batches from `position`: the first one always complete even if larger than maxBytes,
    * then more while they fit. One positional read into a fresh buffer, handed out as is.
    */
-  async readBatches(position: number, maxBytes: number, limit = this.size): Promise<{ bytes: Buffer; nextOffset: number }> {
+  async readBatches(position: number, maxBytes: number, limit = this.size): Promise<{ bytes: Buffer; nextOffset: number; bad?: string }> {
     const avail = limit - position;
     if (avail <= 0) return { bytes: Buffer.alloc(0), nextOffset: -1 };
     let buf = Buffer.allocUnsafe(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
@@ -395,13 +403,24 @@ export class Segment {
     }
     let end = 0;
     let lastHeader: BatchHeader | undefined;
+    let bad: string | undefined;
     while (end + LOG_OVERHEAD <= n) {
       const size = buf.readInt32BE(end + Off.batchLength) + LOG_OVERHEAD;
       if (end + size > n || size < BATCH_HEADER_SIZE) break;
-      lastHeader = readBatchHeader(buf, end);
+      if (position + end < this.uncheckedBelow) {
+        const c = checkBatch(buf, end, end + size);
+        if (c.kind !== 'ok') {
+          bad = `the batch at position ${position + end} is bad (${c.kind === 'corrupt' ? c.reason : 'torn'})`;
+          break;
+        }
+      }
+      const h = readBatchHeader(buf, end);
+      // Batches handed out together must follow on (the base offset is outside the CRC).
+      if (lastHeader && h.baseOffset !== lastHeader.baseOffset + lastHeader.lastOffsetDelta + 1) break;
+      lastHeader = h;
       end += size;
     }
-    if (!lastHeader) return { bytes: Buffer.alloc(0), nextOffset: -1 };
+    if (!lastHeader) return { bytes: Buffer.alloc(0), nextOffset: -1, bad };
     const nextOffset = lastHeader.baseOffset + lastHeader.lastOffsetDelta + 1;
     this.remember(nextOffset, position + end);
     return { bytes: end === buf.length ? buf : buf.subarray(0, end), nextOffset };

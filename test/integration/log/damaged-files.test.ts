@@ -161,4 +161,26 @@ describe('a segment damaged while the broker was stopped cleanly', () => {
     await expectEveryOffsetServed(again);
     expect(h.warnings.filter((w) => w.includes('tail check'))).toHaveLength(2);
   });
+
+  it('serves no bad CRC from a completed segment it trusted at start: the fetch fails there, and the next start recovers the segment', async () => {
+    const log = await setup({ 'segment.bytes': '2000', 'index.interval.bytes': '100' });
+    for (let i = 0; i < 60; i++) await log.append(makeSizedBatch(2, 40));
+    const segs = log.segmentBaseOffsets();
+    expect(segs.length).toBeGreaterThan(2);
+    await logDir!.close();
+    const f = file(0, '.log');
+    const bytes = fs.readFileSync(f);
+    const batch = bytes.readInt32BE(8) + 12;
+    bytes[5 * batch + 70]! ^= 0x08; // records of the sixth batch (offsets 10-11)
+    fs.writeFileSync(f, bytes);
+    let again = await reopen();
+    const r = await again.read(0, 1 << 20);
+    expect(batchesIn(r.records).map((b) => b.baseOffset)).toEqual([0, 2, 4, 6, 8]);
+    await expect(again.read(10, 1 << 20)).rejects.toMatchObject({ errorName: 'CORRUPT_MESSAGE' });
+    expect(h.warnings.join('\n')).toContain('segment 00000000000000000000.log is damaged: the batch at position');
+    await logDir!.close();
+    again = await reopen();
+    expect(again.logEndOffset).toBe(10);
+    await expectEveryOffsetServed(again);
+  });
 });
