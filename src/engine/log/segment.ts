@@ -421,7 +421,7 @@ export class Segment {
       end += size;
     }
     // Not even the first batch is whole within the segment: its length field is damaged.
-    if (!lastHeader) return { bytes: Buffer.alloc(0), nextOffset: -1, bad: bad ?? `the batch at position ${position} has length ${firstSize - LOG_OVERHEAD}, past the end of the segment` };
+    if (!lastHeader) return { bytes: Buffer.alloc(0), nextOffset: -1, bad: bad ?? `the batch at position ${position} has an impossible length ${firstSize - LOG_OVERHEAD}` };
     const nextOffset = lastHeader.baseOffset + lastHeader.lastOffsetDelta + 1;
     this.remember(nextOffset, position + end);
     return { bytes: end === buf.length ? buf : buf.subarray(0, end), nextOffset };
