@@ -12,6 +12,9 @@ export interface WalkProblem {
   /** Where the bad batch starts: everything from here on is unusable. */
   position: number;
   reason: string;
+  /** For an offset out of sequence: the base offset found and the one expected. */
+  found?: number;
+  expected?: number;
 }
 
 export interface WalkResult {
@@ -23,8 +26,27 @@ export interface WalkResult {
 export interface WalkOptions {
   /** Check length, magic and CRC-32C of every batch (recovery); otherwise only framing. */
   verify: boolean;
-  /** The base offset the first batch must have at least; later batches must follow on. */
+  /**
+   * The base offset the first batch must have; each later batch must follow the one before it
+   * (see offsetFollows). Without it only the order within the walk is checked.
+   */
   expectOffset?: number;
+  /** The segment's base offset (its file name): no batch may start below it. */
+  segmentBase?: number;
+}
+
+/**
+ * The one rule for where a batch's base offset may be, given the offset after the previous
+ * batch (or where the segment must start). The base offset is outside the CRC (Kafka's
+ * DefaultRecordBatch: the CRC covers attributes onwards), so a flipped bit there is only seen
+ * here. mq has no log compaction, so offsets are dense and a batch must start exactly at
+ * `expected`. Kafka's cleaner leaves gaps (LogCleaner keeps the last offset of each batch but drops
+ * records, and empty batches can vanish entirely); when mq gets compaction, relax this to also
+ * allow `found > expected` when the segment is marked cleaned and `found` is still below the next
+ * segment's base offset. Offsets above 2^53 cannot be represented and are damage too.
+ */
+export function offsetFollows(found: number, lastOffset: number, expected: number): boolean {
+  return found === expected && Number.isSafeInteger(lastOffset) && lastOffset >= found;
 }
 
 /** What a walk calls for each batch: the header, its position, and its bytes when verifying. */
@@ -47,6 +69,7 @@ export async function walkBatches(
   let bufLen = 0;
   let pos = start;
   let expect = opts.expectOffset;
+  const floor = opts.segmentBase ?? 0;
   const load = async (at: number, need: number) => {
     const want = Math.max(need, Math.min(CHUNK, end - at));
     if (buf.length < want) buf = Buffer.allocUnsafe(want);
@@ -78,8 +101,15 @@ export async function walkBatches(
       if (magic !== 2) return { end: pos, problem: { kind: 'corrupt', position: pos, reason: `unsupported magic ${magic}` } };
       header = readBatchHeader(buf, at);
     }
-    if (header.lastOffsetDelta < 0 || (expect !== undefined && header.baseOffset < expect)) {
-      return { end: pos, problem: { kind: 'corrupt', position: pos, reason: `offset ${header.baseOffset} out of sequence (expected ${expect})` } };
+    const last = header.baseOffset + header.lastOffsetDelta;
+    const ok =
+      expect === undefined ? header.lastOffsetDelta >= 0 && Number.isSafeInteger(last) : offsetFollows(header.baseOffset, last, expect);
+    if (!ok || header.baseOffset < floor) {
+      const want = expect === undefined ? `at least ${floor}` : `${expect}`;
+      return {
+        end: pos,
+        problem: { kind: 'corrupt', position: pos, reason: `base offset ${header.baseOffset} out of sequence (expected ${want}, last offset ${last})`, found: header.baseOffset, expected: expect },
+      };
     }
     expect = header.baseOffset + header.lastOffsetDelta + 1;
     const bytes = opts.verify ? buf.subarray(at, at + size) : undefined;

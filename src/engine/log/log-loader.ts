@@ -19,7 +19,7 @@ import {
 } from './file-names.js';
 import type { PartitionPlace } from './partition-state.js';
 import { ProducerStateTable, type ProducerEntry } from './producer-state.js';
-import { Segment } from './segment.js';
+import { INDEX_FILES_MISSING, Segment, type RecoveryResult } from './segment.js';
 
 /** Version of the JSON files a partition directory holds (log-start-offset, producer state). */
 export const PARTITION_FILE_VERSION = 1;
@@ -101,32 +101,65 @@ async function removeLeftovers({ fs, dir }: PartitionPlace): Promise<number[]> {
 /**
  * Segments with index files were completed and flushed before the files were written; the last
  * segment, and any segment whose index files are missing or implausible, is rescanned batch by
- * batch when the stop was unclean (Kafka: everything after the recovery point). The first bad
- * batch cuts its segment there and every later segment is deleted.
+ * batch when the stop was unclean (Kafka: everything after the recovery point). After a clean stop
+ * the last segment's tail (the bytes after its last index entry) is still CRC- and offset-checked,
+ * and when that fails the whole partition is recovered: a file damaged while the broker was down
+ * is never served. The first bad batch cuts its segment there and every later segment is deleted
+ * (Kafka's LogLoader.recoverLog), as is the cut segment itself when nothing of it is left.
  */
 async function recoverSegments(place: PartitionPlace, segments: Segment[], indexIntervalBytes: number, clean: boolean): Promise<void> {
   const name = `${place.topic}-${place.partition}`;
   let recoverFrom = segments.length;
   for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
     const last = i === segments.length - 1;
-    if ((!clean && last) || !(await segments[i]!.loadIndexes())) {
+    if (!clean && last) {
+      recoverFrom = i;
+      break;
+    }
+    const why = await seg.loadIndexes(last);
+    if (why !== undefined && why !== INDEX_FILES_MISSING && last) {
+      place.logger.warn(`Partition ${name}: the tail check of ${seg.fileName} after a clean stop failed (${why}); recovering the whole partition`);
+      recoverFrom = 0;
+      break;
+    }
+    const prev = segments[i - 1];
+    if (why === undefined && prev && !prev.isEmpty && prev.nextOffset !== seg.baseOffset) {
+      place.logger.warn(`Partition ${name}: segment ${seg.fileName} does not follow on from ${prev.fileName}, which ends before offset ${prev.nextOffset}`);
+      recoverFrom = i;
+      break;
+    }
+    if (why !== undefined) {
       recoverFrom = i;
       break;
     }
   }
   for (let i = recoverFrom; i < segments.length; i++) {
     const seg = segments[i]!;
-    const expect = i > 0 ? segments[i - 1]!.nextOffset : seg.baseOffset;
+    const prev = segments[i - 1];
+    const expect = prev && !prev.isEmpty ? prev.nextOffset : seg.baseOffset;
     const r = await seg.recover(indexIntervalBytes, expect);
     if (!r.problem) continue;
-    const what = r.problem.kind === 'truncated' ? 'a torn batch' : `a corrupt batch (${r.problem.reason})`;
-    place.logger.warn(`Recovered partition ${name}: truncated ${r.truncatedBytes} bytes of ${what} at offset ${r.badOffset} (${seg.fileName})`);
-    for (const s of segments.splice(i + 1)) {
+    place.logger.warn(`Recovered partition ${name}: ${describeCut(seg, r)}`);
+    const doomed = segments.splice(i + (seg.isEmpty && i > 0 ? 0 : 1));
+    for (const s of doomed) {
       place.logger.warn(`Recovered partition ${name}: deleted segment ${s.fileName} (${s.size} bytes) after the truncation point`);
       await s.delete();
     }
     break;
   }
+}
+
+/** The log line for a cut: which file, where, and what was wrong (expected vs found for offsets). */
+function describeCut(seg: Segment, r: RecoveryResult): string {
+  const p = r.problem!;
+  const what =
+    p.kind === 'truncated'
+      ? 'a torn batch'
+      : p.found !== undefined
+        ? `a batch with base offset ${p.found} where offset ${p.expected ?? seg.baseOffset} was expected (the base offset is outside the CRC)`
+        : `a corrupt batch (${p.reason})`;
+  return `truncated ${r.truncatedBytes} bytes of ${what} at offset ${r.badOffset} (${seg.fileName}) from position ${p.position}`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * LocalLog.read and LogSegment.read), and ListOffsets by timestamp through the time index
  * (Kafka's UnifiedLog.fetchOffsetByTimestamp and LogSegment.findOffsetByTimestamp).
  */
-import { readBatchHeader } from '../protocol/record-batch.js';
+import { BATCH_HEADER_SIZE, readBatchHeader } from '../protocol/record-batch.js';
 import { LogError } from './errors.js';
 import type { PartitionState } from './partition-state.js';
 import { recordTimestamps } from './record-scan.js';
@@ -38,10 +38,50 @@ function floorSegment(segments: readonly Segment[], offset: number): number {
   return found;
 }
 
+/** Segments whose damaged index was already reported, so a broker log says it once. */
+const reported = new WeakSet<Segment>();
+
+/**
+ * The segment's bytes disagree with themselves (a batch header that cannot be where it is), so
+ * there is no answer that is not a guess: the fetch fails rather than skipping records. The index
+ * files of a completed segment are removed, so the next start recovers (rescans and cuts) it.
+ */
+async function damaged(s: PartitionState, seg: Segment, what: string): Promise<LogError> {
+  if (!damagedReported.has(seg)) {
+    damagedReported.add(seg);
+    if (seg !== s.activeSegment) await seg.removeIndexFiles();
+    s.logger.warn(`Partition ${s.name}: segment ${seg.fileName} is damaged: ${what}; reads there fail until the broker restarts and recovers the segment`);
+  }
+  return new LogError('CORRUPT_MESSAGE', `Partition ${s.name}: segment ${seg.fileName} is damaged: ${what}`);
+}
+const damagedReported = new WeakSet<Segment>();
+
+/**
+ * Position of the batch holding `offset` in `seg`, checked against the bytes. An index entry that
+ * does not land on the batch it names (Kafka's index has no checksum either) is replaced by a
+ * scan from the segment start, and the segment's indexes are rebuilt, said once in the log.
+ */
+async function locate(s: PartitionState, seg: Segment, offset: number, limit: number): Promise<number | undefined> {
+  const r = await seg.findPosition(offset, limit);
+  if (r.damaged) await rebuild(s, seg, `a lookup of offset ${offset}`, limit);
+  return r.position;
+}
+
+async function rebuild(s: PartitionState, seg: Segment, during: string, limit: number): Promise<void> {
+  await seg.rebuildIndexes(s.config.indexIntervalBytes, limit);
+  if (!reported.has(seg)) {
+    reported.add(seg);
+    s.logger.warn(
+      `Partition ${s.name}: the index of segment ${seg.fileName} does not match the log (found during ${during}); scanned the segment and rebuilt its index`,
+    );
+  }
+}
+
 /**
  * Raw batches for Fetch, starting with the batch that contains `fetchOffset` (it may start
  * earlier; clients skip the records before their position): whole batches only, the first
- * always complete even if larger than maxBytes. Reads stay within one segment.
+ * always complete even if larger than maxBytes. Reads stay within one segment, and a fetch offset
+ * a segment holds is answered from that segment or not at all.
  */
 export async function readAt(s: PartitionState, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
   const hw = s.logEndOffset;
@@ -56,15 +96,44 @@ export async function readAt(s: PartitionState, fetchOffset: number, maxBytes: n
     seg.acquire();
     try {
       const limit = seg.size;
-      const pos = await seg.findPosition(fetchOffset, limit);
-      if (pos === undefined) continue;
-      const { bytes } = await seg.readBatches(pos, maxBytes, limit);
+      const next = seg.nextOffset;
+      const pos = await locate(s, seg, fetchOffset, limit);
+      if (pos === undefined) {
+        if (fetchOffset >= seg.baseOffset && fetchOffset < next) throw await damaged(s, seg, `no readable batch holds offset ${fetchOffset}`);
+        continue;
+      }
+      const { bytes, bad } = await seg.readBatches(pos, maxBytes, limit);
+      if (bytes.length === 0 && bad) throw await damaged(s, seg, bad);
+      if (bytes.length >= BATCH_HEADER_SIZE) {
+        const h = readBatchHeader(bytes);
+        if (h.baseOffset > fetchOffset || h.baseOffset + h.lastOffsetDelta < fetchOffset) {
+          throw await damaged(s, seg, `the batch at position ${pos} holds offsets ${h.baseOffset}..${h.baseOffset + h.lastOffsetDelta}, not ${fetchOffset}`);
+        }
+      }
       return { records: bytes, highWatermark: s.logEndOffset, logStartOffset: s.logStartOffset };
     } finally {
       seg.release();
     }
   }
   return { records: EMPTY, highWatermark: s.logEndOffset, logStartOffset: s.logStartOffset };
+}
+
+/**
+ * Where a search by timestamp starts in `seg`: the batch the time index names for `ts`, checked
+ * (it must hold the entry's offset and have the entry's timestamp as its max timestamp, which is
+ * how entries are made); otherwise the segment start, and the indexes are rebuilt.
+ */
+async function timeSearchStart(s: PartitionState, seg: Segment, ts: number, limit: number): Promise<number> {
+  const e = seg.timeIndex.entryFor(ts);
+  if (!e) return 0;
+  const offset = seg.baseOffset + e.relOffset;
+  const pos = await locate(s, seg, offset, limit);
+  if (pos !== undefined) {
+    const h = await seg.headerAt(pos);
+    if (h && h.baseOffset <= offset && offset <= h.baseOffset + h.lastOffsetDelta && h.maxTimestamp === e.timestamp) return pos;
+  }
+  await rebuild(s, seg, `a lookup of timestamp ${ts}`, limit);
+  return 0;
 }
 
 /**
@@ -77,9 +146,8 @@ export async function offsetForTimestamp(s: PartitionState, ts: number): Promise
     if (seg.maxTimestamp < ts || seg.nextOffset <= lso) continue;
     seg.acquire();
     try {
-      const startRel = seg.timeIndex.startFor(ts);
-      let pos = seg.offsetIndex.lookup(startRel).position;
       const limit = seg.size;
+      let pos = await timeSearchStart(s, seg, ts, limit);
       while (pos < limit) {
         let hit: number | undefined;
         let next = limit;
@@ -111,7 +179,14 @@ export async function maxTimestamp(s: PartitionState): Promise<OffsetAndTimestam
   if (!best) return { offset: -1, timestamp: -1 };
   best.acquire();
   try {
-    const pos = await best.findPosition(best.offsetOfMaxTimestamp);
+    const limit = best.size;
+    let pos = await locate(s, best, best.offsetOfMaxTimestamp, limit);
+    const h = pos === undefined ? undefined : await best.headerAt(pos);
+    if (!h || h.maxTimestamp !== best.maxTimestamp) {
+      // The time index's last entry (where maxTimestamp comes from) does not describe the log.
+      await rebuild(s, best, 'a lookup of the max timestamp', limit);
+      pos = await locate(s, best, best.offsetOfMaxTimestamp, limit);
+    }
     if (pos === undefined) return { offset: best.offsetOfMaxTimestamp, timestamp: best.maxTimestamp };
     const batch = await best.batchAt(pos);
     return (await firstRecordAtOrAfter(batch, best.maxTimestamp, 0)) ?? { offset: best.offsetOfMaxTimestamp, timestamp: best.maxTimestamp };

@@ -54,6 +54,11 @@ export class OffsetIndex {
     return found < 0 ? { relOffset: 0, position: 0 } : { relOffset: this.rel[found]!, position: this.pos[found]! };
   }
 
+  /** Calls fn for each entry whose position is >= position, in order. */
+  forEachFrom(position: number, fn: (relOffset: number, position: number) => void): void {
+    for (let i = 0; i < this.n; i++) if (this.pos[i]! >= position) fn(this.rel[i]!, this.pos[i]!);
+  }
+
   toBuffer(): Buffer {
     const b = Buffer.allocUnsafe(this.n * OFFSET_INDEX_ENTRY_SIZE);
     for (let i = 0; i < this.n; i++) {

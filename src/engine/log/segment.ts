@@ -5,7 +5,7 @@
  * or the log is closed. The `.log` file descriptor stays open for positional reads and writes.
  */
 import path from 'node:path';
-import { LOG_OVERHEAD, Off, readBatchHeader, BATCH_HEADER_SIZE, type BatchHeader } from '../protocol/record-batch.js';
+import { LOG_OVERHEAD, Off, checkBatch, readBatchHeader, BATCH_HEADER_SIZE, type BatchHeader } from '../protocol/record-batch.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { walkBatches, type BatchVisitor, type WalkOptions, type WalkProblem, type WalkResult } from './batch-walk.js';
 import { preadFull, pwritevFull } from './fd-io.js';
@@ -31,6 +31,9 @@ export interface RecoveryResult {
 }
 
 const HINTS = 16;
+
+/** What loadIndexes answers for a segment that has no index files (never completed, or new). */
+export const INDEX_FILES_MISSING = 'its index files are missing';
 
 /**
  * Descriptors of inactive segments are opened on demand and the least recently used are closed
@@ -72,6 +75,12 @@ export class Segment {
   readonly createdAt: number;
   offsetIndex = new OffsetIndex();
   timeIndex = new TimeIndex();
+  /**
+   * Bytes below this position were trusted at start (a completed segment after a clean stop)
+   * rather than CRC-checked, so reads check the CRC of batches served from there. Batches written
+   * by this process were checked on produce, and recovered ones by the recovery walk.
+   */
+  private uncheckedBelow = 0;
   private bytesSinceLastIndexEntry = 0;
   /** (batch base offset, position) pairs where recent reads ended: consumers continue there. */
   private hints: { offset: number; position: number }[] = [];
@@ -172,31 +181,38 @@ export class Segment {
   // ---- loading -------------------------------------------------------------------------------
 
   /**
-   * Loads the index files of a segment that was closed cleanly. Returns false if they are
-   * missing or implausible, in which case the caller recovers (rescans) the segment.
+   * Loads the index files of a segment that was closed cleanly. Returns why they cannot be used
+   * (missing, implausible, or the log after the last entry does not check out), in which case the
+   * caller recovers (rescans) the segment; undefined when they are loaded.
+   *
+   * The bytes after the last index entry are walked to learn nextOffset, with offset continuity
+   * checked from that entry on. With `verifyTail` (the last segment of a partition) they are also
+   * CRC-checked: after a clean stop Kafka trusts the whole log, but a file damaged while the broker
+   * was down would then be served; the tail is a few KiB, so start stays fast.
    */
-  async loadIndexes(): Promise<boolean> {
+  async loadIndexes(verifyTail = false): Promise<string | undefined> {
     let ib: Buffer, tb: Buffer;
     try {
       [ib, tb] = await Promise.all([this.fs.readFile(this.indexPath), this.fs.readFile(this.timeIndexPath)]);
     } catch {
-      return false;
+      return INDEX_FILES_MISSING;
     }
     const oi = OffsetIndex.fromBuffer(ib, this.size);
     const ti = TimeIndex.fromBuffer(tb);
-    if (!oi || !ti) return false;
-    if (this.size > 0 && ti.length === 0) return false;
-    // The tail after the last index entry is walked to learn nextOffset; a bad tail means the
-    // files do not describe this log after all.
-    const from = oi.lastEntry()?.position ?? 0;
+    if (!oi || !ti || (this.size > 0 && ti.length === 0)) return 'its index files are implausible';
+    const lastEntry = oi.lastEntry();
+    const from = lastEntry?.position ?? 0;
     let next = this.baseOffset;
-    const r = await this.walk(from, this.size, { verify: false }, (h) => {
+    const expectOffset = this.baseOffset + (lastEntry?.relOffset ?? 0);
+    const r = await this.walk(from, this.size, { verify: verifyTail, expectOffset, segmentBase: this.baseOffset }, (h) => {
       next = h.baseOffset + h.lastOffsetDelta + 1;
     });
-    if (r.problem || r.end !== this.size) return false;
+    if (r.problem) return `the batch at position ${r.problem.position} is bad (${r.problem.reason})`;
+    if (r.end !== this.size) return `the file does not end at a batch boundary`;
     this.offsetIndex = oi;
     this.timeIndex = ti;
     this.nextOffset = next;
+    this.uncheckedBelow = verifyTail ? from : this.size;
     this.bytesSinceLastIndexEntry = this.size - from;
     const last = ti.lastEntry();
     if (last) {
@@ -208,17 +224,19 @@ export class Segment {
       await this.withFd((fd) => preadFull(this.fs, fd, hb, 0));
       this.firstBatchTimestamp = readBatchHeader(hb).maxTimestamp;
     }
-    return true;
+    return undefined;
   }
 
   /**
    * Kafka's LogSegment.recover: rebuild the indexes from the log, checking every batch (length,
-   * magic, CRC-32C, offsets in order), and cut the file at the first bad batch.
+   * magic, CRC-32C, offsets following on from `expectOffset`, see offsetFollows), and cut the file
+   * at the first bad batch.
    */
   async recover(indexIntervalBytes: number, expectOffset: number): Promise<RecoveryResult> {
     this.resetIndexes();
+    this.uncheckedBelow = 0;
     this.nextOffset = Math.max(this.baseOffset, expectOffset);
-    const r = await this.walk(0, this.size, { verify: true, expectOffset: this.baseOffset }, (h, pos) => {
+    const r = await this.walk(0, this.size, { verify: true, expectOffset: this.nextOffset, segmentBase: this.baseOffset }, (h, pos) => {
       this.track(
         { position: pos, baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, size: h.size, maxTimestamp: h.maxTimestamp },
         indexIntervalBytes,
@@ -231,6 +249,45 @@ export class Segment {
       this.writePosition = r.end;
     }
     return { truncatedBytes, problem: r.problem, badOffset: r.problem ? this.nextOffset : undefined };
+  }
+
+  /**
+   * Rebuilds the offset and time indexes of bytes [0, limit) from the batch headers, after a
+   * lookup found an entry that does not describe the log (Kafka rebuilds a corrupt index on load,
+   * LogLoader's sanityCheck; mq finds out at the lookup). Entries an append added beyond `limit`
+   * while the walk ran are kept.
+   */
+  async rebuildIndexes(indexIntervalBytes: number, limit = this.size): Promise<void> {
+    const oi = new OffsetIndex();
+    const ti = new TimeIndex();
+    let since = 0;
+    let maxTs = -1;
+    let offsetOfMax = -1;
+    let next = this.baseOffset;
+    await this.walk(0, limit, { verify: false, expectOffset: this.baseOffset, segmentBase: this.baseOffset }, (h, pos) => {
+      if (h.maxTimestamp > maxTs) {
+        maxTs = h.maxTimestamp;
+        offsetOfMax = h.baseOffset;
+      }
+      if (since > indexIntervalBytes) {
+        oi.append(h.baseOffset - this.baseOffset, pos);
+        ti.maybeAppend(maxTs, offsetOfMax - this.baseOffset);
+        since = 0;
+      }
+      since += h.size;
+      next = h.baseOffset + h.lastOffsetDelta + 1;
+    });
+    if (maxTs >= 0) ti.maybeAppend(maxTs, offsetOfMax - this.baseOffset);
+    this.offsetIndex.forEachFrom(limit, (rel, pos) => oi.append(rel, pos));
+    this.timeIndex.forEachFrom(next - this.baseOffset, (ts, rel) => ti.maybeAppend(ts, rel));
+    this.offsetIndex = oi;
+    this.timeIndex = ti;
+    this.hints = [];
+    if (limit >= this.size) {
+      this.maxTimestamp = maxTs;
+      this.offsetOfMaxTimestamp = offsetOfMax;
+      this.bytesSinceLastIndexEntry = since;
+    }
   }
 
   private resetIndexes(): void {
@@ -290,29 +347,51 @@ export class Segment {
 
   /**
    * Position of the batch containing `offset` (which may start before it), or undefined if the
-   * segment has no batch with that offset among its readable bytes.
+   * segment has no batch with that offset among its readable bytes. `damaged` says the index
+   * entry used did not land on a batch that holds its offset (a position a few bytes off, say),
+   * so the answer came from a scan of the segment from its start and the caller should rebuild the
+   * index. The answer never depends on an unchecked index entry.
    */
-  async findPosition(offset: number, limit = this.size): Promise<number | undefined> {
-    for (const h of this.hints) if (h.offset === offset && h.position < limit) return h.position;
+  async findPosition(offset: number, limit = this.size): Promise<{ position: number | undefined; damaged: boolean }> {
+    for (const h of this.hints) if (h.offset === offset && h.position < limit) return { position: h.position, damaged: false };
     const entry = this.offsetIndex.lookup(offset - this.baseOffset);
     let start = entry.position;
-    for (const h of this.hints) if (h.offset <= offset && h.position > start && h.position < limit) start = h.position;
+    let expect = this.baseOffset + entry.relOffset;
+    for (const h of this.hints) {
+      if (h.offset <= offset && h.position > start && h.position < limit) {
+        start = h.position;
+        expect = h.offset;
+      }
+    }
+    const first = await this.scanFor(offset, start, expect, limit);
+    if (first.ok) return { position: first.position, damaged: false };
+    const fromStart = await this.scanFor(offset, 0, this.baseOffset, limit);
+    return { position: fromStart.position, damaged: start > 0 };
+  }
+
+  /**
+   * Walks from `start`, where a batch with base offset `expect` must begin, to the batch holding
+   * `offset`. Not ok when the walk breaks before reaching it (a bad starting point).
+   */
+  private async scanFor(offset: number, start: number, expect: number, limit: number): Promise<{ ok: boolean; position: number | undefined }> {
+    if (start >= limit && start > 0) return { ok: false, position: undefined };
     let found: number | undefined;
-    await this.walk(start, limit, { verify: false }, (h, pos) => {
+    const r = await this.walk(start, limit, { verify: false, expectOffset: expect, segmentBase: this.baseOffset }, (h, pos) => {
       if (h.baseOffset + h.lastOffsetDelta >= offset) {
         found = pos;
         return false;
       }
       return true;
     });
-    return found;
+    if (found !== undefined) return { ok: true, position: found };
+    return { ok: !r.problem, position: undefined };
   }
 
   /**
    * Whole batches from `position`: the first one always complete even if larger than maxBytes,
    * then more while they fit. One positional read into a fresh buffer, handed out as is.
    */
-  async readBatches(position: number, maxBytes: number, limit = this.size): Promise<{ bytes: Buffer; nextOffset: number }> {
+  async readBatches(position: number, maxBytes: number, limit = this.size): Promise<{ bytes: Buffer; nextOffset: number; bad?: string }> {
     const avail = limit - position;
     if (avail <= 0) return { bytes: Buffer.alloc(0), nextOffset: -1 };
     let buf = Buffer.allocUnsafe(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
@@ -324,13 +403,25 @@ export class Segment {
     }
     let end = 0;
     let lastHeader: BatchHeader | undefined;
+    let bad: string | undefined;
     while (end + LOG_OVERHEAD <= n) {
       const size = buf.readInt32BE(end + Off.batchLength) + LOG_OVERHEAD;
       if (end + size > n || size < BATCH_HEADER_SIZE) break;
-      lastHeader = readBatchHeader(buf, end);
+      if (position + end < this.uncheckedBelow) {
+        const c = checkBatch(buf, end, end + size);
+        if (c.kind !== 'ok') {
+          bad = `the batch at position ${position + end} is bad (${c.kind === 'corrupt' ? c.reason : 'torn'})`;
+          break;
+        }
+      }
+      const h = readBatchHeader(buf, end);
+      // Batches handed out together must follow on (the base offset is outside the CRC).
+      if (lastHeader && h.baseOffset !== lastHeader.baseOffset + lastHeader.lastOffsetDelta + 1) break;
+      lastHeader = h;
       end += size;
     }
-    if (!lastHeader) return { bytes: Buffer.alloc(0), nextOffset: -1 };
+    // Not even the first batch is whole within the segment: its length field is damaged.
+    if (!lastHeader) return { bytes: Buffer.alloc(0), nextOffset: -1, bad: bad ?? `the batch at position ${position} has an impossible length ${firstSize - LOG_OVERHEAD}` };
     const nextOffset = lastHeader.baseOffset + lastHeader.lastOffsetDelta + 1;
     this.remember(nextOffset, position + end);
     return { bytes: end === buf.length ? buf : buf.subarray(0, end), nextOffset };
@@ -340,6 +431,15 @@ export class Segment {
     if (this.hints.some((h) => h.offset === offset)) return;
     this.hints.push({ offset, position });
     if (this.hints.length > HINTS) this.hints.shift();
+  }
+
+  /** The header of the batch at `position`, or undefined when no whole header is there. */
+  async headerAt(position: number): Promise<BatchHeader | undefined> {
+    if (position + BATCH_HEADER_SIZE > this.size) return undefined;
+    const b = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+    await this.withFd((fd) => preadFull(this.fs, fd, b, position));
+    const h = readBatchHeader(b);
+    return h.magic === 2 ? h : undefined;
   }
 
   /** Reads the whole batch at `position`. */

@@ -55,6 +55,26 @@ export class TimeIndex {
     return found < 0 ? 0 : this.rel[found]!;
   }
 
+  /** Calls fn for each entry whose relative offset is >= relOffset, in order. */
+  forEachFrom(relOffset: number, fn: (timestamp: number, relOffset: number) => void): void {
+    for (let i = 0; i < this.n; i++) if (this.rel[i]! >= relOffset) fn(this.ts[i]!, this.rel[i]!);
+  }
+
+  /** The entry a search for `timestamp` starts from (see startFor), with its timestamp; undefined if none. */
+  entryFor(timestamp: number): { timestamp: number; relOffset: number } | undefined {
+    let lo = 0;
+    let hi = this.n - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ts[mid]! < timestamp) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? undefined : { timestamp: this.ts[found]!, relOffset: this.rel[found]! };
+  }
+
   toBuffer(): Buffer {
     const b = Buffer.allocUnsafe(this.n * TIME_INDEX_ENTRY_SIZE);
     for (let i = 0; i < this.n; i++) {
