@@ -246,6 +246,9 @@ export interface LogConfig {
   maxMessageBytes: number;
   logAppendTime: boolean;
   cleanupPolicy: string[];
+  /** message.timestamp.before.max.ms / after.max.ms: how far a CreateTime record may be from the broker's clock. */
+  timestampBeforeMaxMs: number;
+  timestampAfterMaxMs: number;
 }
 
 function num(v: string): number {
@@ -269,6 +272,8 @@ export function logConfigFrom(effective: Map<string, EffectiveConfigEntry>): Log
     maxMessageBytes: num(get('max.message.bytes')),
     logAppendTime: get('message.timestamp.type').trim() === 'LogAppendTime',
     cleanupPolicy: splitList(get('cleanup.policy')),
+    timestampBeforeMaxMs: num(get('message.timestamp.before.max.ms')),
+    timestampAfterMaxMs: num(get('message.timestamp.after.max.ms')),
   };
 }
 
