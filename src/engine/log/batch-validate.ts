@@ -8,8 +8,10 @@
  *
  * Uncompressed records are walked in one pass over the bytes, reading varints in place: nothing is
  * allocated per record (module-level cursor, no objects). A compressed batch is decompressed only
- * to be walked the same way, bounded by `maxDecompressedBytes`; the batch is then stored exactly as
- * received. Where Kafka rewrites a batch instead of refusing it (inner offsets out of order in a
+ * to be walked the same way, bounded by `maxDecompressedBytes`: gzip stops inflating at the bound,
+ * snappy, lz4 and zstd frames are refused from the sizes their headers declare before inflating
+ * (lz4 without a declared size: blocks times the block maximum); the batch is then stored exactly
+ * as received. Where Kafka rewrites a batch instead of refusing it (inner offsets out of order in a
  * compressed batch), mq refuses it, since it never rewrites what a producer sent.
  */
 import { createRequire } from 'node:module';
@@ -288,19 +290,79 @@ function snappy(data: Buffer, max: number): Buffer {
 }
 
 const LZ4_MAGIC = 0x184d2204;
+/** BD byte bits 4-6: the most bytes one block of the frame decompresses to. */
+const LZ4_BLOCK_MAX: Readonly<Record<number, number>> = { 4: 64 << 10, 5: 256 << 10, 6: 1 << 20, 7: 4 << 20 };
+
+/**
+ * The most bytes an LZ4 frame (the format Kafka's KafkaLZ4BlockOutputStream writes) can
+ * decompress to, from its headers alone: the declared content size when there is one, else the
+ * number of blocks times the block maximum. Undefined when the headers do not parse (the codec
+ * then reports the problem).
+ */
+function lz4Bound(data: Buffer): number | undefined {
+  if (data.length < 7) return undefined;
+  const flg = data[4]!;
+  const blockMax = LZ4_BLOCK_MAX[(data[5]! >> 4) & 7];
+  if (blockMax === undefined) return undefined;
+  let at = 6;
+  if (flg & 0x08) {
+    if (data.length < at + 8) return undefined;
+    return Number(data.readBigUInt64LE(at));
+  }
+  if (flg & 0x01) at += 4; // dictionary id
+  at += 1; // header checksum
+  const blockChecksum = (flg & 0x10) !== 0;
+  let blocks = 0;
+  while (at + 4 <= data.length) {
+    const word = data.readUInt32LE(at);
+    at += 4;
+    if (word === 0) return blocks * blockMax;
+    at += (word & 0x7fffffff) + (blockChecksum ? 4 : 0);
+    blocks++;
+  }
+  return undefined;
+}
 
 function lz4(data: Buffer, max: number): Buffer {
   if (data.length < 7 || data.readUInt32LE(0) !== LZ4_MAGIC) throw new Error('not an LZ4 frame');
-  // A frame may declare its content size (FLG bit 3): refuse an oversized one before inflating.
-  const flg = data[4]!;
-  if (flg & 0x08 && data.length >= 14 && Number(data.readBigUInt64LE(6)) > max) throw new TooLarge(max);
+  // Refuse an oversized frame before inflating it (the binding has no output limit).
+  const bound = lz4Bound(data);
+  if (bound !== undefined && bound > max + (LZ4_BLOCK_MAX[(data[5]! >> 4) & 7] ?? 0)) throw new TooLarge(max);
   const lib = require('lz4-napi') as { decompressFrameSync(b: Buffer): Buffer };
   const out = lib.decompressFrameSync(data);
   if (out.length > max) throw new TooLarge(max);
   return out;
 }
 
+/**
+ * The content size a zstd frame header declares (RFC 8878 3.1.1.1), or undefined. zstd-wasm
+ * allocates exactly that much before decompressing, so an oversized claim is refused first.
+ */
+function zstdDeclaredSize(data: Buffer): number | undefined {
+  if (data.length < 6 || data.readUInt32LE(0) !== 0xfd2fb528) return undefined;
+  const fhd = data[4]!;
+  const fcsFlag = fhd >> 6;
+  const singleSegment = (fhd >> 5) & 1;
+  const dictBytes = [0, 1, 2, 4][fhd & 3]!;
+  const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag]!;
+  if (fcsBytes === 0) return undefined;
+  const at = 5 + (singleSegment ? 0 : 1) + dictBytes;
+  if (data.length < at + fcsBytes) return undefined;
+  switch (fcsBytes) {
+    case 1:
+      return data[at]!;
+    case 2:
+      return data.readUInt16LE(at) + 256;
+    case 4:
+      return data.readUInt32LE(at);
+    default:
+      return Number(data.readBigUInt64LE(at));
+  }
+}
+
 async function zstd(data: Buffer, max: number): Promise<Buffer> {
+  const declared = zstdDeclaredSize(data);
+  if (declared !== undefined && declared > max) throw new TooLarge(max);
   const z = await zstdModule();
   // The wasm heap is the bound (input, output and the codec's own state, hence the slack): grow it, since
   // frames from streaming encoders may not declare their size, up to `max`; the output is checked after.

@@ -132,6 +132,20 @@ describe('batch validation', () => {
     }
   });
 
+  it('refuses a zstd or lz4 frame that declares an oversized content size before inflating it', async () => {
+    const fcs = Buffer.alloc(8);
+    fcs.writeBigUInt64LE(2n ** 40n);
+    // zstd: magic, FHD single-segment with an 8-byte content size, then junk.
+    const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0]), fcs, Buffer.alloc(32, 7)]);
+    // lz4: magic, FLG version 01 with the content-size bit, BD 64 KiB blocks, the size, HC, junk.
+    const lz4 = Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x48, 0x40]), fcs, Buffer.from([0]), Buffer.alloc(32, 7)]);
+    for (const [id, body] of [[4, zstd], [3, lz4]] as const) {
+      const v = await verdict(rawBatch({ records: body, count: 1, compression: id }));
+      expect(v.ok).toBe(false);
+      if (!v.ok) expect(v.message).toMatch(/the records decompress to more than 1048576 bytes$/);
+    }
+  });
+
   it('leaves the batch bytes as they were', async () => {
     const batch = makeBatch([{ value: 'x' }, { value: 'y' }], { compress: { id: 1, fn: (b) => zlib.gzipSync(b) } });
     const copy = Buffer.from(batch);
