@@ -11,6 +11,7 @@ import { processAlive } from '../../engine/os-process.js';
 import { parseKeyValue, PropertiesError, readPropertiesFile } from '../../engine/config/properties.js';
 import { MQ_VERSION } from '../../version.js';
 import { LOG_LEVELS, type LogLevel } from '../../engine/broker/log-level.js';
+import { brokerConfigProblem } from '../../engine/broker/config-defs.js';
 import { withSharedOptions } from '../shared/tool-program.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -50,15 +51,19 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
       throw new UsageError(`Invalid --override '${o}': expected key=value`);
     }
   });
+  const fileProps: [string, string][] = [];
   if (opts.config) {
     // Checked here so a daemon start fails in the terminal, not only in broker.log.
     try {
-      readPropertiesFile(opts.config);
+      fileProps.push(...readPropertiesFile(opts.config));
     } catch (err) {
       if (err instanceof PropertiesError) throw new CommandError(`Cannot read broker properties: ${err.message}`);
       throw err;
     }
   }
+  // The effective values (an --override wins over the file), checked as KafkaConfig's ConfigDef does.
+  const problem = brokerConfigProblem(new Map([...fileProps, ...overrides]));
+  if (problem) throw new CommandError(problem);
   if (opts.daemon) {
     const { startDaemon, findRunningBroker } = await import('../../engine/local-broker.js');
     const running = await findRunningBroker(dataDir);

@@ -11,13 +11,14 @@
  *   for (const w of warnings) out.warn(w);
  */
 
-/** ConfigDef.Type, as Kafka spells it in "Not a number of type LONG". */
-type ConfigType = 'INT' | 'LONG' | 'BOOLEAN' | 'STRING' | 'LIST' | 'CLASS';
+import { atLeast, between, checkConfigValue, INT_MAX, oneOf, type ConfigDefType, type ConfigValidator } from '../../engine/config/config-def.js';
+
+type ConfigType = ConfigDefType;
 
 interface ProducerConfigDef {
   type: ConfigType;
   /** Kafka's validator: the reason text (after "for configuration x: ") when the parsed value is out of range. */
-  validate?: (value: string, n: number) => string | undefined;
+  validate?: ConfigValidator;
   /** Why mq does not do what this value asks for; undefined when mq honours it. */
   notHonoured?: (value: string) => string | undefined;
 }
@@ -30,13 +31,6 @@ export class ProducerConfigError extends Error {
   }
 }
 
-const INT_MIN = -(2 ** 31);
-const INT_MAX = 2 ** 31 - 1;
-
-const atLeast = (min: number) => (_v: string, n: number) => (n < min ? `Value must be at least ${min}` : undefined);
-const between = (min: number, max: number) => (_v: string, n: number) =>
-  n < min ? `Value must be at least ${min}` : n > max ? `Value must be no more than ${max}` : undefined;
-const oneOf = (values: readonly string[]) => (v: string) => (values.includes(v) ? undefined : `String must be one of: ${values.join(', ')}`);
 /** CompressionType.GZIP.levelValidator(): Deflater's 1..9, or -1 for its default. */
 const gzipLevel = (_v: string, n: number) => (n === -1 || (n >= 1 && n <= 9) ? undefined : 'Value must be between 1 and 9 or equal to -1');
 
@@ -106,28 +100,6 @@ const PRODUCER_CONFIGS: ReadonlyMap<string, ProducerConfigDef> = new Map<string,
   ['security.providers', { type: 'STRING', notHonoured: never('mq runs no Java plugins') }],
 ]);
 
-/** Kafka's ConfigException text. */
-const invalid = (name: string, value: string, reason: string) => `Invalid value ${value} for configuration ${name}: ${reason}`;
-
-/** ConfigDef.parseType for the numeric and boolean types: Kafka's reason when `v` (trimmed) does not parse. */
-function parse(type: ConfigType, v: string): { n: number } | { reason: string } {
-  switch (type) {
-    case 'INT':
-    case 'LONG': {
-      // Integer.parseInt / Long.parseLong: an optional sign and decimal digits, within the type's range.
-      if (!/^[+-]?\d+$/.test(v)) return { reason: `Not a number of type ${type}` };
-      const b = BigInt(v);
-      const [min, max] = type === 'INT' ? [BigInt(INT_MIN), BigInt(INT_MAX)] : [-(2n ** 63n), 2n ** 63n - 1n];
-      if (b < min || b > max) return { reason: `Not a number of type ${type}` };
-      return { n: Number(b) };
-    }
-    case 'BOOLEAN':
-      return /^(true|false)$/i.test(v) ? { n: 0 } : { reason: 'Expected value to be either true or false' };
-    default:
-      return { n: 0 };
-  }
-}
-
 const isConnectionProperty = (name: string) => name === 'security.protocol' || name.startsWith('ssl.') || name.startsWith('sasl.');
 
 /**
@@ -145,10 +117,8 @@ export function checkProducerConfig(props: ReadonlyMap<string, string>): string[
       continue;
     }
     const v = raw.trim();
-    const parsed = parse(def.type, v);
-    if ('reason' in parsed) throw new ProducerConfigError(invalid(name, raw, parsed.reason));
-    const problem = def.validate?.(v, parsed.n);
-    if (problem !== undefined) throw new ProducerConfigError(invalid(name, def.type === 'INT' || def.type === 'LONG' ? String(parsed.n) : v, problem));
+    const problem = checkConfigValue(name, raw, def.type, def.validate);
+    if (problem !== undefined) throw new ProducerConfigError(problem);
     const why = def.notHonoured?.(v);
     if (why !== undefined) warnings.push(`WARN ${name}=${v} is accepted but not honoured: ${why}.`);
   }

@@ -10,6 +10,7 @@ import { ownPid, shutdownSignal } from '../os-process.js';
 import { Broker, streamLogger } from './broker.js';
 import type { LogLevel } from './log-level.js';
 import { BrokerSettings } from './config.js';
+import { brokerConfigProblem } from './config-defs.js';
 
 export interface ForegroundOptions {
   dataDir: string;
@@ -35,6 +36,8 @@ export async function runForeground(opts: ForegroundOptions): Promise<void> {
   let broker: Broker;
   try {
     const settings = BrokerSettings.fromSources(opts.configFile, opts.overrides);
+    const problem = brokerConfigProblem(Object.entries(settings.explicit()));
+    if (problem) throw new ReportableError(problem);
     const start = (port: number) => Broker.start({ dataDir: opts.dataDir, host: opts.host, port, settings, logger, fsync: settings.bool('mq.fsync', false) });
     if (opts.port === undefined) {
       try {

@@ -6,7 +6,7 @@ import type { Element, ResponseInput } from '../protocol/schema.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { BrokerServices } from './services.js';
 import type { TopicInfo } from '../log/log-dir.js';
-import { topicNameProblem } from '../log/topic-name.js';
+import { RESERVED_TOPIC_NAMES, topicNameProblem } from '../log/topic-name.js';
 
 type TopicAnswer = Element<ResponseInput<typeof Metadata>['topics']>;
 export type PartitionAnswer = Element<TopicAnswer['partitions']>;
@@ -57,6 +57,7 @@ export async function autoCreateTopic(s: BrokerServices, name: string): Promise<
   if (topicNameProblem(name) !== undefined) return ErrorCode.INVALID_TOPIC_EXCEPTION;
   const existing = s.log.topic(name);
   if (existing) return existing;
+  if (RESERVED_TOPIC_NAMES.has(name)) return ErrorCode.INVALID_TOPIC_EXCEPTION;
   try {
     return await s.log.createTopic(name, s.settings.number('num.partitions', 1), {});
   } catch (err) {

@@ -16,6 +16,7 @@
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
+import { zstdModule } from '../protocol/zstd-module.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,24 +27,13 @@ const XERIAL_BLOCK = 32 * 1024;
 
 type SnappyModule = typeof import('snappy');
 type Lz4Module = typeof import('lz4-napi');
-interface ZstdModule {
-  init(): Promise<void>;
-  compress(buf: Uint8Array, level?: number): Uint8Array;
-  decompress(buf: Uint8Array, opts?: { defaultHeapSize: number }): Uint8Array;
-}
 
 let snappyMod: SnappyModule | undefined;
 let lz4Mod: Lz4Module | undefined;
-let zstdMod: Promise<ZstdModule> | undefined;
 
 const snappy = (): SnappyModule => (snappyMod ??= require('snappy') as SnappyModule);
 const lz4 = (): Lz4Module => (lz4Mod ??= require('lz4-napi') as Lz4Module);
-const zstd = (): Promise<ZstdModule> =>
-  (zstdMod ??= (async () => {
-    const m = require('@bokuweb/zstd-wasm') as ZstdModule;
-    await m.init();
-    return m;
-  })());
+const zstd = zstdModule;
 
 export function snappyCompress(data: Buffer): Buffer {
   const parts: Buffer[] = [];

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { Attr, Compression, Off, readBatchHeader } from '../protocol/record-batch.js';
+import { zstdModule } from '../protocol/zstd-module.js';
 
 const require = createRequire(import.meta.url);
 
@@ -39,15 +40,8 @@ function snappyDecompress(data: Buffer): Buffer {
   return raw(data);
 }
 
-let zstdReady: Promise<{ decompress(b: Uint8Array, o?: { defaultHeapSize: number }): Uint8Array }> | undefined;
-
 async function zstdDecompress(data: Buffer): Promise<Buffer> {
-  zstdReady ??= (async () => {
-    const z = require('@bokuweb/zstd-wasm') as { init(): Promise<void>; decompress(b: Uint8Array, o?: { defaultHeapSize: number }): Uint8Array };
-    await z.init();
-    return z;
-  })();
-  const z = await zstdReady;
+  const z = await zstdModule();
   // Frames written by streaming encoders may not declare their size; grow the output until it fits.
   for (let heap = Math.max(1 << 20, data.length * 16); ; heap *= 4) {
     try {

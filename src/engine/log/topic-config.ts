@@ -4,6 +4,8 @@
  * CreateTopics and AlterConfigs all read this one table, and error texts follow Kafka's
  * ConfigException wording so the tools print the same lines as Kafka's.
  */
+import { parseConfigValue, type ConfigDefType } from '../config/config-def.js';
+
 export type ConfigType = 'long' | 'int' | 'double' | 'string' | 'boolean' | 'list' | 'class';
 
 export interface TopicConfigDef {
@@ -20,8 +22,6 @@ export interface TopicConfigDef {
 }
 
 const LONG_MAX = '9223372036854775807';
-const INT_MIN = -(2 ** 31);
-const INT_MAX = 2 ** 31 - 1;
 
 function atLeast(min: number) {
   return (v: string) => (Number(v) < min ? `Value must be at least ${min}` : undefined);
@@ -129,29 +129,11 @@ function invalid(name: string, value: string, reason: string): string {
   return `Invalid value ${value} for configuration ${name}: ${reason}`;
 }
 
-/** Checks that `value` parses as the config's type; returns Kafka's reason text if not. */
+/** Checks that `value` parses as the config's type (ConfigDef.parseType, shared with the broker and the tools). */
 function checkType(type: ConfigType, value: string): string | undefined {
-  const v = value.trim();
-  switch (type) {
-    case 'long': {
-      if (!/^[+-]?\d+$/.test(v)) return 'Not a number of type LONG';
-      const b = BigInt(v);
-      if (b > 9223372036854775807n || b < -9223372036854775808n) return 'Not a number of type LONG';
-      return undefined;
-    }
-    case 'int': {
-      if (!/^[+-]?\d+$/.test(v)) return 'Not a number of type INT';
-      const n = Number(v);
-      if (n > INT_MAX || n < INT_MIN) return 'Not a number of type INT';
-      return undefined;
-    }
-    case 'double':
-      return v === '' || Number.isNaN(Number(v)) ? 'Not a number of type DOUBLE' : undefined;
-    case 'boolean':
-      return /^(true|false)$/i.test(v) ? undefined : 'Expected value to be either true or false';
-    default:
-      return undefined;
-  }
+  const upper = type.toUpperCase() as ConfigDefType;
+  const parsed = parseConfigValue(upper, value.trim());
+  return 'reason' in parsed ? parsed.reason : undefined;
 }
 
 /**
@@ -246,6 +228,9 @@ export interface LogConfig {
   maxMessageBytes: number;
   logAppendTime: boolean;
   cleanupPolicy: string[];
+  /** message.timestamp.before.max.ms / after.max.ms: how far a CreateTime record may be from the broker's clock. */
+  timestampBeforeMaxMs: number;
+  timestampAfterMaxMs: number;
 }
 
 function num(v: string): number {
@@ -269,6 +254,8 @@ export function logConfigFrom(effective: Map<string, EffectiveConfigEntry>): Log
     maxMessageBytes: num(get('max.message.bytes')),
     logAppendTime: get('message.timestamp.type').trim() === 'LogAppendTime',
     cleanupPolicy: splitList(get('cleanup.policy')),
+    timestampBeforeMaxMs: num(get('message.timestamp.before.max.ms')),
+    timestampAfterMaxMs: num(get('message.timestamp.after.max.ms')),
   };
 }
 

@@ -37,3 +37,16 @@ export function collisionProblem(name: string, existing: Iterable<string>): stri
   const hits = [...existing].filter((e) => e !== name && topicsCollide(e, name)).sort();
   return hits.length ? `Topic '${name}' collides with existing topic: ${hits[0]}` : undefined;
 }
+
+/**
+ * Names Kafka reserves for its internal topics (Topic.java INTERNAL_TOPICS, plus the KRaft
+ * metadata log). mq keeps group state in its own files, so none of these can be a user topic:
+ * CreateTopics refuses them with INVALID_REQUEST in the wording Kafka's ControllerApis uses for
+ * __cluster_metadata, and a Metadata auto-create or a produce with INVALID_TOPIC_EXCEPTION, as
+ * Kafka's ReplicaManager refuses appends to internal topics from clients.
+ */
+export const RESERVED_TOPIC_NAMES: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state', '__cluster_metadata']);
+
+export function reservedTopicProblem(name: string): string | undefined {
+  return RESERVED_TOPIC_NAMES.has(name) ? `Creation of internal topic ${name} is prohibited.` : undefined;
+}

@@ -1,16 +1,17 @@
 import { Produce } from '../../protocol/messages/00-produce.js';
 import type { Element, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode, errorName } from '../../protocol/error-codes.js';
-import { Attr, Compression, checkBatch } from '../../protocol/record-batch.js';
+import { Attr, Compression, Off, checkBatch } from '../../protocol/record-batch.js';
+import { validateBatch } from '../../log/batch-validate.js';
 import { CloseConnection } from '../dispatch.js';
 import { LogError } from '../../log/errors.js';
-import type { Handler } from '../handler.js';
+import type { Handler, RequestContext } from '../handler.js';
 import type { BrokerServices } from '../services.js';
 
 /**
  * Produce v3-9. Validates the one RecordBatch per partition (framing, magic, CRC-32C, counts,
- * compression id) from its header alone and appends the bytes as received: records are never
- * decoded or decompressed here. v0-2 are advertised only because librdkafka <= 2.11 refuses to
+ * compression id, then every record: log/batch-validate.ts, decompressing a compressed batch only
+ * to check it) and appends the bytes as received. v0-2 are advertised only because librdkafka <= 2.11 refuses to
  * compress unless the Produce range includes 0 (as Kafka 4.x does); they close the connection.
  */
 type PartitionAnswer = Element<Element<ResponseInput<typeof Produce>['responses']>['partitionResponses']>;
@@ -26,7 +27,7 @@ export const produce: Handler<BrokerServices, typeof Produce> = {
       req.topicData.map(async (topic) => ({
         name: topic.name,
         partitionResponses: await Promise.all(
-          topic.partitionData.map((p) => producePartition(s, topic.name, p.index, p.records, acks, ctx.version)),
+          topic.partitionData.map((p) => producePartition(s, topic.name, p.index, p.records, acks, ctx)),
         ),
       })),
     );
@@ -60,8 +61,9 @@ async function producePartition(
   index: number,
   records: Buffer | null,
   acks: number,
-  version: number,
+  ctx: RequestContext,
 ): Promise<PartitionAnswer> {
+  const version = ctx.version;
   if (acks !== -1 && acks !== 0 && acks !== 1) return fail(index, ErrorCode.INVALID_REQUIRED_ACKS);
   const log = s.log.partition(topic, index);
   if (!log) return fail(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -70,19 +72,42 @@ async function producePartition(
   if (records.length > maxBytes) {
     return fail(index, ErrorCode.MESSAGE_TOO_LARGE, `The request included a message larger than the max message size the server will accept (${maxBytes})`);
   }
+  const tp = `${topic}-${index}`;
+  // Produce v8 added INVALID_RECORD; before it Kafka's InvalidRecordException reaches the client as CORRUPT_MESSAGE.
+  const semantic = version >= 8 ? ErrorCode.INVALID_RECORD : ErrorCode.CORRUPT_MESSAGE;
+  // ProduceRequest.validateRecords: v3+ carries exactly one batch of magic 2 (v0/v1 message sets are refused, as in Kafka 4).
+  if (records.length > Off.magic && records.readInt8(Off.magic) !== 2) {
+    return fail(index, semantic, `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`);
+  }
   const check = checkBatch(records);
   if (check.kind !== 'ok') return fail(index, ErrorCode.CORRUPT_MESSAGE, check.kind === 'corrupt' ? check.reason : 'truncated record batch');
   const h = check.header;
-  // v3+ carries exactly one batch per partition.
-  if (h.size !== records.length) return fail(index, ErrorCode.CORRUPT_MESSAGE, 'more than one record batch');
-  if (h.recordsCount <= 0 || h.lastOffsetDelta !== h.recordsCount - 1) return fail(index, ErrorCode.CORRUPT_MESSAGE, 'record count does not match last offset delta');
+  if (h.size !== records.length) {
+    return fail(index, semantic, `Produce requests with version ${version} are only allowed to contain exactly one record batch per partition`);
+  }
   const compression = h.attributes & Attr.compressionMask;
   if (compression > Compression.zstd) return fail(index, ErrorCode.CORRUPT_MESSAGE, `unknown compression type ${compression}`);
   if (compression === Compression.zstd && version < 7) return fail(index, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
-  const semantic = version >= 8 ? ErrorCode.INVALID_RECORD : ErrorCode.CORRUPT_MESSAGE;
-  if (h.attributes & Attr.control) return fail(index, semantic, 'control batches may only be written by the broker');
+  if (h.attributes & Attr.control) return fail(index, semantic, `Clients are not allowed to write control records in topic partition ${tp}`);
   if (h.attributes & Attr.timestampTypeLogAppend) return fail(index, ErrorCode.INVALID_TIMESTAMP);
   if (h.attributes & Attr.transactional) return fail(index, semantic, TRANSACTIONS_REFUSED);
+  // Every record is checked before anything is appended (LogValidator); the bytes are stored as received.
+  const cfg = log.logConfig;
+  const verdict = await validateBatch(records, h, {
+    now: s.clock.now(),
+    timestampBeforeMaxMs: cfg.timestampBeforeMaxMs,
+    timestampAfterMaxMs: cfg.timestampAfterMaxMs,
+    logAppendTime: cfg.logAppendTime,
+    compacted: cfg.cleanupPolicy.includes('compact'),
+    maxDecompressedBytes: s.settings.number('socket.request.max.bytes', 104857600),
+    topicPartition: tp,
+  });
+  if (!verdict.ok) {
+    const code = verdict.kind === 'timestamp' ? ErrorCode.INVALID_TIMESTAMP : semantic;
+    ctx.refused(code, `invalid record batch for ${tp}: ${verdict.message}`);
+    const recordErrors = verdict.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message }));
+    return { ...fail(index, code, verdict.message), recordErrors };
+  }
   let result;
   try {
     result = await log.append(records);

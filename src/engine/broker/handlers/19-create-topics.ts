@@ -1,7 +1,7 @@
 import { CreateTopics } from '../../protocol/messages/19-create-topics.js';
 import type { Element, RequestOf, ResponseInput } from '../../protocol/schema.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { collisionProblem, topicNameProblem } from '../../log/topic-name.js';
+import { collisionProblem, reservedTopicProblem, topicNameProblem } from '../../log/topic-name.js';
 import { validateTopicConfig } from '../../log/topic-config.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
@@ -46,6 +46,8 @@ async function createOne(s: BrokerServices, t: TopicRequest, validateOnly: boole
   const name = t.name;
   const nameProblem = topicNameProblem(name);
   if (nameProblem) return failure(name, ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
+  const reserved = reservedTopicProblem(name);
+  if (reserved) return failure(name, ErrorCode.INVALID_REQUEST, reserved);
   if (s.log.topic(name)) return failure(name, ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
   const collision = collisionProblem(name, s.log.topics().map((x) => x.name));
   if (collision) return failure(name, ErrorCode.INVALID_TOPIC_EXCEPTION, collision);
