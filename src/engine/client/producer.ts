@@ -92,6 +92,8 @@ class Batch extends RecordBatchWriter implements ProducedBatch {
   sequence = -1;
   /** Produce requests this batch was sent in. */
   attempts = 0;
+  /** Why the last try failed (for the --verbose retry line). */
+  lastError = '';
   constructor(
     readonly partition: number,
     capacity: number,
@@ -397,8 +399,10 @@ export class Producer {
       const a = answers.get(t.b.partition) ?? { code: ErrorCode.CORRUPT_MESSAGE, message: 'no answer for the partition' };
       // DUPLICATE_SEQUENCE_NUMBER: the broker already has this batch (an earlier try was written); Kafka's Sender treats it as success.
       if (a.code === ErrorCode.NONE || a.code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) this.settle(t.b, () => this.hooks.onAck?.(t.b, now));
-      else if (this.canRetry(t.b, a.code)) retry.push(t);
-      else this.settle(t.b, () => this.hooks.onError(t.b, `${errorName(a.code)}${a.message ? `: ${a.message}` : ''}`));
+      else if (this.canRetry(t.b, a.code)) {
+        t.b.lastError = errorName(a.code);
+        retry.push(t);
+      } else this.settle(t.b, () => this.hooks.onError(t.b, `${errorName(a.code)}${a.message ? `: ${a.message}` : ''}`));
     }
     return retry;
   }
@@ -437,6 +441,8 @@ export class Producer {
     const deadline = t.b.createdAt + this.s.deliveryTimeoutMs;
     for (;;) {
       const backoff = Math.min(this.s.retryBackoffMaxMs, this.s.retryBackoffMs * 2 ** Math.max(0, t.b.attempts - 1)) * (0.8 + Math.random() * 0.4);
+      const seq = t.b.sequence >= 0 ? `, sequence ${t.b.sequence}` : '';
+      (await this.session.cluster()).note(`retrying ${t.b.count} record(s) for ${this.topic}-${t.b.partition}${seq} after ${t.b.lastError} (try ${t.b.attempts + 1}) in ${Math.round(backoff)} ms`);
       await sleep(Math.max(0, Math.min(backoff, deadline - Date.now())));
       if (this.producerId >= 0) {
         while (this.unacked.get(t.b.partition)?.[0] !== t.b && Date.now() < deadline) {
