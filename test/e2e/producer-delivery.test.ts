@@ -187,10 +187,17 @@ describe('retries across a broker restart, idempotent', () => {
       await p.write(lines(0, 500).join('\n') + '\n');
       await waitFor(async () => (await values(broker, topic)).length > 0, { timeoutMs: 20_000 });
       // Records keep coming while the broker goes down and comes back on the same port.
-      const restarting = broker.restart();
-      for (let i = 500; i < 1500; i += 100) await p.write(lines(i, i + 100).join('\n') + '\n');
+      let restarted = false;
+      const restarting = broker.restart().then(() => (restarted = true));
+      let n = 500;
+      while (!restarted) {
+        await p.write(lines(n, n + 50).join('\n') + '\n');
+        n += 50;
+        await new Promise((r) => setTimeout(r, 1));
+      }
       await restarting;
-      await p.write(lines(1500, 2000).join('\n') + '\n');
+      await p.write(lines(n, n + 500).join('\n') + '\n');
+      n += 500;
       p.end();
       const r = await p.done;
       const log = r.stderr.split('\n').filter(Boolean);
@@ -198,7 +205,7 @@ describe('retries across a broker restart, idempotent', () => {
       expect(r.code).toBe(0);
       // The restart did interrupt the stream: batches were retried (--verbose names each retry).
       expect(log.some((l) => /^\[mq client\] retrying \d+ record\(s\) for .+-0, sequence \d+ after NETWORK_EXCEPTION/.test(l))).toBe(true);
-      expect(await values(broker, topic)).toEqual(lines(0, 2000));
+      expect(await values(broker, topic)).toEqual(lines(0, n));
       const ids = new Set(batchProducers(broker, topic).map((x) => x.producerId));
       expect(ids.size).toBe(1);
       expect([...ids][0]).toBeGreaterThanOrEqual(0);
