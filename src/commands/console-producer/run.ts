@@ -16,6 +16,7 @@ import { openSession, type Session } from '../../engine/client/connect.js';
 import { errorName } from '../../engine/protocol/error-codes.js';
 import type { CompressionName } from '../../engine/client/compression.js';
 import { checkProducerConfig, numberProperty, ProducerConfigError } from '../shared/producer-config.js';
+import { deliveryConfig } from '../shared/delivery-config.js';
 import { describeSeparator, LineReader, LineReaderError, lineReaderConfig, type LineRecord } from './line-reader.js';
 import { parseJsonRecord, JsonRecordError } from '../shared/json-record.js';
 import { stdinLines } from './stdin-lines.js';
@@ -106,17 +107,15 @@ export function mergeFlags(o: ProducerOptions, props: ReadonlyMap<string, string
 export function producerSettings(props: ReadonlyMap<string, string>, piped: boolean, warnings: string[] = []): ProducerSettings {
   warnings.push(...checkProducerConfig(props));
   const num = (key: string, dflt: number) => numberProperty(props, key, dflt);
-  const acksText = (props.get('acks') ?? '-1').trim();
+  // Kafka's console producer: --message-send-max-retries 3, --timeout (linger.ms) 1000 by default.
+  const delivery = deliveryConfig(props, { retries: 3, lingerMs: 1000, requestTimeoutMs: 30_000 }, warnings);
   return {
-    acks: acksText === 'all' ? -1 : Number(acksText),
+    ...delivery,
     compression: (props.get('compression.type')?.trim() ?? 'none') as CompressionName,
     batchSize: Math.max(1, Math.min(num('batch.size', piped ? PIPED_BATCH : 16384), MAX_BATCH)),
     lingerMs: num('linger.ms', 1000),
-    retries: num('retries', 3),
-    retryBackoffMs: num('retry.backoff.ms', 100),
     // Kafka's console default is 1500 ms with client-side retries; mq waits longer instead.
     requestTimeoutMs: num('request.timeout.ms', 30_000),
-    maxInFlight: num('max.in.flight.requests.per.connection', 5),
     maxRequestSize: Math.max(1, num('max.request.size', 1048576)),
     bufferMemory: Math.max(1, num('buffer.memory', 33554432)),
     maxBlockMs: num('max.block.ms', 60_000),
@@ -217,7 +216,7 @@ export async function run(o: ProducerOptions, io: Io): Promise<void> {
   const topic = o.topic;
   const producer = new Producer(session, topic, settings, {
     loadPartitions: () => loadPartitions(session, topic, settings.maxBlockMs),
-    onError: (batch, error) => reportFailure(batch.keySizes, batch.valueSizes, error),
+    onError: (batch, error, javaClass) => reportFailure(batch.keySizes, batch.valueSizes, javaClass ? javaText(io.env, javaClass, error) : error),
   });
   /** Adds one record; a promise only when the producer's buffer is full. */
   const send = (r: LineRecord, now: number): Promise<void> | undefined => {

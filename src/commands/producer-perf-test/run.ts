@@ -16,6 +16,7 @@ import { createOutput } from '../../cli/output.js';
 import { openSession, type Session } from '../../engine/client/connect.js';
 import type { CompressionName } from '../../engine/client/compression.js';
 import { checkProducerConfig, numberProperty, ProducerConfigError } from '../shared/producer-config.js';
+import { deliveryConfig, type DeliveryConfig } from '../shared/delivery-config.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
 import { Stats, Throttler } from './stats.js';
 import { Producer, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
@@ -164,25 +165,24 @@ export interface PerfSenderSettings extends SenderSettings {
  * property mq accepts but does not honour.
  */
 export function senderSettings(props: Map<string, string>, warnings: string[] = []): PerfSenderSettings {
+  let delivery: DeliveryConfig;
   try {
     warnings.push(...checkProducerConfig(props));
+    // Kafka's client defaults: retries Integer.MAX_VALUE, bounded by delivery.timeout.ms.
+    delivery = deliveryConfig(props, { retries: 2 ** 31 - 1, lingerMs: 5, requestTimeoutMs: 30000 }, warnings);
   } catch (err) {
     if (err instanceof ProducerConfigError) throw new CommandError(err.message);
     throw err;
   }
   const num = (key: string, dflt: number) => numberProperty(props, key, dflt);
-  const acksText = (props.get('acks') ?? 'all').trim();
   return {
-    acks: acksText === 'all' ? -1 : Number(acksText),
+    ...delivery,
     compression: (props.get('compression.type')?.trim() ?? 'none') as CompressionName,
     batchSize: Math.max(1, num('batch.size', 16384)),
     lingerMs: num('linger.ms', 5),
-    maxInFlight: num('max.in.flight.requests.per.connection', 5),
     maxRequestSize: Math.max(1, num('max.request.size', 1048576)),
     bufferMemory: Math.max(1, num('buffer.memory', 33554432)),
     requestTimeoutMs: num('request.timeout.ms', 30000),
-    retries: Math.min(num('retries', 10), 1000),
-    retryBackoffMs: num('retry.backoff.ms', 100),
     maxBlockMs: num('max.block.ms', 60_000),
   };
 }

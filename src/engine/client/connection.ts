@@ -294,6 +294,32 @@ export class ProtocolConnection {
     return this.send(schema, v, body);
   }
 
+  /**
+   * Sends a request the broker does not answer (Produce with acks=0: KafkaApis sends no response,
+   * and Kafka's NetworkClient expects none when `expectResponse` is false). Resolves once the
+   * bytes are handed to the socket; no correlation slot is taken, so later answers still match.
+   */
+  requestNoAnswer<A extends ApiSchema>(schema: A, body: RequestInput<A>): Promise<void> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    const range = this.versions.get(schema.apiKey);
+    if (!range) return Promise.reject(new ProtocolClientError(`The broker at ${this.address} does not support ${schema.name}`, this.host, this.port, 'UNSUPPORTED_VERSION'));
+    const version = range.max;
+    const flexible = isFlexible(schema, version);
+    const correlationId = this.nextCorrelationId++ & 0x7fffffff;
+    const w = new Writer(256);
+    w.int32(0);
+    writeRequestHeader(w, { apiKey: schema.apiKey, apiVersion: version, correlationId, clientId: this.opts.clientId ?? 'mq' }, flexible);
+    encode(schema.request, version, body, flexible, w);
+    const frame = sizeFrame(w.toBuffer());
+    this.opts.log?.(`-> ${schema.name} v${version} to ${this.address} (correlation id ${correlationId}, no answer awaited)`);
+    return new Promise<void>((resolve, reject) => {
+      this.socket.write(frame, (err) => {
+        if (err) reject(this.closedError ?? new ProtocolClientError(`${schema.name} request to ${this.address} could not be written: ${err.message}`, this.host, this.port, 'CLOSED'));
+        else resolve();
+      });
+    });
+  }
+
   private send<A extends ApiSchema>(schema: A, version: number, body: RequestInput<A>): Promise<ResponseOf<A>> {
     if (this.closedError) return Promise.reject(this.closedError);
     const apiKey = schema.apiKey;

@@ -13,8 +13,13 @@
  *   if (blocked) await blocked;
  *   await p.flush(); p.close();
  *
- * Retriable errors are retried `retries` times after retry.backoff.ms and a metadata refresh;
- * other errors go to onError with the batch (its per-record sizes and timestamps).
+ * Kafka's delivery semantics (Sender, TransactionManager): acks=0 sends and awaits nothing;
+ * retriable errors are retried (at most `retries` times, exponential backoff from retry.backoff.ms
+ * to retry.backoff.max.ms, a metadata refresh before each) until delivery.timeout.ms after the
+ * batch was created; other errors go to onError with the batch (its per-record sizes and
+ * timestamps). With idempotence (Kafka's default since 3.0) the producer gets a producer id once
+ * and numbers each partition's records; a retry resends the same bytes, only after the batches
+ * before it, so the broker keeps the order and drops what it already has.
  */
 import type { Session } from './connect.js';
 import { isConnectionLost, KafkaResponseError } from './errors.js';
@@ -22,11 +27,16 @@ import { Produce } from '../protocol/messages/00-produce.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import type { CompressionName } from './compression.js';
 import { partitionForKey } from './partitioner.js';
-import { RecordBatchWriter, BATCH_HEADER, type RecordHeader } from './record-batch-writer.js';
+import { RecordBatchWriter, BATCH_HEADER, type BatchProducer, type RecordHeader } from './record-batch-writer.js';
+import { InitProducerId } from '../protocol/messages/22-init-producer-id.js';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface ProducerSettings {
-  /** -1 all, 0, 1 (0 is sent as 1: our client pairs every request with an answer) */
+  /** -1 all, 0 (sent with acks 0, no answer awaited), 1 */
   acks: number;
+  /** enable.idempotence as resolved (ProducerConfig.postProcessAndValidateIdempotenceConfigs): needs acks -1 */
+  idempotence?: boolean;
   compression: CompressionName;
   batchSize: number;
   lingerMs: number;
@@ -36,6 +46,10 @@ export interface ProducerSettings {
   requestTimeoutMs: number;
   retries: number;
   retryBackoffMs: number;
+  /** retry.backoff.max.ms (default 1000) */
+  retryBackoffMaxMs?: number;
+  /** delivery.timeout.ms (default 120000): a batch not acknowledged this long after it was created fails (counted from its first record). */
+  deliveryTimeoutMs?: number;
 }
 
 export interface PartitionLeader {
@@ -56,7 +70,8 @@ export interface ProducerHooks {
   /** The topic's partitions and leaders (the tool's Metadata wait and error texts). */
   loadPartitions(): Promise<PartitionLeader[]>;
   onAck?(batch: ProducedBatch, now: number): void;
-  onError(batch: ProducedBatch, error: string): void;
+  /** `javaClass`: the exception Kafka's producer would give (for the tools' --kafka-errors text). */
+  onError(batch: ProducedBatch, error: string, javaClass?: string): void;
 }
 
 /** Errors Kafka's producer retries (RetriableException subclasses): worth another try after a metadata refresh. */
@@ -73,6 +88,12 @@ const RETRIABLE: ReadonlySet<number> = new Set([
 ]);
 
 class Batch extends RecordBatchWriter implements ProducedBatch {
+  /** The idempotent producer's base sequence (-1 until drained, or when not idempotent). */
+  sequence = -1;
+  /** Produce requests this batch was sent in. */
+  attempts = 0;
+  /** Why the last try failed (for the --verbose retry line). */
+  lastError = '';
   constructor(
     readonly partition: number,
     capacity: number,
@@ -80,6 +101,12 @@ class Batch extends RecordBatchWriter implements ProducedBatch {
   ) {
     super(capacity);
   }
+}
+
+/** A batch with its encoded bytes (sealed once: a retry resends the same bytes, sequence included). */
+interface Sealed {
+  b: Batch;
+  bytes: Buffer;
 }
 
 interface NodeQueue {
@@ -99,16 +126,64 @@ export class Producer {
   private idleWaiters: Array<() => void> = [];
   private lingerTimer: NodeJS.Timeout | undefined;
   private fatal: Error | undefined;
+  /** InitProducerId's answer when idempotent; -1 otherwise. */
+  private producerId = -1;
+  private producerEpoch = -1;
+  private nextSequence = new Map<number, number>();
+  /** Per partition, its batches with a sequence that are not yet acknowledged or failed, in sequence order. */
+  private unacked = new Map<number, Batch[]>();
+  private turnWaiters: Array<() => void> = [];
+  /** Per leader, resolved when the last request taken for it is written. */
+  private gates = new Map<number, Promise<void>>();
 
   constructor(
     private readonly session: Session,
     readonly topic: string,
-    private readonly s: ProducerSettings,
+    settings: ProducerSettings,
     private readonly hooks: ProducerHooks,
-  ) {}
+  ) {
+    this.s = { idempotence: false, retryBackoffMaxMs: 1000, deliveryTimeoutMs: 120_000, ...settings };
+  }
+
+  private readonly s: Required<ProducerSettings>;
 
   async init(): Promise<void> {
     this.partitions = await this.hooks.loadPartitions();
+    if (this.s.idempotence) await this.initProducerId();
+  }
+
+  /**
+   * An idempotent producer's id and epoch: InitProducerId without a transactional id, once
+   * (TransactionManager.initializeTransactions on its first send). A retriable answer is asked
+   * again after retry.backoff.ms, within delivery.timeout.ms.
+   */
+  private async initProducerId(): Promise<void> {
+    const deadline = Date.now() + this.s.deliveryTimeoutMs;
+    for (;;) {
+      let code: number;
+      let why = '';
+      try {
+        const conn = await (await this.session.cluster()).live();
+        const res = await conn.request(InitProducerId, { transactionalId: null, transactionTimeoutMs: 60_000 });
+        code = res.errorCode;
+        if (code === ErrorCode.NONE) {
+          this.producerId = res.producerId;
+          this.producerEpoch = res.producerEpoch;
+          return;
+        }
+      } catch (err) {
+        if (!isConnectionLost(err)) throw this.session.error(err);
+        code = ErrorCode.NETWORK_EXCEPTION;
+        why = `: ${(err as Error).message}`;
+      }
+      if (!RETRIABLE.has(code) || Date.now() >= deadline) throw new KafkaResponseError(code, null, `InitProducerId failed${why}`);
+      await sleep(this.s.retryBackoffMs);
+    }
+  }
+
+  /** The producer id the batches carry (-1 when not idempotent). */
+  get idempotentProducerId(): number {
+    return this.producerId;
   }
 
   get partitionCount(): number {
@@ -201,6 +276,7 @@ export class Producer {
         } else rest.push(b);
       }
       q.ready = rest;
+      if (this.producerId >= 0) for (const b of taken) this.assignSequence(b);
       q.inflight++;
       void this.sendBatches(leader, taken)
         .catch((e: Error) => {
@@ -214,6 +290,16 @@ export class Producer {
           this.pump(leader);
         });
     }
+  }
+
+  /** TransactionManager.sequenceNumber: each partition's batches numbered from 0 by record, in the order they are drained. */
+  private assignSequence(b: Batch): void {
+    const seq = this.nextSequence.get(b.partition) ?? 0;
+    b.sequence = seq;
+    this.nextSequence.set(b.partition, (seq + b.count) % 2 ** 31);
+    let list = this.unacked.get(b.partition);
+    if (!list) this.unacked.set(b.partition, (list = []));
+    list.push(b);
   }
 
   private release(): void {
@@ -237,48 +323,147 @@ export class Producer {
     }
   }
 
+  /**
+   * One Produce request for `batches` (one per partition, all led by `leader`); resolves when
+   * every batch is acknowledged or has failed, retries included. Requests to one leader are
+   * written in the order pump() took them (the gate), so an idempotent producer's sequences
+   * reach the broker in order, as Kafka's Sender drains them.
+   */
   private async sendBatches(leader: number, batches: Batch[]): Promise<void> {
-    const sealed = await Promise.all(batches.map((b) => b.seal(this.s.compression)));
-    const acks = this.s.acks === 0 ? 1 : this.s.acks;
-    let todo = batches.map((b, i) => ({ b, bytes: sealed[i]! }));
-    for (let attempt = 0; todo.length > 0; attempt++) {
-      let answers: Map<number, { code: number; message: string | null }>;
-      try {
-        const cluster = await this.session.cluster();
-        const conn = await cluster.forNode(leader);
-        const res = await conn.request(Produce, {
-          transactionalId: null,
-          acks,
-          timeoutMs: this.s.requestTimeoutMs,
-          topicData: [{ name: this.topic, partitionData: todo.map((t) => ({ index: t.b.partition, records: t.bytes })) }],
-        });
-        answers = new Map();
+    const gate = this.gates.get(leader) ?? Promise.resolve();
+    let open!: () => void;
+    const next = new Promise<void>((r) => (open = r));
+    this.gates.set(leader, next);
+    let todo: Sealed[];
+    try {
+      const sealed = await Promise.all(batches.map((b) => b.seal(this.s.compression, this.identity(b))));
+      todo = batches.map((b, i) => ({ b, bytes: sealed[i]! }));
+      await gate;
+    } catch (err) {
+      open();
+      throw err;
+    }
+    const retry = await this.attempt(leader, todo, open);
+    await Promise.all(retry.map((t) => this.retry(t)));
+  }
+
+  private identity(b: Batch): BatchProducer | undefined {
+    return this.producerId < 0 ? undefined : { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: b.sequence };
+  }
+
+  /**
+   * Sends one request and settles what it can: acknowledged batches to onAck, permanent failures
+   * to onError; returns the batches worth another try. `written` is called once the request is
+   * on the wire (or failed to get there).
+   */
+  private async attempt(leader: number, todo: Sealed[], written: () => void = () => undefined): Promise<Sealed[]> {
+    let answers: Map<number, { code: number; message: string | null }>;
+    const body = {
+      transactionalId: null,
+      acks: this.s.acks,
+      timeoutMs: this.s.requestTimeoutMs,
+      topicData: [{ name: this.topic, partitionData: todo.map((t) => ({ index: t.b.partition, records: t.bytes })) }],
+    };
+    for (const t of todo) t.b.attempts++;
+    try {
+      const cluster = await this.session.cluster();
+      const conn = await cluster.forNode(leader);
+      answers = new Map();
+      if (this.s.acks === 0) {
+        // acks=0: Kafka's Sender completes the batch once the request is written; the broker sends nothing back.
+        const sent = conn.requestNoAnswer(Produce, body);
+        written();
+        await sent;
+        for (const t of todo) answers.set(t.b.partition, { code: ErrorCode.NONE, message: null });
+      } else {
+        const answer = conn.request(Produce, body);
+        written();
+        const res = await answer;
         for (const r of res.responses) {
           for (const pr of r.partitionResponses) answers.set(pr.index, { code: pr.errorCode, message: pr.errorMessage });
         }
-      } catch (err) {
-        // A lost connection to the leader (its broker stopped, or moved leadership and went away)
-        // is NETWORK_EXCEPTION for Kafka's producer: retriable, after a metadata refresh.
-        const lost = isConnectionLost(err);
-        if (!(err instanceof KafkaResponseError) && !lost) throw this.session.error(err);
-        const code = err instanceof KafkaResponseError ? err.errorCode : ErrorCode.NETWORK_EXCEPTION;
-        const message = lost ? (err as Error).message : null;
-        answers = new Map(todo.map((t) => [t.b.partition, { code, message }]));
+      }
+    } catch (err) {
+      written();
+      // A lost connection to the leader (its broker stopped, or moved leadership and went away)
+      // is NETWORK_EXCEPTION for Kafka's producer: retriable, after a metadata refresh.
+      const lost = isConnectionLost(err);
+      if (!(err instanceof KafkaResponseError) && !lost) throw this.session.error(err);
+      const code = err instanceof KafkaResponseError ? err.errorCode : ErrorCode.NETWORK_EXCEPTION;
+      const message = lost ? (err as Error).message : null;
+      answers = new Map(todo.map((t) => [t.b.partition, { code, message }]));
+    }
+    const now = Date.now();
+    const retry: typeof todo = [];
+    for (const t of todo) {
+      const a = answers.get(t.b.partition) ?? { code: ErrorCode.CORRUPT_MESSAGE, message: 'no answer for the partition' };
+      // DUPLICATE_SEQUENCE_NUMBER: the broker already has this batch (an earlier try was written); Kafka's Sender treats it as success.
+      if (a.code === ErrorCode.NONE || a.code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) this.settle(t.b, () => this.hooks.onAck?.(t.b, now));
+      else if (this.canRetry(t.b, a.code)) {
+        t.b.lastError = errorName(a.code);
+        retry.push(t);
+      } else this.settle(t.b, () => this.hooks.onError(t.b, `${errorName(a.code)}${a.message ? `: ${a.message}` : ''}`));
+    }
+    return retry;
+  }
+
+  /**
+   * Sender.canRetry: a retriable error while retries remain and delivery.timeout.ms has not passed.
+   * With idempotence, OUT_OF_ORDER_SEQUENCE_NUMBER for a batch behind an unacknowledged one of its
+   * partition only means the earlier one was not written yet (TransactionManager.canRetry): it
+   * goes again after it.
+   */
+  private canRetry(b: Batch, code: number): boolean {
+    if (b.attempts > this.s.retries) return false;
+    if (RETRIABLE.has(code)) return true;
+    return code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.producerId >= 0 && this.unacked.get(b.partition)?.[0] !== b;
+  }
+
+  /** A batch is done: off its partition's unacknowledged list, and whoever waits for its turn looks again. */
+  private settle(b: Batch, report: () => void): void {
+    const list = this.unacked.get(b.partition);
+    const i = list?.indexOf(b) ?? -1;
+    if (list && i >= 0) list.splice(i, 1);
+    report();
+    const w = this.turnWaiters;
+    this.turnWaiters = [];
+    for (const r of w) r();
+  }
+
+  /**
+   * Retries one batch until it is acknowledged, fails for good, or delivery.timeout.ms passes
+   * (Sender.sendProducerData's expiry, with Kafka's TimeoutException text). The wait grows as
+   * Kafka's ExponentialBackoff does: retry.backoff.ms * 2^(tries-1), at most retry.backoff.max.ms,
+   * with 20% jitter. With idempotence a retried batch goes only when it is the oldest
+   * unacknowledged one of its partition, so retries keep the order and reuse their sequence.
+   */
+  private async retry(t: Sealed): Promise<void> {
+    const deadline = t.b.createdAt + this.s.deliveryTimeoutMs;
+    for (;;) {
+      const backoff = Math.min(this.s.retryBackoffMaxMs, this.s.retryBackoffMs * 2 ** Math.max(0, t.b.attempts - 1)) * (0.8 + Math.random() * 0.4);
+      const seq = t.b.sequence >= 0 ? `, sequence ${t.b.sequence}` : '';
+      (await this.session.cluster()).note(`retrying ${t.b.count} record(s) for ${this.topic}-${t.b.partition}${seq} after ${t.b.lastError} (try ${t.b.attempts + 1}) in ${Math.round(backoff)} ms`);
+      await sleep(Math.max(0, Math.min(backoff, deadline - Date.now())));
+      if (this.producerId >= 0) {
+        while (this.unacked.get(t.b.partition)?.[0] !== t.b && Date.now() < deadline) {
+          await new Promise<void>((r) => {
+            const timer = setTimeout(r, Math.max(0, deadline - Date.now()));
+            this.turnWaiters.push(() => {
+              clearTimeout(timer);
+              r();
+            });
+          });
+        }
       }
       const now = Date.now();
-      const retry: typeof todo = [];
-      for (const t of todo) {
-        const a = answers.get(t.b.partition) ?? { code: ErrorCode.CORRUPT_MESSAGE, message: 'no answer for the partition' };
-        if (a.code === ErrorCode.NONE) this.hooks.onAck?.(t.b, now);
-        else if (RETRIABLE.has(a.code) && attempt < this.s.retries) retry.push(t);
-        else this.hooks.onError(t.b, `${errorName(a.code)}${a.message ? `: ${a.message}` : ''}`);
+      if (now >= deadline) {
+        const message = `Expiring ${t.b.count} record(s) for ${this.topic}-${t.b.partition}:${now - t.b.createdAt} ms has passed since batch creation`;
+        this.settle(t.b, () => this.hooks.onError(t.b, message, 'org.apache.kafka.common.errors.TimeoutException'));
+        return;
       }
-      todo = retry;
-      if (todo.length > 0) {
-        await new Promise((r) => setTimeout(r, this.s.retryBackoffMs));
-        await this.refresh();
-        leader = this.leaderOf(todo[0]!.b.partition);
-      }
+      await this.refresh();
+      const again = await this.attempt(this.leaderOf(t.b.partition), [t]);
+      if (again.length === 0) return;
     }
   }
 

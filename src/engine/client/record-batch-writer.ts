@@ -2,7 +2,7 @@
  * RecordBatch v2 (magic 2) encoding, Kafka's DefaultRecordBatch / DefaultRecord layout: records
  * are written straight into one growing buffer as they are appended (no per-record objects, no
  * copy per field), and `seal()` compresses the records section and fills in the 61-byte header
- * (CreateTime, no producer id). Header order, repeated header keys and null values are kept.
+ * (CreateTime; the producer id, epoch and sequence when idempotent). Header order, repeated header keys and null values are kept.
  *
  *   const w = new RecordBatchWriter(16384);
  *   w.append(key, value, headers, Date.now());
@@ -27,6 +27,13 @@ export interface BatchRecord {
   headers: readonly RecordHeader[];
   /** ms since the epoch */
   timestamp: number;
+}
+
+/** An idempotent producer's identity for one batch. */
+export interface BatchProducer {
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
 }
 
 export const NO_HEADERS: readonly RecordHeader[] = [];
@@ -148,8 +155,12 @@ export class RecordBatchWriter {
     this.valueSizes.push(valueLen);
   }
 
-  /** The finished RecordBatch bytes (compressed when asked). The writer is done after this. */
-  async seal(codec: CompressionName = 'none'): Promise<Buffer> {
+  /**
+   * The finished RecordBatch bytes (compressed when asked). The writer is done after this.
+   * `producer` stamps an idempotent producer's id, epoch and the batch's first sequence
+   * (DefaultRecordBatch's producerId / producerEpoch / baseSequence); without it they are -1.
+   */
+  async seal(codec: CompressionName = 'none', producer?: BatchProducer): Promise<Buffer> {
     if (this.count === 0) throw new Error('empty batch');
     let b = this.buf;
     let end = this.at;
@@ -167,9 +178,9 @@ export class RecordBatchWriter {
     b.writeInt32BE(this.count - 1, 23);
     b.writeBigInt64BE(BigInt(this.baseTimestamp), 27);
     b.writeBigInt64BE(BigInt(this.maxTimestamp), 35);
-    b.writeBigInt64BE(-1n, 43); // producer id
-    b.writeInt16BE(-1, 51);
-    b.writeInt32BE(-1, 53);
+    b.writeBigInt64BE(BigInt(producer?.producerId ?? -1), 43);
+    b.writeInt16BE(producer?.producerEpoch ?? -1, 51);
+    b.writeInt32BE(producer?.baseSequence ?? -1, 53);
     b.writeInt32BE(this.count, 57);
     b.writeUInt32BE(crc32c(b.subarray(21, end)), 17);
     return b.subarray(0, end);

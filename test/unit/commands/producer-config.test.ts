@@ -38,12 +38,13 @@ describe('checkProducerConfig', () => {
   });
 
   it('warns once per property accepted but not honoured, and only for values mq does not do', () => {
-    expect(check({ 'enable.idempotence': 'True', 'delivery.timeout.ms': '120000', 'compression.zstd.level': '9' }).map((w) => w.split(' is ')[0])).toEqual([
-      'WARN enable.idempotence=True',
-      'WARN delivery.timeout.ms=120000',
+    expect(check({ 'metadata.max.age.ms': '1000', 'compression.zstd.level': '9' }).map((w) => w.split(' is ')[0])).toEqual([
+      'WARN metadata.max.age.ms=1000',
       'WARN compression.zstd.level=9',
     ]);
-    expect(check({ acks: '0' })).toEqual(['WARN acks=0 is accepted but not honoured: mq sends acks=1, as its client waits for an answer to every request.']);
+    // Honoured since the producer has Kafka's delivery semantics: no warning.
+    expect(check({ acks: '0', 'delivery.timeout.ms': '120000', 'retry.backoff.max.ms': '500' })).toEqual([]);
+    expect(check({ 'enable.idempotence': 'True' })).toEqual([]);
     expect(check({ 'partitioner.ignore.keys': 'false', 'partitioner.availability.timeout.ms': '0', acks: '1' })).toEqual([]);
     expect(check({ 'bogus.key': 'x' })).toEqual(["WARN The configuration 'bogus.key' was supplied but isn't a known config."]);
   });
