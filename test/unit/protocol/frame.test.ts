@@ -101,6 +101,23 @@ describe('FrameSplitter', () => {
   });
 });
 
+describe('FrameSplitter, large frames', () => {
+  it('fills a large frame in place across chunks and goes on with the frame that follows in the same chunk', () => {
+    const big = Buffer.alloc(300 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = i % 251;
+    const stream = Buffer.concat([frame('a'), sizeOnly(big.length), big, frame('tail'), frame('x')]);
+    const s = new FrameSplitter(1 << 20);
+    const out: Buffer[] = [];
+    // Odd chunk sizes, so chunk edges fall inside the size prefix, the large body and the frames after it.
+    for (let at = 0; at < stream.length; at += 7777) out.push(...s.push(stream.subarray(at, at + 7777)));
+    expect(out).toHaveLength(4);
+    expect(out[0]!.toString()).toBe('a');
+    expect(out[1]!.equals(big)).toBe(true);
+    expect(text(out.slice(2))).toEqual(['tail', 'x']);
+    expect(s.midFrame).toBe(false);
+  });
+});
+
 describe('FrameSplitter with admit (the broker\'s memory pool)', () => {
   it('asks once per frame when its size is known, and holds the frame back until admitted', () => {
     const asked: number[] = [];
