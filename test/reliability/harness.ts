@@ -12,7 +12,8 @@ import { waitFor } from '../helpers/wait.js';
 
 const { Kafka, logLevel } = kafkajs;
 
-const brokerBin = join(import.meta.dirname, '../../bin/mq-broker.js');
+// MQ_SOAK_BROKER_BIN runs another build's broker (e.g. before a fix) for a before/after figure.
+const brokerBin = process.env.MQ_SOAK_BROKER_BIN ?? join(import.meta.dirname, '../../bin/mq-broker.js');
 
 /** A count from the environment (the soak's full size) or the default sized for `npm test`. */
 export function count(name: string, fallback: number): number {

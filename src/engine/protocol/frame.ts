@@ -11,9 +11,7 @@
  * As in NetworkReceive, a negative size or one over the limit is refused as soon as the four size
  * bytes are in, before anything is allocated for the body (the broker's limit is
  * socket.request.max.bytes). Chunks are only joined once a whole frame is there, and a frame that
- * lies inside one chunk is a view of it, so a large answer arriving in many chunks is copied once:
- * a frame of IN_PLACE_BYTES or more gets its buffer when its size is known (and admitted) and the
- * chunks are copied into it as they come, so it never takes twice its size.
+ * lies inside one chunk is a view of it, so a large answer arriving in many chunks is copied once.
  *
  * The broker passes `admit`, asked once per frame as soon as its size is known (Kafka's
  * NetworkReceive asks its MemoryPool at the same point): while it answers false the splitter
@@ -33,9 +31,6 @@ export class FrameSizeError extends Error {
   }
 }
 
-/** Frames at least this large are read into a buffer of their own as they arrive instead of kept as the socket's chunks. */
-const IN_PLACE_BYTES = 256 * 1024;
-
 export class FrameSplitter {
   private chunks: Buffer[] = [];
   private buffered = 0;
@@ -44,9 +39,6 @@ export class FrameSplitter {
 
   /** The frame whose size is known has not been admitted yet. */
   private blocked = false;
-  /** A large frame's own buffer, allocated once it is admitted, and how much of it has arrived. */
-  private body: Buffer | null = null;
-  private filled = 0;
 
   constructor(
     private readonly maxFrameBytes: number,
@@ -65,22 +57,11 @@ export class FrameSplitter {
 
   /** Feeds stream data; returns the frame bodies (without their size) now complete. Throws FrameSizeError. */
   push(data: Buffer): Buffer[] {
-    const frames: Buffer[] = [];
-    if (this.body) {
-      // A large frame is filled in place; what follows it in this chunk is the next frame's.
-      const n = Math.min(data.length, this.expected - this.filled);
-      data.copy(this.body, this.filled, 0, n);
-      this.filled += n;
-      data = data.subarray(n);
-      if (this.filled < this.expected) return frames;
-      frames.push(this.body);
-      this.body = null;
-      this.expected = -1;
-    }
     if (data.length > 0) {
       this.chunks.push(data);
       this.buffered += data.length;
     }
+    const frames: Buffer[] = [];
     for (;;) {
       if (this.expected < 0) {
         if (this.buffered < 4) break;
@@ -93,21 +74,7 @@ export class FrameSplitter {
         if (!this.admit!(this.expected)) break;
         this.blocked = false;
       }
-      if (this.buffered < this.expected) {
-        if (this.expected >= IN_PLACE_BYTES) {
-          // Everything buffered belongs to this frame: move it into the frame's own buffer, so the
-          // socket's chunks are freed as they come and one allocation (given back whole) holds it.
-          this.body = Buffer.allocUnsafe(this.expected);
-          this.filled = 0;
-          for (const c of this.chunks) {
-            c.copy(this.body, this.filled);
-            this.filled += c.length;
-          }
-          this.chunks = [];
-          this.buffered = 0;
-        }
-        break;
-      }
+      if (this.buffered < this.expected) break;
       frames.push(this.take(this.expected));
       this.expected = -1;
     }
