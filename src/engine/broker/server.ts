@@ -105,9 +105,8 @@ class Connection implements MemoryWaiter {
     try {
       frames = this.splitter.push(data);
     } catch (err) {
-      const why =
-        err instanceof FrameSizeError ? `${err.message} (socket.request.max.bytes)` : err instanceof FrameTooLargeForPool ? err.message : String(err);
-      this.fail(`malformed input: ${why}`);
+      if (err instanceof FrameTooLargeForPool) this.fail(err.message);
+      else this.fail(`malformed input: ${err instanceof FrameSizeError ? `${err.message} (socket.request.max.bytes)` : String(err)}`);
       return;
     }
     if (this.splitter.waiting) this.pool.wait(this);
