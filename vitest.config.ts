@@ -14,6 +14,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    projects: [layer('unit'), layer('integration'), layer('peers'), layer('e2e'), layer('browser')],
+    projects: [layer('unit'), layer('integration'), layer('peers'), layer('e2e'), layer('browser'), layer('reliability')],
   },
 });

@@ -14,9 +14,15 @@ import { FetchWaiters } from './fetch-waiters.js';
 import { handlers } from './handlers/index.js';
 import { ProducerIdAllocator } from './producer-ids.js';
 import { RefusalLog } from './refusal-log.js';
-import { BrokerServer, type Logger } from './server.js';
+import { BrokerServer, type Logger, type RequestMemory } from './server.js';
 import { LOG_LEVELS, type LogLevel } from './log-level.js';
 import type { BrokerServices } from './services.js';
+
+/**
+ * Kafka's queued.max.request.bytes defaults to -1 (unbounded); mq bounds the memory for requests
+ * in flight by default, at the size of one largest request (socket.request.max.bytes' default).
+ */
+const DEFAULT_QUEUED_MAX_REQUEST_BYTES = 104857600;
 
 export interface BrokerOptions {
   dataDir: string;
@@ -71,6 +77,11 @@ export class Broker {
     readonly port: number,
   ) {}
 
+  /** The bytes held for requests in flight and the pool's size (queued.max.request.bytes). */
+  requestMemory(): RequestMemory {
+    return this.server.requestMemory();
+  }
+
   get address(): string {
     return `${this.host}:${this.port}`;
   }
@@ -106,6 +117,8 @@ export class Broker {
     const dispatcher = new Dispatcher(handlers, services, opts.versionCaps, new RefusalLog(logger, () => clock.now()));
     const server = new BrokerServer(dispatcher, {
       maxFrameBytes: settings.number('socket.request.max.bytes', 104857600),
+      queuedMaxRequestBytes: settings.number('queued.max.request.bytes', DEFAULT_QUEUED_MAX_REQUEST_BYTES),
+      connectionsMaxIdleMs: settings.number('connections.max.idle.ms', 600000),
       logger,
     });
     let bound: { host: string; port: number };

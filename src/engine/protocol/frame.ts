@@ -12,6 +12,12 @@
  * bytes are in, before anything is allocated for the body (the broker's limit is
  * socket.request.max.bytes). Chunks are only joined once a whole frame is there, and a frame that
  * lies inside one chunk is a view of it, so a large answer arriving in many chunks is copied once.
+ *
+ * The broker passes `admit`, asked once per frame as soon as its size is known (Kafka's
+ * NetworkReceive asks its MemoryPool at the same point): while it answers false the splitter
+ * returns no further frame and keeps what it has; the next `push` (an empty one will do) asks
+ * again. The caller stops reading the socket meanwhile, so the bytes of a frame are not buffered
+ * before its size is known to fit.
  */
 
 /** A frame's size prefix is negative or over the limit: the stream cannot be trusted any more. */
@@ -31,7 +37,23 @@ export class FrameSplitter {
   /** The size of the frame being read, -1 while its size prefix is not complete. */
   private expected = -1;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** The frame whose size is known has not been admitted yet. */
+  private blocked = false;
+
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly admit?: (size: number) => boolean,
+  ) {}
+
+  /** True while the next frame's size is known but `admit` has not accepted it yet. */
+  get waiting(): boolean {
+    return this.blocked;
+  }
+
+  /** True while part of a frame (its size prefix or body) has arrived but not all of it. */
+  get midFrame(): boolean {
+    return this.expected >= 0 || this.buffered > 0;
+  }
 
   /** Feeds stream data; returns the frame bodies (without their size) now complete. Throws FrameSizeError. */
   push(data: Buffer): Buffer[] {
@@ -46,6 +68,11 @@ export class FrameSplitter {
         const size = this.take(4).readInt32BE(0);
         if (size < 0 || size > this.maxFrameBytes) throw new FrameSizeError(size, this.maxFrameBytes);
         this.expected = size;
+        this.blocked = this.admit !== undefined;
+      }
+      if (this.blocked) {
+        if (!this.admit!(this.expected)) break;
+        this.blocked = false;
       }
       if (this.buffered < this.expected) break;
       frames.push(this.take(this.expected));

@@ -101,6 +101,49 @@ describe('FrameSplitter', () => {
   });
 });
 
+describe('FrameSplitter, large frames', () => {
+  it('fills a large frame in place across chunks and goes on with the frame that follows in the same chunk', () => {
+    const big = Buffer.alloc(300 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = i % 251;
+    const stream = Buffer.concat([frame('a'), sizeOnly(big.length), big, frame('tail'), frame('x')]);
+    const s = new FrameSplitter(1 << 20);
+    const out: Buffer[] = [];
+    // Odd chunk sizes, so chunk edges fall inside the size prefix, the large body and the frames after it.
+    for (let at = 0; at < stream.length; at += 7777) out.push(...s.push(stream.subarray(at, at + 7777)));
+    expect(out).toHaveLength(4);
+    expect(out[0]!.toString()).toBe('a');
+    expect(out[1]!.equals(big)).toBe(true);
+    expect(text(out.slice(2))).toEqual(['tail', 'x']);
+    expect(s.midFrame).toBe(false);
+  });
+});
+
+describe('FrameSplitter with admit (the broker\'s memory pool)', () => {
+  it('asks once per frame when its size is known, and holds the frame back until admitted', () => {
+    const asked: number[] = [];
+    let allow = false;
+    const s = new FrameSplitter(1024, (n) => (asked.push(n), allow));
+    expect(s.push(Buffer.concat([frame('abc'), frame('de')]))).toEqual([]);
+    expect(asked).toEqual([3]);
+    expect(s.waiting).toBe(true);
+    allow = true;
+    expect(text(s.push(Buffer.alloc(0)))).toEqual(['abc', 'de']);
+    expect(asked).toEqual([3, 3, 2]);
+    expect(s.waiting).toBe(false);
+    expect(s.midFrame).toBe(false);
+  });
+
+  it('reports a frame in the middle (size read, body incomplete) and a throw from admit reaches the caller', () => {
+    const s = new FrameSplitter(1024, () => true);
+    s.push(Buffer.concat([sizeOnly(10), Buffer.from('12')]));
+    expect(s.midFrame).toBe(true);
+    const refusing = new FrameSplitter(1024, () => {
+      throw new Error('too big for the pool');
+    });
+    expect(() => refusing.push(frame('x'))).toThrow('too big for the pool');
+  });
+});
+
 describe('sizeFrame', () => {
   it('fills in the int32 placeholder with the length after it', () => {
     const b = sizeFrame(Buffer.concat([Buffer.alloc(4), Buffer.from('abc')]));
