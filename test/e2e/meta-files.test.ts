@@ -105,6 +105,22 @@ describe('damaged metadata files', () => {
     expect(await refusedStart(e)).toContain(`Cannot start the broker: ${metaFile(e, name)} ${expected}`);
   }, 60_000);
 
+  it('a damaged log-start-offset of a partition is refused with the file named', async () => {
+    const e = await populated();
+    const file = join(e.dir, 'logs', 't-1', 'log-start-offset');
+    writeFileSync(file, '{"version": 1, "logStartOffset": -4}');
+    expect(await refusedStart(e)).toContain(`Cannot start the broker: ${file} is damaged: at $.logStartOffset: expected an integer >= 0, found -4. Restore it from a backup`);
+  }, 60_000);
+
+  it('a damaged producer-state.json snapshot is rebuilt from the log, with a line saying so', async () => {
+    const e = await populated();
+    const file = join(e.dir, 'logs', 't-0', 'producer-state.json');
+    writeFileSync(file, '{"version": 1, "offset": ');
+    const offsets = await runOk(process.execPath, [bin('mq-get-offsets'), '--data-dir', e.dir, '--topic', 't'], { env: e.env });
+    expect(offsets.stdout.split('\n').filter(Boolean).reduce((n, l) => n + Number(l.split(':')[2]), 0)).toBe(3);
+    expect(readFileSync(join(e.dir, 'broker.log'), 'utf8')).toContain(`${file} is not valid JSON`);
+  }, 60_000);
+
   it('after topics.json is moved away, the old directories are set aside, and a new topic t starts empty with its own id', async () => {
     const e = await populated();
     writeFileSync(join(e.base, 'topics.json.bak'), readFileSync(metaFile(e, 'topics.json')));

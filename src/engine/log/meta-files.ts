@@ -1,11 +1,12 @@
 /**
  * The metadata files the broker reads at start (meta/cluster.json, meta/topics.json,
- * meta/dynamic-configs.json, meta/producer-ids.json), each checked against its schema before a
- * byte of it is used. A damaged file stops the start with one line that names the file, the JSON
+ * meta/dynamic-configs.json, meta/producer-ids.json, and per partition log-start-offset and
+ * producer-state.json), each checked against its schema before a byte of it is used. A damaged file stops the start with one line that names the file, the JSON
  * path of the problem and how to recover; nothing is guessed, because a file read wrongly does
  * more harm than a broker that does not start (a topic missing from topics.json would be
  * re-created under a new id with its configs lost). Kafka refuses to start on a bad
- * meta.properties the same way (MetaPropertiesEnsemble.verify in metadata/.../properties/).
+ * meta.properties the same way (MetaPropertiesEnsemble.verify in metadata/.../properties/). The
+ * one exception is the producer-state snapshot, which the log rebuilds (the loader warns instead).
  *
  * The validators are hand-written: a Check<T> returns the typed value or throws SchemaProblem
  * with the JSON path ($.topics[2].name) of what is wrong.
@@ -178,12 +179,30 @@ export type DynamicConfigsFile = ReturnType<typeof dynamicConfigsFile>;
 export const producerIdsFile = object({ version: version(1), nextBlock: int(0) });
 export type ProducerIdsFile = ReturnType<typeof producerIdsFile>;
 
+/** Per partition: `logs/<topic>-<p>/log-start-offset`. */
+export const logStartOffsetFile = object({ version: version(1), logStartOffset: int(0) });
+
+/** Per partition: `logs/<topic>-<p>/producer-state.json`, a snapshot that can always be rebuilt from the log. */
+export const producerStateFile = object({
+  version: version(1),
+  offset: int(0),
+  producers: array(
+    object({
+      producerId: int(0),
+      epoch: int(0),
+      batches: array(object({ firstSeq: int(0), lastSeq: int(0), baseOffset: int(0), lastOffset: int(0) })),
+    }),
+  ),
+});
+
 /** What to do about each file, said in the refusal. */
 export const RECOVERY = {
   cluster: 'Restore it from a backup; moving it away gives the data directory a new cluster id.',
   topics: 'Restore it from a backup, or move it away to start with no topics; the topic directories under logs/ are kept aside, not deleted.',
   dynamicConfigs: 'Restore it from a backup, or move it away to start without dynamic broker and group configs.',
   producerIds: 'Restore it from a backup, or move it away; producer ids then start again from 0 and idempotent producers must restart.',
+  logStartOffset: 'Restore it from a backup, or move it away; the partition then starts at its oldest segment and deleted records below it may show again.',
+  producerState: 'The producer state is rebuilt from the log instead.',
 } as const;
 
 /**
