@@ -5,7 +5,7 @@
  * broker ever runs per data directory, even when two terminals auto-start one at the same moment.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, fstatSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -17,6 +17,7 @@ import {
 } from './data-dir.js';
 import { nodeExecutable, ownPid, processAlive, terminate } from './os-process.js';
 import { probeApiVersions } from './probe.js';
+import { ReportableError } from './errors.js';
 
 export class BrokerLockedError extends Error {
   constructor(
@@ -111,7 +112,9 @@ export async function startDaemon(dataDir: string, opts: DaemonOptions): Promise
   if (opts.config) args.push('--config', opts.config);
   for (const o of opts.overrides ?? []) args.push('--override', o);
   if (opts.logLevel) args.push('--log-level', opts.logLevel);
-  const log = openSync(join(dataDir, BROKER_LOG_FILE), 'a');
+  const logFile = join(dataDir, BROKER_LOG_FILE);
+  const log = openSync(logFile, 'a');
+  const logStart = fstatSync(log).size;
   const child = spawn(nodeExecutable(), args, { detached: true, stdio: ['ignore', log, log], env: { ...opts.env, MQ_DAEMON: '1' } });
   closeSync(log);
   // Widened on purpose: set by the 'exit' listener, which the compiler's flow analysis cannot see.
@@ -126,11 +129,19 @@ export async function startDaemon(dataDir: string, opts: DaemonOptions): Promise
       // Lost a start race: the winner may still be coming up.
       const winner = await waitForBroker(dataDir, 3000);
       if (winner) return { ...winner, startedHere: false };
-      throw new Error(`the broker exited with code ${exited}; see ${join(dataDir, BROKER_LOG_FILE)}`);
+      // The daemon's own words (a damaged metadata file, a bad setting) belong in the terminal
+      // that started it, not only in broker.log.
+      const why = lastLine(readFileSync(logFile).subarray(logStart).toString('utf8'));
+      throw new ReportableError(`the broker exited with code ${exited}${why ? `: ${why}` : ''} (see ${logFile})`);
     }
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`the broker did not answer within ${opts.timeoutMs ?? 10_000} ms; see ${join(dataDir, BROKER_LOG_FILE)}`);
+}
+
+function lastLine(text: string): string | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  return lines[lines.length - 1];
 }
 
 export async function waitForBroker(dataDir: string, timeoutMs: number): Promise<BrokerInfo | null> {

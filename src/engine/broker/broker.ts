@@ -91,11 +91,12 @@ export class Broker {
     const clock = opts.clock ?? systemClock;
     const logger = opts.logger ?? quietLogger;
     await mkdir(opts.dataDir, { recursive: true });
+    // Every metadata file is read (and checked) before LogDir takes the clean-shutdown marker.
     const dynamicConfigs = await DynamicConfigs.open(opts.dataDir, settings);
+    const producerIds = await ProducerIdAllocator.open(opts.dataDir);
     const log = await LogDir.open(opts.dataDir, { settings: settings.toObject(), clock, logger, fsync: opts.fsync, fs: opts.logFs });
     const store = FileOffsetStore.open(opts.dataDir, { logger: (m) => logger.warn(m), fsync: opts.fsync });
     const groups = new GroupCoordinator({ clock, store, config: groupConfig(settings), logger: (m) => logger.warn(m) });
-    const producerIds = await ProducerIdAllocator.open(opts.dataDir);
     const fetchWaiters = new FetchWaiters();
     log.onAppend((topic, partition) => fetchWaiters.notify(topic, partition));
     const advertised = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };

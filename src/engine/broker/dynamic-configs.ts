@@ -3,7 +3,8 @@
  * entity or a group), kept in memory and persisted in meta/dynamic-configs.json.
  */
 import { join } from 'node:path';
-import { readJsonIfExists, writeJsonAtomic } from '../log/atomic-file.js';
+import { writeJsonAtomic } from '../log/atomic-file.js';
+import { RECOVERY, dynamicConfigsFile, readMetaFile } from '../log/meta-files.js';
 import type { BrokerSettings, DynamicScope } from './config.js';
 
 interface DynamicConfigFile {
@@ -23,8 +24,8 @@ export class DynamicConfigs {
 
   static async open(dataDir: string, settings: BrokerSettings): Promise<DynamicConfigs> {
     const d = new DynamicConfigs(join(dataDir, 'meta', 'dynamic-configs.json'));
-    const loaded = await readJsonIfExists<DynamicConfigFile>(d.file);
-    if (loaded && loaded.version === 1) {
+    const loaded = await readMetaFile(d.file, dynamicConfigsFile, RECOVERY.dynamicConfigs);
+    if (loaded) {
       d.data = { version: 1, broker: loaded.broker ?? {}, brokerDefault: loaded.brokerDefault ?? {}, groups: loaded.groups ?? {} };
     }
     for (const [k, v] of Object.entries(d.data.broker)) settings.setDynamic(k, v, 'broker');

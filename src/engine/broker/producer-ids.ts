@@ -3,7 +3,8 @@
  * the first id of the block is used, so a restart (even after kill -9) never reuses an id.
  */
 import { join } from 'node:path';
-import { readJsonIfExists, writeJsonAtomic } from '../log/atomic-file.js';
+import { writeJsonAtomic } from '../log/atomic-file.js';
+import { RECOVERY, producerIdsFile, readMetaFile } from '../log/meta-files.js';
 
 const BLOCK = 1000;
 
@@ -16,7 +17,7 @@ export class ProducerIdAllocator {
 
   static async open(dataDir: string): Promise<ProducerIdAllocator> {
     const a = new ProducerIdAllocator(join(dataDir, 'meta', 'producer-ids.json'));
-    const saved = await readJsonIfExists<{ version: 1; nextBlock: number }>(a.file);
+    const saved = await readMetaFile(a.file, producerIdsFile, RECOVERY.producerIds);
     a.next = a.blockEnd = saved?.nextBlock ?? 0;
     return a;
   }

@@ -4,6 +4,7 @@
  * `<topic>-<partition>`.
  */
 import path from 'node:path';
+import { topicNameProblem } from './topic-name.js';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
@@ -11,6 +12,8 @@ export const TIME_INDEX_SUFFIX = '.timeindex';
 /** A directory renamed with this suffix is being deleted; open() finishes the job. */
 export const DELETE_DIR_SUFFIX = '-delete';
 export const TEMP_SUFFIX = '.tmp';
+/** A partition directory no topic of meta/topics.json owns, kept aside (Kafka's LocalLog.StrayDirSuffix). */
+export const STRAY_DIR_SUFFIX = '-stray';
 
 export const META_DIR = 'meta';
 export const LOGS_DIR = 'logs';
@@ -45,10 +48,26 @@ export function parseSegmentFileName(name: string): { baseOffset: number; suffix
   return { baseOffset: Number(m[1]), suffix: m[2]! };
 }
 
+/** Whether a name in logs/ has the shape of a partition directory (`<topic>-<partition>`). */
+export function isPartitionDirName(name: string): boolean {
+  return /^[a-zA-Z0-9._-]+-\d+$/.test(name);
+}
+
 export function partitionDirName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
+/**
+ * The directory of a partition. The name is checked here, where the path is built, whatever
+ * checked it before: a name such as `../../x` must never reach the file system, and the result
+ * must lie inside `<dataDir>/logs`.
+ */
 export function partitionDir(dataDir: string, topic: string, partition: number): string {
-  return path.join(dataDir, LOGS_DIR, partitionDirName(topic, partition));
+  const bad = topicNameProblem(topic);
+  if (bad) throw new Error(`Refusing a path for an illegal topic name: ${bad}`);
+  if (!Number.isSafeInteger(partition) || partition < 0) throw new Error(`Refusing a path for partition ${partition} of topic ${topic}`);
+  const dir = path.join(dataDir, LOGS_DIR, partitionDirName(topic, partition));
+  const logs = path.resolve(dataDir, LOGS_DIR);
+  if (path.dirname(path.resolve(dir)) !== logs) throw new Error(`Refusing a path outside ${logs}: ${dir}`);
+  return dir;
 }

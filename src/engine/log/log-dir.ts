@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { systemClock, type Clock, type Timer } from '../clock.js';
-import { readJsonIfExists, writeFileAtomic, writeJsonAtomic, fsyncDir } from './atomic-file.js';
+import { writeFileAtomic, writeJsonAtomic, fsyncDir } from './atomic-file.js';
 import { LogError } from './errors.js';
 import {
   CLEAN_SHUTDOWN_FILE,
@@ -21,8 +21,11 @@ import {
   LOGS_DIR,
   META_DIR,
   PARTITION_METADATA_FILE,
+  STRAY_DIR_SUFFIX,
   TOPICS_FILE,
+  isPartitionDirName,
   partitionDir,
+  partitionDirName,
 } from './file-names.js';
 import type { FsPort } from './fs-port.js';
 import { nodeFs } from './node-fs.js';
@@ -39,6 +42,7 @@ import {
   type LogConfig,
 } from './topic-config.js';
 import { collisionProblem, topicNameProblem } from './topic-name.js';
+import { RECOVERY, clusterFile, readMetaFile, topicsFile, type ClusterFile, type TopicsFile } from './meta-files.js';
 
 export const DATA_DIR_FORMAT_VERSION = 1;
 
@@ -60,17 +64,6 @@ export interface LogDirOptions {
   fsync?: boolean;
   /** The file system under the data directory; the real one unless a test injects another. */
   fs?: FsPort;
-}
-
-interface ClusterFile {
-  version: number;
-  clusterId: string;
-  nodeId: number;
-}
-
-interface TopicsFile {
-  version: number;
-  topics: TopicInfo[];
 }
 
 /** Kafka's Uuid.toString: 22 characters of unpadded base64url. */
@@ -117,20 +110,21 @@ export class LogDir {
     await fs.mkdir(metaDir);
     await fs.mkdir(path.join(dataDir, LOGS_DIR));
     const clusterPath = path.join(metaDir, CLUSTER_FILE);
-    let cluster = await readJsonIfExists<ClusterFile>(clusterPath, fs);
+    let cluster = await readMetaFile(clusterPath, clusterFile, RECOVERY.cluster, fs);
+    // Read before anything is written or the clean-shutdown marker is taken: a damaged catalogue
+    // must stop the start with the data directory exactly as it was.
+    const topics = await readMetaFile(path.join(metaDir, TOPICS_FILE), topicsFile, RECOVERY.topics, fs);
     const fresh = !cluster;
     if (!cluster) {
       cluster = { version: DATA_DIR_FORMAT_VERSION, clusterId: kafkaUuid(), nodeId: 1 };
       await writeJsonAtomic(clusterPath, cluster, fs);
-    } else if (cluster.version > DATA_DIR_FORMAT_VERSION) {
-      throw new Error(`Data directory ${dataDir} has format version ${cluster.version}; this release reads up to ${DATA_DIR_FORMAT_VERSION}`);
     }
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
     // No marker: the last stop was not clean (or this is a new directory).
     const clean = fresh || (await fs.exists(marker));
     const dir = new LogDir(dataDir, cluster, clean, o);
     if (!clean) dir.logger.warn(`No clean-shutdown marker in ${dataDir}: recovering logs`);
-    await dir.load(clean);
+    await dir.load(topics, clean);
     // From now on a crash must trigger recovery.
     await fs.rm(marker);
     await fsyncDir(dataDir, fs);
@@ -138,13 +132,14 @@ export class LogDir {
     return dir;
   }
 
-  private async load(clean: boolean): Promise<void> {
+  private async load(file: TopicsFile | undefined, clean: boolean): Promise<void> {
     const logsDir = path.join(this.dataDir, LOGS_DIR);
+    const listed = new Set<string>();
+    for (const t of file?.topics ?? []) for (let p = 0; p < t.partitions; p++) listed.add(partitionDirName(t.name, p));
     for (const n of await this.fs.readdir(logsDir)) {
       if (n.endsWith(DELETE_DIR_SUFFIX)) await this.fs.rm(path.join(logsDir, n), { recursive: true });
+      else if (isPartitionDirName(n) && !listed.has(n)) await this.setAsideStray(n, 'meta/topics.json does not list it');
     }
-    const file = await readJsonIfExists<TopicsFile>(path.join(this.dataDir, META_DIR, TOPICS_FILE), this.fs);
-    if (file && file.version > DATA_DIR_FORMAT_VERSION) throw new Error(`topics.json has format version ${file.version}`);
     for (const t of file?.topics ?? []) {
       this.catalogue.set(t.name, t);
       const parts: PartitionLog[] = [];
@@ -153,12 +148,28 @@ export class LogDir {
     }
   }
 
+  /**
+   * A partition directory that the catalogue does not list is never adopted: a topic created
+   * later under the same name gets a new id and must not inherit (or serve) its records. Kafka
+   * renames such stray logs to `<topic>-<partition>.<id>-stray` and keeps them
+   * (LogManager.isStrayKraftReplica, LocalLog.logStrayDirName); so does mq, saying so once.
+   */
+  private async setAsideStray(name: string, why: string): Promise<void> {
+    const logsDir = path.join(this.dataDir, LOGS_DIR);
+    const aside = `${name}.${randomUUID().replaceAll('-', '')}${STRAY_DIR_SUFFIX}`;
+    await this.fs.rename(path.join(logsDir, name), path.join(logsDir, aside));
+    await fsyncDir(logsDir, this.fs);
+    this.logger.warn(`Set aside partition directory ${path.join(logsDir, name)} as ${aside}: ${why}; its records are kept there, not served`);
+  }
+
   private configFor(t: TopicInfo): LogConfig {
     return logConfigFrom(effectiveConfig(t.configs, this.settings));
   }
 
-  private async openPartition(t: TopicInfo, p: number, clean: boolean): Promise<PartitionLog> {
+  private async openPartition(t: TopicInfo, p: number, clean: boolean, fresh = false): Promise<PartitionLog> {
     const dir = partitionDir(this.dataDir, t.name, p);
+    // A new partition starts empty: whatever sits at its path belongs to no topic we know.
+    if (fresh && (await this.fs.exists(dir))) await this.setAsideStray(partitionDirName(t.name, p), `it was in the way of new topic ${t.name} (id ${t.id})`);
     await this.fs.mkdir(dir);
     const meta = path.join(dir, PARTITION_METADATA_FILE);
     if (!(await this.fs.exists(meta))) {
@@ -239,7 +250,7 @@ export class LogDir {
       if (configProblem) throw new LogError('INVALID_CONFIG', configProblem);
       const t: TopicInfo = { name, id: randomUUID().replaceAll('-', ''), partitions, configs: { ...configs } };
       const parts: PartitionLog[] = [];
-      for (let p = 0; p < partitions; p++) parts.push(await this.openPartition(t, p, true));
+      for (let p = 0; p < partitions; p++) parts.push(await this.openPartition(t, p, true, true));
       this.catalogue.set(name, t);
       this.logs.set(name, parts);
       await this.saveCatalogue();
@@ -277,7 +288,7 @@ export class LogDir {
       }
       if (newCount === t.partitions) throw new LogError('INVALID_PARTITIONS', `Topic already has ${t.partitions} partition(s).`);
       const parts = this.logs.get(name)!;
-      for (let p = t.partitions; p < newCount; p++) parts.push(await this.openPartition(t, p, true));
+      for (let p = t.partitions; p < newCount; p++) parts.push(await this.openPartition(t, p, true, true));
       t.partitions = newCount;
       await this.saveCatalogue();
       return { ...t, configs: { ...t.configs } };

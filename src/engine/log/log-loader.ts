@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { Attr } from '../protocol/record-batch.js';
-import { readJsonIfExists } from './atomic-file.js';
+import { MetaFileError, RECOVERY, logStartOffsetFile, producerStateFile, readMetaFile } from './meta-files.js';
 import {
   INDEX_SUFFIX,
   LOG_START_OFFSET_FILE,
@@ -51,7 +51,7 @@ export async function loadLog(place: PartitionPlace, indexIntervalBytes: number,
   const { fs, dir } = place;
   await fs.mkdir(dir);
   const bases = await removeLeftovers(place);
-  const checkpoint = await readJsonIfExists<LogStartOffsetFile>(path.join(dir, LOG_START_OFFSET_FILE), fs);
+  const checkpoint = await readMetaFile(path.join(dir, LOG_START_OFFSET_FILE), logStartOffsetFile, RECOVERY.logStartOffset, fs);
   const now = place.clock.now();
   if (bases.length === 0) bases.push(checkpoint?.logStartOffset ?? 0);
 
@@ -169,7 +169,15 @@ function describeCut(seg: Segment, r: RecoveryResult): string {
  */
 async function loadProducerState(place: PartitionPlace, segments: Segment[], logEndOffset: number, clean: boolean): Promise<ProducerStateTable> {
   const file = path.join(place.dir, PRODUCER_STATE_FILE);
-  const snap = clean ? await readJsonIfExists<ProducerStateFile>(file, place.fs) : undefined;
+  // A damaged snapshot is no reason to refuse: the batch headers rebuild it, as Kafka deletes a
+  // corrupt producer snapshot and replays the log (ProducerStateManager.loadFromSnapshot).
+  const snap = clean
+    ? await readMetaFile(file, producerStateFile, RECOVERY.producerState, place.fs).catch((e: unknown) => {
+        if (!(e instanceof MetaFileError)) throw e;
+        place.logger.warn(`${file} ${e.problem}. ${RECOVERY.producerState}`);
+        return undefined;
+      })
+    : undefined;
   await place.fs.rm(file);
   if (snap && snap.version === PARTITION_FILE_VERSION && snap.offset === logEndOffset) return ProducerStateTable.fromJSON(snap.producers);
   const producers = new ProducerStateTable();
