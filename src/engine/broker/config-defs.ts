@@ -17,6 +17,9 @@ export const BROKER_CONFIG_DEFS: ReadonlyMap<string, Def> = new Map<string, Def>
   ['delete.topic.enable', ['BOOLEAN']],
   ['message.max.bytes', ['INT', atLeast(0)]],
   ['socket.request.max.bytes', ['INT', atLeast(1)]],
+  // SocketServerConfigs: -1 (Kafka's default) means unbounded.
+  ['queued.max.request.bytes', ['LONG']],
+  ['connections.max.idle.ms', ['LONG']],
   // LegacyRecord.RECORD_OVERHEAD_V0
   ['log.segment.bytes', ['INT', atLeast(14)]],
   ['log.roll.ms', ['LONG']],
