@@ -8,7 +8,7 @@
 //   MQ_SOAK_LOAD_PRODUCERS=20 MQ_SOAK_LOAD_CONSUMERS=20 MQ_SOAK_LOAD_GROUPS=5 MQ_SOAK_LOAD_SECONDS=180
 //   MQ_SOAK_ABANDON_ROUNDS=50     rounds of 10 abandoned unfinished frames (the broker's accounting)
 //   MQ_SOAK_RSS_ROUNDS=20         rounds of 10 connections each sending 30 MiB of an unfinished frame (RSS)
-//   MQ_SOAK_DAMAGE_ITERATIONS=2000 randomized torn and corrupt tails (r-log's test, see the hook below)
+//   MQ_SOAK_DAMAGE_ITERATIONS=2000 randomized torn and corrupt tails (test/integration/log/damage-fuzz.test.ts)
 // `npm run build` runs first (the suite spawns bin/mq-broker.js). Exits 1 when a test failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
