@@ -95,6 +95,8 @@ export class Sampler {
   readonly history: History;
   private readonly coords = new CoordinatorCache();
   private round = 0;
+  /** The next round reads everything (earliest offsets, sizes, time lag). */
+  private full = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -133,9 +135,10 @@ export class Sampler {
     return this.firstRound;
   }
 
-  /** Runs a round now (after the one in flight, if any). */
-  async refresh(): Promise<void> {
+  /** Runs a round now (after the one in flight, if any); `full` also reads earliest offsets and sizes (after an action). */
+  async refresh({ full = false }: { full?: boolean } = {}): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);
+    if (full) this.full = true;
     this.running = this.sampleOnce().finally(() => {
       this.running = undefined;
     });
@@ -172,7 +175,9 @@ export class Sampler {
     const cluster = await this.getCluster();
     const round = this.round++;
     const prev = this.snapshot;
-    const slow = round % this.slowEvery === 0;
+    const full = this.full;
+    this.full = false;
+    const slow = full || round % this.slowEvery === 0;
     const md = await cluster.metadata(null);
     const sampledAt = this.now();
     const topics = new Map<string, TopicState>();
@@ -205,8 +210,8 @@ export class Sampler {
     }
     const reachable = new Set<number>();
     const ends = new Map<string, number>();
-    const starts = new Map<string, number>(round % EARLIEST_EVERY === 0 || !prev ? [] : prev.starts);
-    const wantStarts = round % EARLIEST_EVERY === 0 || !prev;
+    const wantStarts = full || round % EARLIEST_EVERY === 0 || !prev;
+    const starts = new Map<string, number>(wantStarts || !prev ? [] : prev.starts);
     await Promise.all(
       md.brokers.map(async (b) => {
         const list = byLeader.get(b.nodeId) ?? [];

@@ -207,7 +207,7 @@ export async function startServer(o: ServerOptions): Promise<DashboardServer> {
     else if (m && m[1] === 'groups' && m[3] === 'delete') answer = await api.deleteGroupAction(ctx, name);
     else throw new ApiError(404, 'NOT_FOUND', `no such endpoint: ${p}`);
     // The views the page re-reads next show the change.
-    await ctx.sampler.refresh();
+    await ctx.sampler.refresh({ full: true });
     return json(res, status, answer);
   };
 
