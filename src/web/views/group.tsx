@@ -56,7 +56,9 @@ function Assignment({ g }: { g: GroupDetail }) {
 
 function LagChart({ name }: { name: string }) {
   const { data, error } = useApi<GroupLag>(`/api/groups/${enc(name)}/lag?seconds=3600`);
+  const [which, setWhich] = useState('total');
   if (data === undefined) return error === undefined ? <Loading /> : <Failure error={error} />;
+  const series = data.partitions.find((p) => `${p.topic}\u0000${p.partition}` === which)?.series ?? data.total;
   return (
     <>
       <div class="stats">
@@ -65,11 +67,17 @@ function LagChart({ name }: { name: string }) {
         <div class="stat"><div class="label">Time to catch up</div><div class="value">
           {data.catchUpSeconds === null ? (data.trend === 'growing' ? 'not catching up' : '-') : seconds(data.catchUpSeconds)}</div></div>
       </div>
-      {data.total.t.length < 2 ? <Empty>Lag history builds up as the dashboard samples (every refresh interval); come back in a minute.</Empty> : (
-        <TimeChart t={data.total.t} leftLabel="lag (messages)" rightLabel="messages/s" series={[
-          { label: 'lag', values: data.total.lag, axis: 'left', color: '#c0392b' },
-          { label: 'consumed/s', values: data.total.consumeRate, axis: 'right', color: '#2e9e5b' },
-          { label: 'produced/s', values: data.total.produceRate, axis: 'right', color: '#2b7bb9' },
+      {data.partitions.length > 0 && (
+        <label>Chart of <select name="series" value={which} onChange={(e) => setWhich(e.currentTarget.value)}>
+          <option value="total">the whole group</option>
+          {data.partitions.map((p) => <option key={`${p.topic}:${p.partition}`} value={`${p.topic}\u0000${p.partition}`}>{p.topic} partition {p.partition}</option>)}
+        </select></label>
+      )}
+      {series.t.length < 2 ? <Empty>Lag history builds up as the dashboard samples (every refresh interval); come back in a minute.</Empty> : (
+        <TimeChart t={series.t} leftLabel="lag (messages)" rightLabel="messages/s" series={[
+          { label: 'lag', values: series.lag, axis: 'left', color: '#c0392b' },
+          { label: 'consumed/s', values: series.consumeRate, axis: 'right', color: '#2e9e5b' },
+          { label: 'produced/s', values: series.produceRate, axis: 'right', color: '#2b7bb9' },
         ]} />
       )}
     </>
