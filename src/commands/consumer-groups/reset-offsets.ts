@@ -8,10 +8,11 @@ import { CommandError, UsageError } from '../../cli/errors.js';
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
 import { describeGroup } from '../../engine/client/admin/groups.js';
 import { commitOffsets, fetchCommitted } from '../../engine/client/group-offsets.js';
-import { describeTopics, listOffsets, EARLIEST, LATEST } from '../../engine/client/partitions.js';
+import { describeTopics } from '../../engine/client/partitions.js';
 import { exists, printError, record, targetGroups, type Ctx } from './context.js';
 import type { GroupsOptions } from './options.js';
-import { parseResetCsv, parseTopicArg, planReset, ResetError, type PartitionState, type Scenario } from './reset.js';
+import { parseResetCsv, parseTopicArg, ResetError, type Scenario } from './reset.js';
+import { planPartitionReset } from './reset-plan.js';
 import * as views from './views.js';
 
 /** A commit that fails with these means a member joined meanwhile. */
@@ -85,31 +86,7 @@ export async function resetOffsets(ctx: Ctx, o: GroupsOptions, scenario: Scenari
     }
     anyGroup = true;
     if (wanted.length === 0) continue;
-    const meta = await describeTopics(ctx.cluster, [...new Set(wanted.map((w) => w.topic))]);
-    for (const w of wanted) {
-      if (!meta.get(w.topic)?.partitions.some((p) => p.id === w.partition)) {
-        throw new CommandError(`Error: Executing consumer group command failed due to UnknownTopicOrPartitionException: Partition ${w.topic}-${w.partition} does not exist.`);
-      }
-    }
-    const earliest = await listOffsets(ctx.cluster, meta, wanted, EARLIEST);
-    const latest = await listOffsets(ctx.cluster, meta, wanted, LATEST);
-    const byTime =
-      groupScenario!.kind === 'to-datetime' || groupScenario!.kind === 'by-duration'
-        ? await listOffsets(ctx.cluster, meta, wanted, groupScenario!.timestamp)
-        : undefined;
-    const states: PartitionState[] = wanted.map((w) => {
-      const k = `${w.topic}:${w.partition}`;
-      const t = byTime?.get(k);
-      return {
-        topic: w.topic,
-        partition: w.partition,
-        committed: committed.get(k) ?? null,
-        earliest: earliest.get(k)!.offset,
-        latest: latest.get(k)!.offset,
-        offsetForTime: t && t.errorCode === ErrorCode.NONE && t.offset >= 0 ? t.offset : null,
-      };
-    });
-    const plan = planReset(groupScenario!, states);
+    const plan = await planPartitionReset(ctx.cluster, groupScenario!, wanted, committed);
     for (const w of plan.warnings) ctx.out.status(`WARN ${w}`);
     // Kafka prints these on stdout, where they would break an --export CSV: stderr, like the WARNs.
     for (const n of plan.notices) ctx.out.status(n);

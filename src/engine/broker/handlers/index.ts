@@ -24,6 +24,7 @@ import { initProducerId } from './22-init-producer-id.js';
 import { offsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
 import { describeConfigs } from './32-describe-configs.js';
 import { alterConfigs } from './33-alter-configs.js';
+import { describeLogDirs } from './35-describe-log-dirs.js';
 import { createPartitions } from './37-create-partitions.js';
 import { deleteGroups } from './42-delete-groups.js';
 import { incrementalAlterConfigs } from './44-incremental-alter-configs.js';
@@ -53,6 +54,7 @@ export const handlers: readonly RegisteredHandler<BrokerServices>[] = [
   register(offsetForLeaderEpoch),
   register(describeConfigs),
   register(alterConfigs),
+  register(describeLogDirs),
   register(createPartitions),
   register(deleteGroups),
   register(incrementalAlterConfigs),

@@ -70,36 +70,44 @@ export async function coordinatorFor(cluster: Cluster, group: string): Promise<P
 
 export async function describeGroup(cluster: Cluster, group: string): Promise<GroupDescription> {
   const conn = await coordinatorFor(cluster, group);
-  const res = await conn.request(DescribeGroups, { groups: [group], includeAuthorizedOperations: false });
-  const g = res.groups[0]!;
+  return (await describeGroupsAt(cluster, conn, [group]))[0]!;
+}
+
+/** DescribeGroups for groups `conn`'s broker coordinates, in one request (the dashboard's sampler batches per coordinator). */
+export async function describeGroupsAt(cluster: Cluster, conn: ProtocolConnection, groups: readonly string[]): Promise<GroupDescription[]> {
+  const res = await conn.request(DescribeGroups, { groups: [...groups], includeAuthorizedOperations: false });
   const node = cluster.knownNodes().find((n) => n.host === conn.host && n.port === conn.port);
-  const consumer = g.protocolType === 'consumer' || g.protocolType === '';
-  return {
-    groupId: group,
-    errorCode: g.errorCode,
-    state: g.groupState,
-    protocolType: g.protocolType,
-    protocol: g.protocolData,
-    coordinator: { nodeId: node?.nodeId ?? -1, host: conn.host, port: conn.port },
-    members: g.members.map((m) => {
-      let assignment: MemberDescription['assignment'] = [];
-      const bytes = m.memberAssignment;
-      if (consumer && bytes.length > 0) {
-        try {
-          assignment = decodeAssignment(bytes).assignedPartitions.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] }));
-        } catch {
-          assignment = [];
+  return groups.map((group) => {
+    const g = res.groups.find((x) => x.groupId === group);
+    if (!g) return { groupId: group, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, state: 'Dead', protocolType: '', protocol: '', members: [], coordinator: { nodeId: node?.nodeId ?? -1, host: conn.host, port: conn.port } };
+    const consumer = g.protocolType === 'consumer' || g.protocolType === '';
+    return {
+      groupId: group,
+      errorCode: g.errorCode,
+      state: g.groupState,
+      protocolType: g.protocolType,
+      protocol: g.protocolData,
+      coordinator: { nodeId: node?.nodeId ?? -1, host: conn.host, port: conn.port },
+      members: g.members.map((m) => {
+        let assignment: MemberDescription['assignment'] = [];
+        const bytes = m.memberAssignment;
+        if (consumer && bytes.length > 0) {
+          try {
+            assignment = decodeAssignment(bytes).assignedPartitions.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] }));
+          } catch {
+            assignment = [];
+          }
         }
-      }
-      return {
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        assignment,
-      };
-    }),
-  };
+        return {
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          assignment,
+        };
+      }),
+    };
+  });
 }
 
 export async function deleteGroups(cluster: Cluster, groups: string[]): Promise<Map<string, number>> {

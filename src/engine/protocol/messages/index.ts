@@ -26,6 +26,7 @@ import { InitProducerId } from './22-init-producer-id.js';
 import { OffsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
 import { DescribeConfigs } from './32-describe-configs.js';
 import { AlterConfigs } from './33-alter-configs.js';
+import { DescribeLogDirs } from './35-describe-log-dirs.js';
 import { SaslAuthenticate } from './36-sasl-authenticate.js';
 import { CreatePartitions } from './37-create-partitions.js';
 import { DeleteGroups } from './42-delete-groups.js';
@@ -57,6 +58,7 @@ export const schemas: readonly ApiSchema[] = [
   OffsetForLeaderEpoch,
   DescribeConfigs,
   AlterConfigs,
+  DescribeLogDirs,
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,

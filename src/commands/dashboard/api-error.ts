@@ -1,0 +1,11 @@
+/** An answer other than 2xx: its status and the contract's `{ error: { code, message } }` (docs/dashboard-api.md). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}

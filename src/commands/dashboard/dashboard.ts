@@ -1,0 +1,126 @@
+/**
+ * One running dashboard: the sampler, its history (loaded from and saved to the data directory
+ * every SAVE_MS and on stop), the HTTP server, and the events the page listens to ("sample"
+ * after each round, "status" when the cluster is lost and found again). The tests start this
+ * in-process; run.ts adds the command line around it.
+ */
+import type { Cluster } from '../../engine/client/cluster.js';
+import { History, historyFile, loadHistory, saveHistory } from './history.js';
+import type { Ring } from './ring.js';
+import { Sampler } from './sampler.js';
+import { startServer, type DashboardServer } from './server.js';
+import type { AuthSpec } from './auth.js';
+
+/** How often the history is written. */
+export const SAVE_MS = 30_000;
+
+export interface DashboardOptions {
+  host: string;
+  port: number;
+  portFallback?: boolean;
+  auth: AuthSpec;
+  readOnly: boolean;
+  refreshMs: number;
+  assetsDir: string;
+  /** Where mq keeps its state: the history goes to <dataDir>/dashboard/<clusterId>/. */
+  dataDir: string;
+  target: { kind: 'local' | 'remote'; bootstrap: string };
+  /** The cluster to sample; called again after a failed round, so it may reconnect. */
+  cluster(): Promise<Cluster>;
+  /** Warnings (a history file that cannot be written). */
+  warn?: (line: string) => void;
+}
+
+export interface Dashboard {
+  readonly server: DashboardServer;
+  readonly sampler: Sampler;
+  /** Writes the history now. */
+  save(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
+  const history = new History({ refreshMs: o.refreshMs });
+  let file: string | undefined;
+  const box: { server?: DashboardServer } = {};
+  let wasConnected: boolean | undefined;
+  const sampler = new Sampler(() => o.cluster(), {
+    refreshMs: o.refreshMs,
+    onRound: (r) => {
+      if (r.connected) {
+        if (wasConnected === false) box.server?.broadcast('status', { connected: true });
+        box.server?.broadcast('sample', { sampledAt: r.sampledAt, connected: true });
+      } else if (wasConnected !== false) box.server?.broadcast('status', { connected: false, error: r.error });
+      wasConnected = r.connected;
+    },
+  }, history);
+  // The history file is named by the cluster id, known after the first round.
+  const clusterFile = async (): Promise<string | undefined> => {
+    if (file) return file;
+    const id = sampler.snapshot?.clusterId;
+    if (id === undefined) return undefined;
+    file = historyFile(o.dataDir, id ?? 'unknown');
+    return file;
+  };
+  let loaded = false;
+  const firstLoad = async () => {
+    if (loaded) return;
+    const f = await clusterFile();
+    if (!f) return;
+    loaded = true;
+    // The file's hour first, then what this run sampled before the cluster id was known.
+    const fresh = new History({ refreshMs: o.refreshMs });
+    if (await loadHistory(f, fresh)) {
+      for (const [k, r] of fresh.groups) history.groups.set(k, mergeRing(r, history.groups.get(k)));
+      for (const [k, r] of fresh.partitions) history.partitions.set(k, mergeRing(r, history.partitions.get(k)));
+      for (const [k, r] of fresh.topics) history.topics.set(k, mergeRing(r, history.topics.get(k)));
+    }
+  };
+  await sampler.refresh();
+  await firstLoad();
+  const server = await startServer({
+    host: o.host,
+    port: o.port,
+    portFallback: o.portFallback ?? true,
+    auth: o.auth,
+    assetsDir: o.assetsDir,
+    api: { sampler, cluster: () => o.cluster(), readOnly: o.readOnly, refreshMs: o.refreshMs, target: o.target },
+  });
+  box.server = server;
+  wasConnected = sampler.connected;
+  const save = async () => {
+    await firstLoad();
+    const f = await clusterFile();
+    if (!f) return;
+    try {
+      await saveHistory(f, history);
+    } catch (err) {
+      o.warn?.(`Could not write the dashboard history to ${f}: ${(err as Error).message}`);
+    }
+  };
+  const saver = setInterval(() => void save(), SAVE_MS);
+  saver.unref();
+  // The loop's first round ran above; the timer takes it from here.
+  setTimeout(() => sampler.start(), o.refreshMs).unref();
+  return {
+    server,
+    sampler,
+    save,
+    async stop() {
+      clearInterval(saver);
+      sampler.stop();
+      await sampler.idle();
+      await save();
+      await server.close();
+    },
+  };
+}
+
+/** The samples of `older` followed by those of `newer` taken after them, in a ring of `older`'s capacity. */
+function mergeRing(older: Ring, newer: Ring | undefined): Ring {
+  if (!newer) return older;
+  const last = older.fromEnd(0)?.t ?? -Infinity;
+  const { t, cols } = newer.since(last + 1);
+  for (let i = 0; i < t.length; i++) older.push(t[i]!, cols.map((c) => c[i]!));
+  return older;
+}

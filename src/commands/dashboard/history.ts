@@ -1,0 +1,187 @@
+/**
+ * The dashboard's memory of the last hour: per group the total lag, committed and end offsets and
+ * time lag every round; per group partition the same, downsampled to about one point in 30 s;
+ * per topic its end offsets for the last 60 rounds (the produce-rate sparkline). Everything lives
+ * in typed-array rings (ring.ts), so memory is bounded by the number of series, and the whole
+ * history is written to one file (`<dataDir>/dashboard/<clusterId>/history.bin`) so it survives a
+ * restart of the dashboard.
+ *
+ * File layout: "MQDH" + uint32 header length + the JSON header (which rings, their lengths) + each
+ * ring's samples as Ring.toBuffer wrote them, in header order.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../engine/log/atomic-file.js';
+import { Ring } from './ring.js';
+
+/** Columns of group and partition rings. */
+export const LAG = 0;
+export const COMMITTED = 1;
+export const END = 2;
+export const TIME_LAG = 3;
+const WIDTH = 4;
+
+const MAGIC = 'MQDH';
+const FORMAT = 1;
+/** Points per partition series (about one per 30 s over an hour). */
+const PARTITION_POINTS = 120;
+/** Samples of a topic's end offsets: 60 rates need 61 points. */
+const TOPIC_POINTS = 61;
+/** A series not updated for this long (its group or topic is gone) is dropped. */
+const STALE_MS = 2 * 3600_000;
+
+export interface HistoryOptions {
+  refreshMs: number;
+  /** How much history to keep (at least an hour). */
+  keepMs?: number;
+}
+
+interface HeaderRing {
+  kind: 'group' | 'partition' | 'topic';
+  key: string;
+  n: number;
+}
+
+/** One group's figures in a round: totals and per partition. */
+export interface PartitionPoint {
+  topic: string;
+  partition: number;
+  lag: number;
+  committed: number;
+  end: number;
+  timeLag: number | null;
+}
+
+export interface GroupPoint {
+  lag: number;
+  committed: number;
+  end: number;
+  timeLag: number | null;
+  partitions: readonly PartitionPoint[];
+}
+
+const partKey = (group: string, topic: string, partition: number) => `${group}\u0000${topic}\u0000${partition}`;
+
+export class History {
+  readonly groups = new Map<string, Ring>();
+  readonly partitions = new Map<string, Ring>();
+  readonly topics = new Map<string, Ring>();
+  private readonly groupPoints: number;
+  /** Rounds between partition points. */
+  private readonly every: number;
+  private round = 0;
+
+  constructor(readonly opts: HistoryOptions) {
+    const keep = Math.max(opts.keepMs ?? 3900_000, 3600_000);
+    this.groupPoints = Math.min(Math.ceil(keep / opts.refreshMs) + 1, 40_000);
+    this.every = Math.max(1, Math.round(keep / opts.refreshMs / PARTITION_POINTS));
+  }
+
+  private ring(map: Map<string, Ring>, key: string, capacity: number, width: number): Ring {
+    let r = map.get(key);
+    if (!r) map.set(key, (r = new Ring(capacity, width)));
+    return r;
+  }
+
+  /** One round's figures. */
+  record(
+    t: number,
+    topicEnds: ReadonlyMap<string, number>,
+    groups: ReadonlyMap<string, GroupPoint>,
+  ): void {
+    for (const [topic, end] of topicEnds) this.ring(this.topics, topic, TOPIC_POINTS, 1).push(t, [end]);
+    const partitionPoint = this.round % this.every === 0;
+    this.round++;
+    for (const [g, s] of groups) {
+      this.ring(this.groups, g, this.groupPoints, WIDTH).push(t, [s.lag, s.committed, s.end, s.timeLag ?? NaN]);
+      if (!partitionPoint) continue;
+      for (const p of s.partitions) {
+        this.ring(this.partitions, partKey(g, p.topic, p.partition), PARTITION_POINTS, WIDTH).push(t, [p.lag, p.committed, p.end, p.timeLag ?? NaN]);
+      }
+    }
+    for (const map of [this.groups, this.partitions, this.topics]) {
+      for (const [k, r] of map) if ((r.fromEnd(0)?.t ?? 0) < t - STALE_MS) map.delete(k);
+    }
+  }
+
+  /** The partition series of a group: [topic, partition, ring]. */
+  partitionsOf(group: string): Array<{ topic: string; partition: number; ring: Ring }> {
+    const out: Array<{ topic: string; partition: number; ring: Ring }> = [];
+    const prefix = `${group}\u0000`;
+    for (const [k, ring] of this.partitions) {
+      if (!k.startsWith(prefix)) continue;
+      const rest = k.slice(prefix.length);
+      const at = rest.lastIndexOf('\u0000');
+      out.push({ topic: rest.slice(0, at), partition: Number(rest.slice(at + 1)), ring });
+    }
+    return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  }
+
+  forgetGroup(group: string): void {
+    this.groups.delete(group);
+    for (const { topic, partition } of this.partitionsOf(group)) this.partitions.delete(partKey(group, topic, partition));
+  }
+
+  /** The whole history as the file's bytes. */
+  serialize(): Buffer[] {
+    const rings: HeaderRing[] = [];
+    const bodies: Buffer[] = [];
+    for (const [kind, map] of [['group', this.groups], ['partition', this.partitions], ['topic', this.topics]] as const) {
+      for (const [key, r] of map) {
+        rings.push({ kind, key, n: r.length });
+        bodies.push(r.toBuffer());
+      }
+    }
+    const header = Buffer.from(JSON.stringify({ version: FORMAT, refreshMs: this.opts.refreshMs, rings }), 'utf8');
+    const prefix = Buffer.alloc(8);
+    prefix.write(MAGIC, 0, 'latin1');
+    prefix.writeUInt32BE(header.length, 4);
+    return [prefix, header, ...bodies];
+  }
+
+  /** Loads what serialize wrote; a file of another format or a damaged one is ignored (history starts empty). */
+  load(data: Buffer): boolean {
+    try {
+      if (data.length < 8 || data.toString('latin1', 0, 4) !== MAGIC) return false;
+      const len = data.readUInt32BE(4);
+      const header = JSON.parse(data.toString('utf8', 8, 8 + len)) as { version: number; rings: HeaderRing[] };
+      if (header.version !== FORMAT || !Array.isArray(header.rings)) return false;
+      let at = 8 + len;
+      const loaded: Array<[Map<string, Ring>, string, Ring]> = [];
+      for (const h of header.rings) {
+        const width = h.kind === 'topic' ? 1 : WIDTH;
+        const bytes = h.n * (width + 1) * 8;
+        if (!Number.isInteger(h.n) || h.n < 0 || at + bytes > data.length) return false;
+        const capacity = h.kind === 'group' ? this.groupPoints : h.kind === 'partition' ? PARTITION_POINTS : TOPIC_POINTS;
+        const map = h.kind === 'group' ? this.groups : h.kind === 'partition' ? this.partitions : this.topics;
+        loaded.push([map, h.key, Ring.fromBuffer(data.subarray(at, at + bytes), h.n, width, capacity)]);
+        at += bytes;
+      }
+      for (const [map, key, ring] of loaded) map.set(key, ring);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** `<dataDir>/dashboard/<clusterId>/history.bin`; the cluster id is made safe as a path segment. */
+export function historyFile(dataDir: string, clusterId: string): string {
+  return path.join(dataDir, 'dashboard', clusterId.replace(/[^A-Za-z0-9_-]/g, '_') || 'unknown', 'history.bin');
+}
+
+export async function saveHistory(file: string, h: History): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, h.serialize());
+}
+
+/** Loads the file into `h` when there is one; false when absent or unreadable. */
+export async function loadHistory(file: string, h: History): Promise<boolean> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch {
+    return false;
+  }
+  return h.load(data);
+}

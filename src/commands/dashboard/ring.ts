@@ -1,0 +1,86 @@
+/**
+ * A fixed-size ring of samples: one timestamp column and N value columns in typed arrays, so an
+ * hour of history for hundreds of series costs a few megabytes and no object per sample. NaN is
+ * "no value" (a sample where the value was unknown).
+ *
+ *   const r = new Ring(1800, 2);
+ *   r.push(Date.now(), [lag, committed]);
+ *   r.since(Date.now() - 3_600_000)   // { t: number[], cols: number[][] }, oldest first
+ */
+export class Ring {
+  readonly t: Float64Array;
+  readonly cols: Float64Array[];
+  /** Where the next sample goes. */
+  private head = 0;
+  private count = 0;
+
+  constructor(
+    readonly capacity: number,
+    readonly width: number,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
+    this.t = new Float64Array(capacity);
+    this.cols = Array.from({ length: width }, () => new Float64Array(capacity));
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(t: number, values: ArrayLike<number>): void {
+    this.t[this.head] = t;
+    for (let c = 0; c < this.width; c++) this.cols[c]![this.head] = values[c] ?? NaN;
+    this.head = (this.head + 1) % this.capacity;
+    if (this.count < this.capacity) this.count++;
+  }
+
+  /** Index into the arrays of the i-th oldest sample. */
+  private index(i: number): number {
+    return (this.head - this.count + i + this.capacity) % this.capacity;
+  }
+
+  /** The i-th sample counted from the newest (0 = newest), or undefined. */
+  fromEnd(i: number): { t: number; values: number[] } | undefined {
+    if (i < 0 || i >= this.count) return undefined;
+    const at = this.index(this.count - 1 - i);
+    return { t: this.t[at]!, values: this.cols.map((c) => c[at]!) };
+  }
+
+  /** Samples with t >= `since`, oldest first. */
+  since(since = -Infinity): { t: number[]; cols: number[][] } {
+    const t: number[] = [];
+    const cols: number[][] = Array.from({ length: this.width }, () => []);
+    for (let i = 0; i < this.count; i++) {
+      const at = this.index(i);
+      if (this.t[at]! < since) continue;
+      t.push(this.t[at]!);
+      for (let c = 0; c < this.width; c++) cols[c]!.push(this.cols[c]![at]!);
+    }
+    return { t, cols };
+  }
+
+  /** The samples, oldest first, as one buffer: t then each column (Float64, little-endian as the host writes them). */
+  toBuffer(): Buffer {
+    const n = this.count;
+    const out = new Float64Array(n * (this.width + 1));
+    for (let i = 0; i < n; i++) {
+      const at = this.index(i);
+      out[i] = this.t[at]!;
+      for (let c = 0; c < this.width; c++) out[(c + 1) * n + i] = this.cols[c]![at]!;
+    }
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  /** A ring of `capacity` holding the newest samples of `buf` (as toBuffer wrote them, `n` samples). */
+  static fromBuffer(buf: Buffer, n: number, width: number, capacity: number): Ring {
+    const r = new Ring(capacity, width);
+    if (buf.length !== n * (width + 1) * 8) throw new RangeError(`ring data is ${buf.length} bytes, expected ${n * (width + 1) * 8}`);
+    const f = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+    const values = new Array<number>(width);
+    for (let i = Math.max(0, n - capacity); i < n; i++) {
+      for (let c = 0; c < width; c++) values[c] = f[(c + 1) * n + i]!;
+      r.push(f[i]!, values);
+    }
+    return r;
+  }
+}
