@@ -56,6 +56,7 @@ export default defineConfig([
 
   {
     files: ['**/*.{js,mjs,cjs,ts}'],
+    ignores: ['src/web/**'],
     plugins: { '@stylistic': stylistic },
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
@@ -71,9 +72,11 @@ export default defineConfig([
 
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
 
-  // TypeScript, type-aware: every .ts file is in tsconfig.test.json (src, test and the vitest configs).
+  // TypeScript, type-aware: every .ts file is in tsconfig.test.json (src, test and the vitest configs), except the
+  // dashboard page (src/web), which is browser code checked against tsconfig.web.json below.
   {
     files: ['**/*.ts'],
+    ignores: ['src/web/**'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
@@ -90,7 +93,32 @@ export default defineConfig([
   },
 
   // Product code below the command-line edge does not touch the process.
-  { files: ['src/**/*.ts'], ignores: processEdge, rules: noProcess },
+  { files: ['src/**/*.ts'], ignores: [...processEdge, 'src/web/**'], rules: noProcess },
+
+  // mq-dashboard's page: browser code (DOM globals, no Node), TSX with Preact, typed against tsconfig.web.json.
+  // No console anywhere in it: what the user must know is shown on the page.
+  {
+    files: ['src/web/**/*.{ts,tsx}'],
+    extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: { ...globals.browser },
+      parserOptions: { project: './tsconfig.web.json', tsconfigRootDir: import.meta.dirname, ecmaFeatures: { jsx: true } },
+    },
+    plugins: { '@stylistic': stylistic },
+    rules: {
+      ...style,
+      'no-console': 'error',
+      'no-restricted-globals': ['error', { name: 'process', message: 'The page runs in a browser.' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
 
   // Tests may use console and process (they are programs of their own), and no explicit `any` either.
   // The no-unsafe-* family stays off here: values that arrive untyped (JSON.parse of a tool's output,
