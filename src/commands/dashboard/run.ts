@@ -36,7 +36,10 @@ export function defaultAssetsDir(): string {
   return path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 }
 
+/** HOST:PORT; port 0 asks the system for any free port (the printed URL says which). */
 export function parseListen(value: string): { host: string; port: number } {
+  const any = /^(.*):0$/.exec(value.trim());
+  if (any && any[1]) return { host: any[1].replace(/^\[(.*)\]$/, '$1'), port: 0 };
   try {
     const { host, port } = parseHostPort(value);
     return { host, port };
