@@ -97,14 +97,10 @@ export async function runDashboard(opts: DashboardCliOptions, io: Io, signal: Ab
     cluster = s.cluster();
     return cluster;
   };
-  let failures = 0;
   const sampled = async (): Promise<Cluster> => {
     try {
-      const c = await getCluster();
-      failures = 0;
-      return c;
+      return await getCluster();
     } catch (err) {
-      failures++;
       cluster = Promise.reject(err instanceof Error ? err : new Error(String(err)));
       cluster.catch(() => undefined);
       throw session.error(err);
@@ -132,5 +128,4 @@ export async function runDashboard(opts: DashboardCliOptions, io: Io, signal: Ab
   if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   await dash.stop();
   await session.close();
-  void failures;
 }
