@@ -5,7 +5,8 @@
  * Chromium (playwright-core) navigating to /topics, timed from navigation start to the first topic row rendered.
  * Each run is a fresh browser context (no cache). Prints the runs and the median; writes nothing.
  *
- * Options: --topics N (default 1000), --runs N (default 5).
+ * Options: --topics N (default 1000), --runs N (default 5), --root DIR (the checkout whose built mq-dashboard and page to
+ * measure, default this one: to compare a build before and after a change on the same machine and broker).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -15,9 +16,10 @@ import { cleanupAll, freePort, makeTempDir, removeTempDir, startBroker, track, R
 import { createTopic } from './lib/kafka-wire.mjs';
 import { median, nowMs } from './lib/stats.mjs';
 
-const { values: opt } = parseArgs({ options: { topics: { type: 'string' }, runs: { type: 'string' } } });
+const { values: opt } = parseArgs({ options: { topics: { type: 'string' }, runs: { type: 'string' }, root: { type: 'string' } } });
 const topics = Number(opt.topics ?? 1000);
 const runs = Number(opt.runs ?? 5);
+const root = path.resolve(opt.root ?? REPO_ROOT);
 
 const dir = makeTempDir('mq-bench-dashboard-');
 const broker = await startBroker(dir);
@@ -30,7 +32,7 @@ try {
   }
   process.stderr.write(`${topics} topics x 6 partitions created in ${Math.round(nowMs() - t0)} ms\n`);
 
-  dashboard = track(spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'mq-dashboard.js'), '--bootstrap-server', broker.address, '--listen', `127.0.0.1:${await freePort()}`],
+  dashboard = track(spawn(process.execPath, [path.join(root, 'bin', 'mq-dashboard.js'), '--bootstrap-server', broker.address, '--listen', `127.0.0.1:${await freePort()}`],
     { stdio: ['ignore', 'pipe', 'pipe'] }));
   let printed = '';
   const url = await new Promise((resolve, reject) => {
@@ -50,16 +52,27 @@ try {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await ctx.newPage();
     await page.goto(`${url}/topics`, { waitUntil: 'commit' });
-    await page.locator('table.topics tbody tr').first().waitFor({ timeout: 30_000 });
-    const ms = await page.evaluate('performance.now()');
-    // Where the time went: the /api/topics answer (server side plus transfer) against everything else (the page).
-    const apiMs = await page.evaluate(`performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/topics'))?.duration ?? -1`);
+    // Timed inside the page, checked every animation frame: the first frame with a topic row in it. (Waiting from
+    // Node and then asking the page for the time would add the test driver's round trip to every figure.)
+    const ms = await (await page.waitForFunction(() => (globalThis.document.querySelector('table.topics tbody tr') === null ? null : globalThis.performance.now()), null,
+      { polling: 'raf', timeout: 30_000 })).jsonValue();
+    // Where the time went: the bundle arriving, the /api/topics request (sent once the bundle has run; server side plus
+    // transfer), and the page rendering the rows after the answer.
+    const [appMs, apiStart, apiEnd] = await page.evaluate(`(() => {
+      const r = performance.getEntriesByType('resource');
+      const app = r.find((e) => e.name.endsWith('/assets/app.js'));
+      const api = r.find((e) => e.name.endsWith('/api/topics'));
+      return [app?.responseEnd ?? -1, api?.startTime ?? -1, api?.responseEnd ?? -1];
+    })()`);
+    const apiMs = apiEnd - apiStart;
+    const rows = await page.locator('table.topics tbody tr').count();
     await ctx.close();
     if (r === 0) continue; // the first run warms the dashboard's own caches (its first metadata and log-dir reads)
     times.push(ms);
-    process.stdout.write(`run ${r}: first topic row ${Math.round(ms)} ms after navigation start (GET /api/topics took ${Math.round(apiMs)} ms)\n`);
+    process.stdout.write(`run ${r}: first topic row ${Math.round(ms)} ms after navigation start (${rows} rows rendered; app.js in at ${Math.round(appMs)} ms, `
+      + `GET /api/topics sent at ${Math.round(apiStart)} ms and took ${Math.round(apiMs)} ms, rendering after it ${Math.round(ms - apiEnd)} ms)\n`);
   }
-  process.stdout.write(`first useful paint of /topics with ${topics} topics x 6 partitions: median ${Math.round(median(times))} ms over ${runs} runs (target < 1000 ms)\n`);
+  process.stdout.write(`first useful paint of /topics with ${topics} topics x 6 partitions: median ${Math.round(median(times))} ms over ${runs} runs (target < 1000 ms; page from ${root})\n`);
 } finally {
   await browser?.close();
   dashboard?.kill('SIGTERM');

@@ -67,20 +67,49 @@ export function ActionResult({ a }: { a: { error: Error | undefined; done: strin
   );
 }
 
-/** A produce-rate sparkline as inline SVG: 60 points do not need a chart library. */
+/**
+ * A produce-rate sparkline as one inline SVG path: a single string attribute per row, no chart instance, so a list of
+ * 1,000 topics costs 1,000 small elements rather than 1,000 canvases.
+ */
+export function sparkPath(values: number[], w: number, h: number): string {
+  const max = Math.max(...values, 1e-9);
+  const step = w / (values.length - 1);
+  let d = '';
+  for (let i = 0; i < values.length; i++) d += `${i === 0 ? 'M' : 'L'}${(i * step).toFixed(1)} ${(h - 1 - ((values[i] ?? 0) / max) * (h - 2)).toFixed(1)}`;
+  return d;
+}
+
 export function Sparkline({ values, label }: { values: number[]; label: string }) {
   const w = 96;
   const h = 20;
   if (values.length < 2) return <svg class="spark" width={w} height={h} role="img" aria-label={`${label}: no samples yet`} />;
-  const max = Math.max(...values, 1e-9);
-  const step = w / (values.length - 1);
-  const pts = values.map((v, i) => `${(i * step).toFixed(1)},${(h - 1 - (v / max) * (h - 2)).toFixed(1)}`).join(' ');
   const last = values[values.length - 1] ?? 0;
   return (
     <svg class="spark" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${label}: ${last.toFixed(1)} messages/s now`}>
-      <polyline points={pts} fill="none" stroke="currentColor" stroke-width="1.5" />
+      <path d={sparkPath(values, w, h)} fill="none" stroke="currentColor" stroke-width="1.5" />
     </svg>
   );
+}
+
+/** How many rows a long list renders before "Show all": enough to fill any screen, few enough to paint at once. */
+export const FIRST_ROWS = 100;
+
+/**
+ * The first FIRST_ROWS of `rows` until the user asks for all of them (`noun`: what the rows are, plural; more than
+ * FIRST_ROWS rows are always plural). `key` is what selects the rows (the search):
+ * a new search starts again from the first rows, since the matches are a different list.
+ */
+export function useFirstRows<T>(rows: T[], key: string, noun: string): { shown: T[]; more: ComponentChildren } {
+  const [all, setAll] = useState<string | null>(null);
+  const showAll = all === key;
+  const shown = showAll || rows.length <= FIRST_ROWS ? rows : rows.slice(0, FIRST_ROWS);
+  const more = shown.length < rows.length && (
+    <p class="more">
+      <span class="muted">Showing the first {num(FIRST_ROWS)} of {num(rows.length)} {noun}.</span>{' '}
+      <button type="button" onClick={() => setAll(key)}>Show all {num(rows.length)} {noun}</button>
+    </p>
+  );
+  return { shown, more };
 }
 
 export interface ChartSeries {

@@ -210,6 +210,81 @@ describe('the dashboard page', () => {
     await page.screenshot({ path: join(shots, 'page-group.png'), fullPage: true });
   });
 
+  it('the keyboard reaches a topic link with Tab (focus visible) and Enter opens the topic', async () => {
+    await open('/topics');
+    await page.locator('table.topics tbody a').first().waitFor();
+    await page.locator('body').focus();
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(`document.activeElement?.closest('table.topics tbody a')?.textContent === ${JSON.stringify(img)}`);
+    }
+    expect(reached).toBe(true);
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/topics/${encodeURIComponent(img)}`);
+    expect(await page.locator('main h1 bdi').textContent()).toBe(img);
+  });
+
+  it('1,000 topics: the first 100 rows, "Show all 1,000 topics", and a search over every topic', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      name: `bulk-${String(i).padStart(4, '0')}`, topicId: `b${i}`, internal: false, partitions: 6, replicationFactor: 1, messages: i, sizeBytes: i * 100,
+      underReplicated: 0, produceRate: [0, 1, 2],
+    }));
+    const saved = api.answers.get('/api/topics');
+    api.answers.set('/api/topics', { topics: many });
+    try {
+      await open('/topics');
+      const rows = page.locator('table.topics tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(100);
+      expect(await rows.locator('a bdi').evaluateAll((as) => [as[0]?.textContent, as[99]?.textContent])).toEqual(['bulk-0000', 'bulk-0099']);
+      // Every sparkline is one SVG path, no canvas (no chart instance) per row.
+      expect(await page.locator('table.topics svg.spark path').count()).toBe(100);
+      expect(await page.locator('table.topics canvas').count()).toBe(0);
+      // The search looks at all 1,000 names, not only the rendered ones.
+      await page.locator('#search').fill('bulk-0999');
+      await page.waitForFunction('document.querySelectorAll("table.topics tbody tr").length === 1');
+      expect(await rows.locator('a bdi').textContent()).toBe('bulk-0999');
+      expect(await page.getByRole('button', { name: /^Show all/ }).count()).toBe(0);
+      // 271 names hold a 5: the first 100 of them, then all.
+      await page.locator('#search').fill('5');
+      await page.getByRole('button', { name: 'Show all 271 topics' }).click();
+      await page.waitForFunction('document.querySelectorAll("table.topics tbody tr").length === 271');
+      await page.locator('#search').fill('');
+      await page.getByRole('button', { name: 'Show all 1,000 topics' }).click();
+      await page.waitForFunction('document.querySelectorAll("table.topics tbody tr").length === 1000');
+      expect(await rows.last().locator('a bdi').textContent()).toBe('bulk-0999');
+      await page.screenshot({ path: join(shots, 'page-topics-many.png') });
+    } finally {
+      api.answers.set('/api/topics', saved);
+    }
+  });
+
+  it('250 groups: the first 100 rows, "Show all 250 groups", and a search over every group', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      groupId: `group-${String(i).padStart(3, '0')}`, state: 'Empty', protocolType: 'consumer', members: 0, topics: [], lag: i, lagTrend: 'steady',
+    }));
+    const saved = api.answers.get('/api/groups');
+    api.answers.set('/api/groups', { groups: many });
+    try {
+      await open('/groups');
+      const rows = page.locator('table.groups tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(100);
+      await page.locator('#search').fill('group-249');
+      await page.waitForFunction('document.querySelectorAll("table.groups tbody tr").length === 1');
+      expect(await rows.locator('a bdi').textContent()).toBe('group-249');
+      await page.locator('#search').fill('nothing-like-it');
+      await page.getByText('No group matches the search.').waitFor();
+      await page.locator('#search').fill('');
+      await page.getByRole('button', { name: 'Show all 250 groups' }).click();
+      await page.waitForFunction('document.querySelectorAll("table.groups tbody tr").length === 250');
+    } finally {
+      api.answers.set('/api/groups', saved);
+    }
+  });
+
   it('a POST from the page carries the session\'s CSRF token', async () => {
     await open('/topics');
     await page.getByText('Create topic').click();

@@ -191,7 +191,7 @@ export function MessagesView({ name }: { name: string }) {
                 <tr key={`${m.partition}:${m.offset}`}>
                   <td class="num">{m.partition}</td>
                   <td class="num">{num(m.offset)}</td>
-                  <td class="nowrap" title={m.timestampType}>{time(m.timestamp)}</td>
+                  <td class="nowrap ts" title={m.timestampType}>{time(m.timestamp)}</td>
                   <td class="key"><K s={textOf(m.key)} /></td>
                   <td><Value v={m.value} mode={mode} /><span class="muted size">{m.value === null ? '' : bytes(m.value.size)}</span></td>
                   <td>{m.headers.length === 0 ? <span class="muted">-</span> : (
