@@ -17,7 +17,8 @@ export type MqCommand =
   | 'get-offsets'
   | 'configs'
   | 'producer-perf-test'
-  | 'consumer-perf-test';
+  | 'consumer-perf-test'
+  | 'dashboard';
 
 /** The mq checkout under test: this one, or MQ_SUITE_A_ROOT (a built copy, e.g. of one commit). */
 const MQ_ROOT = process.env.MQ_SUITE_A_ROOT || REPO_ROOT;
