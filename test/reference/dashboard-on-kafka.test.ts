@@ -204,11 +204,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-dashboard on Apache Kafka', () =>
       expect(rows.map((r) => [r[2], r[3], r[4], r[5]])).toEqual(['0', '1', '2', '3', '4', '5'].map((p) => [p, '2', '3', '1']));
     });
 
-    // Skipped on three nodes for a known bug: listGroups (src/engine/client/admin/groups.ts) sends ListGroups to one
-    // broker, and a Kafka broker answers only the groups it coordinates, so /api/groups (and mq-consumer-groups --list)
-    // miss the groups of the other brokers' __consumer_offsets partitions. Kafka's Admin asks every broker
-    // (KafkaAdminClient.listConsumerGroups). Un-skip when listGroups does.
-    it.skipIf(nodes > 1)('the group is listed by /api/groups and on its topic, with its lag', async () => {
+    it('the group is listed by /api/groups and on its topic, with its lag', async () => {
       // The list and the topic's groups come from the sampler's rounds (ListGroups, one batched OffsetFetch).
       type Listed = { groups: { groupId: string; state: string; lag: number | null; topics: string[] }[] };
       const groups = await until('the group listed with lag 6', () => get<Listed>('/api/groups'), (d) => d.groups.some((x) => x.groupId === GROUP && x.lag === 6), 30_000);

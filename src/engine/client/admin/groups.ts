@@ -27,8 +27,23 @@ export interface GroupListing {
   type: string;
 }
 
+/**
+ * Every group of the cluster. A broker answers ListGroups with the groups it coordinates only, so,
+ * as Kafka's admin client does (KafkaAdminClient.listConsumerGroups over every broker), each
+ * broker of the Metadata is asked and the answers are merged.
+ */
 export async function listGroups(cluster: Cluster, states: string[] = [], types: string[] = []): Promise<GroupListing[]> {
-  const conn = cluster.any();
+  // The brokers the last Metadata named (one Metadata first when none was asked yet).
+  let brokers = cluster.knownNodes().map((n) => n.nodeId);
+  if (brokers.length === 0) brokers = (await cluster.metadata([])).brokers.map((b) => b.nodeId);
+  const conns = brokers.length ? await Promise.all(brokers.map((id) => cluster.forNode(id))) : [cluster.any()];
+  const answers = await Promise.all(conns.map((conn) => listGroupsAt(conn, states, types)));
+  const seen = new Map<string, GroupListing>();
+  for (const g of answers.flat()) if (!seen.has(g.groupId)) seen.set(g.groupId, g);
+  return [...seen.values()];
+}
+
+async function listGroupsAt(conn: ProtocolConnection, states: string[], types: string[]): Promise<GroupListing[]> {
   const v = conn.versionFor(ListGroups.apiKey);
   // The filters exist from v4 (states) and v5 (types); an older broker answers every group and
   // the caller filters.
