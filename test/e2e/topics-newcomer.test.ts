@@ -44,7 +44,7 @@ describe('--replication-factor beyond the brokers', () => {
       `${KAFKA_RF}\n` +
         'The local mq broker is a single broker, so its topics have replication factor 1. For more replicas, create the topic on a cluster with that many brokers: --bootstrap-server host:port.\n',
     );
-    expect((await mq('mq-topics', ['--list', '--topic', t])).stdout).toBe('\n');
+    expect((await mq('mq-topics', ['--list', '--topic', t])).stdout).toBe('');
   });
 
   it('on a cluster named with --bootstrap-server: Kafka\'s refusal alone', async () => {

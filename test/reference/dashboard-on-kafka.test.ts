@@ -137,10 +137,11 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-dashboard on Apache Kafka', () =>
       });
       expect(r.status, await r.clone().text()).toBe(201);
       expect(await r.json()).toEqual({ name: TOPIC });
-      expect((await mqOk('topics', [...bs, '--list'])).stdout.split('\n')).toContain(TOPIC);
+      // Metadata reaches every broker a moment after CreateTopics answers (Kafka propagates it asynchronously), and
+      // mq-topics may ask any of them.
+      await until(`mq-topics --list shows ${TOPIC}`, async () => (await mqOk('topics', [...bs, '--list'])).stdout, (s) => s.split('\n').includes(TOPIC));
 
-      // Metadata reaches every broker a moment after CreateTopics answers (Kafka propagates it asynchronously): until then
-      // the broker asked may not know the topic, and the dashboard answers 404.
+      // Until then the broker the dashboard asks may not know the topic either, and it answers 404.
       const known = async (): Promise<TopicDoc | undefined> => {
         const r = await fetch(`${base}/api/topics/${TOPIC}`);
         return r.status === 404 ? undefined : ((await r.json()) as TopicDoc);
