@@ -124,7 +124,8 @@ for v in "${versions[@]}"; do
   fi
   # Sanity: the classpath must hold the broker and the tools.
   for want in "kafka_2.13-" "kafka-tools-" "kafka-clients-"; do
-    if ! tr ':' '\n' <"$tmp_cp" | grep -q "/$want"; then
+    # Not `tr | grep -q`: under pipefail, grep -q leaving early can kill tr with SIGPIPE and fail a match.
+    if ! grep -q "/$want" <<<"$(tr ':' '\n' <"$tmp_cp")"; then
       echo "fetch-kafka: classpath for Kafka $v lacks $want*.jar" >&2
       rm -f "$tmp_cp"
       exit 1

@@ -125,7 +125,7 @@ async function recoverSegments(place: PartitionPlace, segments: Segment[], index
     }
     const prev = segments[i - 1];
     if (why === undefined && prev && !prev.isEmpty && prev.nextOffset !== seg.baseOffset) {
-      place.logger.warn(`Partition ${name}: segment ${seg.fileName} does not follow on from ${prev.fileName}, which ends before offset ${prev.nextOffset}`);
+      // Said and acted on below: the previous segment is recovered from here.
       recoverFrom = i;
       break;
     }
@@ -133,6 +133,17 @@ async function recoverSegments(place: PartitionPlace, segments: Segment[], index
       recoverFrom = i;
       break;
     }
+  }
+  // The segment before the first one recovered was loaded from its index, its tail walked without a CRC check: when
+  // its end does not meet the next segment's base offset (the file name, which Kafka treats as authoritative), that
+  // tail is what is damaged (a flipped LastOffsetDelta), so it is recovered too rather than trusted as the offset the
+  // next segment must continue from.
+  while (recoverFrom > 0 && recoverFrom < segments.length) {
+    const prev = segments[recoverFrom - 1]!;
+    const seg = segments[recoverFrom]!;
+    if (prev.isEmpty || prev.nextOffset === seg.baseOffset) break;
+    place.logger.warn(`Partition ${name}: segment ${seg.fileName} does not follow on from ${prev.fileName}, which ends before offset ${prev.nextOffset}; recovering ${prev.fileName}`);
+    recoverFrom--;
   }
   for (let i = recoverFrom; i < segments.length; i++) {
     const seg = segments[i]!;

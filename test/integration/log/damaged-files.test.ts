@@ -126,6 +126,32 @@ describe('a corrupted base offset', () => {
     expect(h.warnings.join('\n')).toContain(`a batch with base offset ${segs[1]! + 1000} where offset ${segs[1]} was expected`);
     expect((await again.append(makeSizedBatch(1, 20))).baseOffset).toBe(segs[1]);
   });
+
+  // Found by the soak's damage run (seed 825620023): a bit flipped in the last batch's LastOffsetDelta of a completed
+  // segment (after its last index entry, so unchecked at start) and the active segment torn away entirely made the
+  // log end offset 2^24 past what was written.
+  it("never takes its end offset from a completed segment's unchecked tail: a segment that does not follow on sends recovery back to it", async () => {
+    const log = await setup({ 'segment.bytes': '400', 'index.interval.bytes': '100000' });
+    for (let i = 0; i < 12; i++) await log.append(makeSizedBatch(2, 40));
+    const segs = log.segmentBaseOffsets();
+    expect(segs.length).toBeGreaterThan(2);
+    const end = log.logEndOffset;
+    await logDir!.abandon();
+    const prev = segs[segs.length - 2]!;
+    const last = segs[segs.length - 1]!;
+    const f = file(prev, '.log');
+    const bytes = fs.readFileSync(f);
+    const lastBatch = batchesIn(bytes).at(-1)!;
+    bytes[bytes.length - lastBatch.size + 23]! ^= 0x01; // LastOffsetDelta += 2^24, inside the CRC
+    fs.writeFileSync(f, bytes);
+    fs.truncateSync(file(last, '.log'), 0);
+    const again = await reopen();
+    expect(again.logEndOffset).toBeLessThanOrEqual(end);
+    expect(again.logEndOffset).toBe(lastBatch.baseOffset);
+    expect(h.warnings.join('\n')).toContain(`does not follow on from ${String(prev).padStart(20, '0')}.log`);
+    expect((await again.append(makeSizedBatch(1, 20))).baseOffset).toBe(lastBatch.baseOffset);
+    await expectEveryOffsetServed(again);
+  });
 });
 
 describe('a segment damaged while the broker was stopped cleanly', () => {
