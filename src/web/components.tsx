@@ -31,11 +31,15 @@ export function Loading() {
   return <p class="loading" aria-busy="true">Loading…</p>;
 }
 
+/** Whether the dashboard may change things (a session without --read-only). */
+export function useWritable(): boolean {
+  const session = useContext(SessionContext);
+  return session !== null && !session.readOnly;
+}
+
 /** Children only when the dashboard may change things (no --read-only). */
 export function Writable({ children }: { children: ComponentChildren }) {
-  const session = useContext(SessionContext);
-  if (session === null || session.readOnly) return null;
-  return <>{children}</>;
+  return useWritable() ? <>{children}</> : null;
 }
 
 /** Runs a state-changing request and shows its failure, or `done` after success. */

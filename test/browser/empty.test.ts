@@ -67,3 +67,26 @@ describe('mq-dashboard on an empty broker', () => {
     expect(await page.getByText('Produce a message').count()).toBe(1);
   });
 });
+
+describe('mq-dashboard --read-only on an empty broker', () => {
+  let ro: RunningProcess | undefined;
+  let roUrl: string;
+  beforeAll(async () => {
+    const listen = `127.0.0.1:${await freePort()}`;
+    const d = start('node', [bin('mq-dashboard'), '--bootstrap-server', broker.bootstrap, '--refresh-ms', '500', '--listen', listen, '--read-only'], { timeoutMs: 300_000 });
+    ro = d;
+    roUrl = new URL(await waitFor(() => /https?:\/\/\S+/.exec(d.stdout + d.stderr)?.[0], { timeoutMs: 20_000, message: 'mq-dashboard --read-only printing its URL' })).origin;
+  });
+  afterAll(async () => {
+    ro?.kill();
+    await ro?.done;
+  });
+
+  it('points only at the commands: there is no form above to use', async () => {
+    await runOk('node', [bin('mq-topics'), '--bootstrap-server', broker.bootstrap, '--create', '--topic', 'quiet']);
+    await page.goto(`${roUrl}/topics/quiet/messages`);
+    await page.locator('p.empty').waitFor();
+    expect(await emptyText()).toBe('No messages here: run mq-console-producer --topic quiet');
+    expect(await page.getByText('Produce a message').count()).toBe(0);
+  });
+});

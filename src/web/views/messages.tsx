@@ -1,6 +1,6 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { enc, getJson, postJson, type Bytes, type Message, type MessagePage, type TopicDetail } from '../api';
-import { ActionResult, Empty, Failure, K, useAction, Writable } from '../components';
+import { ActionResult, Empty, Failure, K, useAction, useWritable, Writable } from '../components';
 import { bytes, num, show, textOf, time, type ValueMode } from '../format';
 import { LiveContext, useApi } from '../live';
 import { topicPath } from '../router';
@@ -82,6 +82,7 @@ function Produce({ topic, partitions, onSent }: { topic: string; partitions: num
 
 export function MessagesView({ name }: { name: string }) {
   const topic = useApi<TopicDetail>(`/api/topics/${enc(name)}`, false);
+  const writable = useWritable();
   const { tick } = useContext(LiveContext);
   const [form, setForm] = useState<Query>({ partitions: [], from: 'beginning', offset: '', timestamp: '', filter: '', filterIn: 'any', regex: false });
   const [query, setQuery] = useState<Query>(form);
@@ -181,7 +182,7 @@ export function MessagesView({ name }: { name: string }) {
       </div>
       <Failure error={error} />
       {rows.length === 0 ? (
-        <Empty>{tail ? 'Waiting for new messages…' : 'No messages here: produce one above, or run '}{!tail && <code>mq-console-producer --topic <K s={name} /></code>}</Empty>
+        <Empty>{tail ? 'Waiting for new messages…' : (writable ? 'No messages here: produce one above, or run ' : 'No messages here: run ')}{!tail && <code>mq-console-producer --topic <K s={name} /></code>}</Empty>
       ) : (
         <div class="scroll">
           <table class="messages">

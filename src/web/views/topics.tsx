@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { postJson, type TopicRow } from '../api';
-import { ActionResult, Empty, Failure, K, Loading, N, Sparkline, useAction, useFirstRows, Writable } from '../components';
+import { ActionResult, Empty, Failure, K, Loading, N, Sparkline, useAction, useFirstRows, useWritable, Writable } from '../components';
 import { bytes } from '../format';
 import { useApi } from '../live';
 import { topicPath } from '../router';
@@ -51,6 +51,7 @@ function CreateTopic({ onCreated }: { onCreated: () => void }) {
 
 export function TopicsView() {
   const { data, error, reload } = useApi<{ topics: TopicRow[] }>('/api/topics');
+  const writable = useWritable();
   const [query, setQuery] = useState(() => new URLSearchParams(location.search).get('q') ?? '');
   const [internal, setInternal] = useState(false);
   const search = useRef<HTMLInputElement>(null);
@@ -82,7 +83,7 @@ export function TopicsView() {
       <Failure error={error} />
       {data === undefined ? (error === undefined && <Loading />)
       : data.topics.filter((t) => internal || !t.internal).length === 0
-        ? <Empty>No topics yet: create one above, or run <code>mq-topics --create --topic t</code>,
+        ? <Empty>No topics yet: {writable ? 'create one above, or run ' : 'run '}<code>mq-topics --create --topic t</code>,
           or just produce with <code>mq-console-producer --topic t</code>.</Empty>
         : rows.length === 0 ? <Empty>No topic matches the search.</Empty>
         : (
