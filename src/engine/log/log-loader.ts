@@ -185,14 +185,14 @@ async function loadProducerState(place: PartitionPlace, segments: Segment[], log
   const indexesTrusted = segments.every((seg) => seg.txnIndexTrusted);
   if (snap && snap.version === PARTITION_FILE_VERSION && snap.offset === logEndOffset && indexesTrusted) return ProducerStateTable.fromJSON(snap.producers);
   const producers = new ProducerStateTable();
-  const active = segments[segments.length - 1];
   for (const seg of segments) {
     const rebuilt = await replaySegment(seg, producers);
     const changed = !seg.txnIndexTrusted || !rebuilt.equals(seg.txnIndex);
     seg.txnIndex = rebuilt;
     seg.txnIndexTrusted = true;
-    // A completed segment's files are not rewritten later: put the rebuilt index on disk now.
-    if (changed && seg !== active) await seg.writeTxnIndex();
+    // A completed segment's files are not rewritten later: put the rebuilt index on disk now
+    // (the active one's too, so what is on disk is never stale at start).
+    if (changed) await seg.writeTxnIndex();
   }
   return producers;
 }

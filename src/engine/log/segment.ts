@@ -500,9 +500,13 @@ export class Segment {
     else await writeFileAtomic(this.txnIndexPath, this.txnIndex.toBuffer(), this.fs);
   }
 
-  /** Removes the index files: an active segment's index lives in memory only. */
+  /**
+   * Removes the offset and time index files: an active segment's index lives in memory only, and
+   * their presence marks a completed segment. The `.txnindex` stays (it marks nothing; the loader
+   * rewrites it whenever its replay finds it stale).
+   */
   async removeIndexFiles(): Promise<void> {
-    for (const f of [this.indexPath, this.timeIndexPath, this.txnIndexPath]) await this.fs.rm(f);
+    for (const f of [this.indexPath, this.timeIndexPath]) await this.fs.rm(f);
   }
 
   /**
