@@ -236,4 +236,25 @@ describe('.txnindex files and recovery', () => {
     // Entries starting below the log start are returned for fetches that overlap them, as Kafka does.
     expect((await log.read(5, 1 << 20, 'read_committed')).abortedTransactions).toEqual([{ producerId: 1, firstOffset: 0 }]);
   });
+
+  it('retention.ms deleting the segment where an ongoing transaction started keeps the LSO at the log start offset, and its index entries go', async () => {
+    const log = await setup({ 'segment.bytes': '200', 'retention.ms': '60000' });
+    await log.append(txn(1)); // 0-1 aborted below
+    await log.appendMarker(marker(1, 'ABORT')); // 2
+    await log.append(txn(2)); // 3-4, ongoing
+    for (let i = 0; i < 4; i++) await log.append(makeSizedBatch(2, 10));
+    expect(log.lastStableOffset).toBe(3);
+    expect(log.segmentCount).toBeGreaterThan(2);
+    const segments = log.segmentCount;
+    // Every batch is now 10 minutes old: retention (the background check, then this one) deletes all but the active segment.
+    h.clock.advance(10 * 60_000);
+    await logDir!.runRetention();
+    expect(log.segmentCount).toBeLessThan(segments);
+    expect(log.logStartOffset).toBeGreaterThan(3);
+    expect(log.lastStableOffset).toBe(log.logStartOffset);
+    expect(log.abortedTransactions()).toEqual([]);
+    expect(txnIndexFiles()).toEqual([]);
+    await log.appendMarker(marker(2, 'COMMIT'));
+    expect(log.lastStableOffset).toBe(log.highWatermark);
+  });
 });
