@@ -108,7 +108,7 @@ export class Printer {
     const k = `${part.topic}:${part.partition}`;
     this.end = this.range?.ends.get(k) ?? Infinity;
     const before = this.count;
-    const r = await readRecords(part.records, part.position, this.cursor, this.visit);
+    const r = await readRecords(part.records, part.position, this.cursor, this.visit, part.abortedTransactions);
     if (!r.stopped && r.next > this.at) this.at = Math.min(r.next, this.end);
     if (this.range && (this.ended || this.at >= this.end)) {
       this.range.ends.delete(k);

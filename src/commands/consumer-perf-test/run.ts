@@ -262,7 +262,7 @@ export async function run(o: ConsumerPerfOptions, io: Io): Promise<void> {
       maxWaitMs,
       signal: o.signal,
       take: async (part, budget) => {
-        const counted = await countRecords(part.records, part.position, budget);
+        const counted = await countRecords(part.records, part.position, budget, part.abortedTransactions);
         bytesRead += counted.bytes;
         messagesRead += counted.messages;
         return { records: counted.messages, next: counted.nextOffset, stop: false };

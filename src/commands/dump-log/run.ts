@@ -5,9 +5,9 @@
 import type { Io } from '../../cli/io.js';
 import { CommandError, UsageError } from '../../cli/errors.js';
 import { createOutput } from '../../cli/output.js';
-import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX } from '../../engine/log/file-names.js';
+import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX } from '../../engine/log/file-names.js';
 import { requireArgument } from '../shared/options.js';
-import { dumpIndex, dumpLog, dumpTimeIndex, type DumpOptions } from './segment-dump.js';
+import { dumpIndex, dumpLog, dumpTimeIndex, dumpTxnIndex, type DumpOptions } from './segment-dump.js';
 
 export interface DumpLogOptions {
   files?: string;
@@ -47,6 +47,7 @@ export async function runDumpLog(opts: DumpLogOptions, io: Io): Promise<void> {
       if (suffix === LOG_SUFFIX) await dumpLog(file, dump, sink);
       else if (suffix === INDEX_SUFFIX) dumpIndex(file, dump, sink);
       else if (suffix === TIME_INDEX_SUFFIX) dumpTimeIndex(file, dump, sink);
+      else if (suffix === TXN_INDEX_SUFFIX) dumpTxnIndex(file, sink);
       else out.status(`Ignoring unknown file ${file}`);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

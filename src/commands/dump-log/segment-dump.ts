@@ -1,13 +1,16 @@
 /**
  * What kafka-dump-log prints for one file (core/src/main/scala/kafka/tools/DumpLogSegments.scala):
  * a .log segment batch by batch (and record by record with deep iteration), a .index as
- * offset/position pairs, a .timeindex as timestamp/offset pairs. mq's segments are Kafka's
- * on-disk layout (RecordBatch v2, 8-byte offset index entries, 12-byte time index entries), so
- * the same lines come out.
+ * offset/position pairs, a .timeindex as timestamp/offset pairs, a .txnindex as its aborted
+ * transactions. mq's segments are Kafka's on-disk layout (RecordBatch v2, 8-byte offset index
+ * entries, 12-byte time index entries, 34-byte aborted-transaction entries), so the same lines
+ * come out.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { decodeRecords } from '../../engine/client/record-reader.js';
+import { TransactionIndex } from '../../engine/log/transaction-index.js';
+import { ControlType, decodeControlBatch } from '../../engine/protocol/control-batch.js';
 import { Attr, BATCH_HEADER_SIZE, LOG_OVERHEAD, computeCrc, readBatchHeader } from '../../engine/protocol/record-batch.js';
 
 export interface DumpOptions {
@@ -66,7 +69,10 @@ export async function dumpLog(file: string, opts: DumpOptions, sink: DumpSink): 
         + ` position: ${pos} ${timestampType}: ${h.maxTimestamp} size: ${size} magic: ${h.magic}`
         + ` compresscodec: ${COMPRESSION_NAMES[h.attributes & Attr.compressionMask] ?? 'unknown'} crc: ${h.crc} isvalid: ${valid}`,
     );
-    // Control batches (transaction markers) carry no data records; mq's broker writes none.
+    if (deep && isControl) {
+      lastOffset = h.baseOffset + h.lastOffsetDelta;
+      if (!opts.skipRecordMetadata) sink.out(controlRecordLine(data.subarray(pos, pos + size), h.baseOffset, timestampType, h));
+    }
     if (deep && !isControl) {
       for (const r of await decodeRecords(data.subarray(pos, pos + size))) {
         if (lastOffset !== -1 && r.offset !== lastOffset + 1) nonConsecutive.push([lastOffset, r.offset]);
@@ -93,6 +99,35 @@ export async function dumpLog(file: string, opts: DumpOptions, sink: DumpSink): 
   if (nonConsecutive.length > 0) {
     sink.err(`Non-consecutive offsets in ${file}`);
     for (const [a, b] of nonConsecutive) sink.err(`  ${a} is followed by ${b}`);
+  }
+}
+
+/**
+ * The one record of a control batch as DumpLogSegments prints it: the record metadata, then for
+ * a transaction marker ` endTxnMarker: COMMIT coordinatorEpoch: N`, for another control type
+ * ` controlType: NAME(id)`. Markers are written with a 4-byte key and a 6-byte value.
+ */
+function controlRecordLine(batch: Buffer, offset: number, timestampType: string, h: { baseTimestamp: number; maxTimestamp: number }): string {
+  const timestamp = timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
+  const line = `| offset: ${offset} ${timestampType}: ${timestamp} keySize: 4 valueSize: 6 sequence: ${NO_SEQUENCE} headerKeys: []`;
+  try {
+    const c = decodeControlBatch(batch);
+    if (c.coordinatorEpoch === undefined) return `${line} controlType: ${CONTROL_NAMES[c.controlType] ?? 'UNKNOWN'}(${c.controlType})`;
+    return `${line} endTxnMarker: ${c.controlType === ControlType.commit ? 'COMMIT' : 'ABORT'} coordinatorEpoch: ${c.coordinatorEpoch}`;
+  } catch {
+    return `${line} controlType: UNKNOWN(-1)`;
+  }
+}
+
+/** ControlRecordType names beyond the two markers (Kafka's ControlRecordType). */
+const CONTROL_NAMES: Record<number, string> = { 2: 'LEADER_CHANGE', 3: 'SNAPSHOT_HEADER', 4: 'SNAPSHOT_FOOTER', 5: 'KRAFT_VERSION', 6: 'KRAFT_VOTERS' };
+
+/** DumpLogSegments.dumpTxnIndex: one line per aborted transaction. */
+export function dumpTxnIndex(file: string, sink: DumpSink): void {
+  const idx = TransactionIndex.fromBuffer(readFileSync(file));
+  if (typeof idx === 'string') throw new Error(`${file} is not a transaction index: ${idx}`);
+  for (const t of idx.all()) {
+    sink.out(`version: 0 producerId: ${t.producerId} firstOffset: ${t.firstOffset} lastOffset: ${t.lastOffset} lastStableOffset: ${t.lastStableOffset}`);
   }
 }
 

@@ -19,7 +19,7 @@ import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { Fetch } from '../protocol/messages/01-fetch.js';
 import type { Element, RequestInput } from '../protocol/schema.js';
 import { describeTopics, listOffsets, leaderOf, EARLIEST, LATEST, type TopicInfo } from './partitions.js';
-import { nextOffsetAfter } from './record-reader.js';
+import { nextOffsetAfter, type AbortedTransaction } from './record-reader.js';
 
 export interface FetcherOptions {
   /** fetch.max.wait.ms */
@@ -40,6 +40,8 @@ export interface FetchedPartition {
   /** The offset this data was fetched from: records below it are to be skipped. */
   position: number;
   records: Buffer;
+  /** read_committed: the aborted transactions to drop while reading (readRecords' `aborted`). */
+  abortedTransactions?: readonly AbortedTransaction[];
 }
 
 /** One partition's answer from a fetch: its position, error code and the record bytes. */
@@ -48,6 +50,7 @@ interface PartitionFetch {
   position: number;
   code: number;
   records: Buffer | null;
+  aborted?: readonly AbortedTransaction[];
 }
 
 type FetchPartitionRequest = Element<Element<RequestInput<typeof Fetch>['topics']>['partitions']>;
@@ -222,14 +225,17 @@ export class Fetcher {
     const resets: Assigned[] = [];
     let refresh = false;
     for (const list of answers) {
-      for (const { a, position, code, records } of list) {
+      for (const { a, position, code, records, aborted } of list) {
         if (this.byKey.get(key(a.topic, a.partition)) !== a) continue; // unassigned while in flight
         if (code === OFFSET_OUT_OF_RANGE) resets.push(a);
         else if (REFRESH.has(code)) refresh = true;
         else if (code !== ErrorCode.NONE) throw new FetchError(a.topic, a.partition, code);
         else if (records && records.length > 0) {
           if (a.position === position) a.position = nextOffsetAfter(records, position);
-          out.push({ topic: a.topic, partition: a.partition, position, records });
+          // Under read_committed an answer always has the list (maybe empty); a broker that sends none filters nothing.
+          const part: FetchedPartition = { topic: a.topic, partition: a.partition, position, records };
+          if (this.o.isolationLevel === 1) part.abortedTransactions = aborted ?? [];
+          out.push(part);
         }
       }
     }
@@ -291,14 +297,14 @@ export class Fetcher {
       forgottenTopicsData: [],
       rackId: '',
     });
-    const out: Array<{ a: Assigned; position: number; code: number; records: Buffer | null }> = [];
+    const out: PartitionFetch[] = [];
     for (const t of res.responses) {
       // Fetch up to v12 names topics; mq negotiates no higher.
       const topic = t.topic;
       for (const pr of t.partitions) {
         const i = parts.findIndex((a) => a.topic === topic && a.partition === pr.partitionIndex);
         if (i < 0) continue;
-        out.push({ a: parts[i]!, position: positions[i]!, code: pr.errorCode, records: pr.records });
+        out.push({ a: parts[i]!, position: positions[i]!, code: pr.errorCode, records: pr.records, aborted: pr.abortedTransactions ?? undefined });
       }
     }
     return out;

@@ -7,7 +7,10 @@
  *
  * As the Java consumer does: records below the fetch position (a fetch may start mid-batch) and
  * control batches (transaction markers) are skipped, and a truncated last batch (the broker cuts
- * a response at max bytes) is left for the next fetch.
+ * a response at max bytes) is left for the next fetch. Given a read_committed answer's aborted
+ * transactions, the batches of those transactions are skipped too (Kafka's CompletedFetch): a
+ * producer's batches are aborted from the listed first offset until its ABORT marker. Skipped
+ * batches still move the position past their offsets.
  *
  *   const cursor = new RecordCursor();
  *   const r = await readRecords(data, position, cursor, (c) => { print(c); return true; });
@@ -96,6 +99,48 @@ export interface ReadResult {
 
 export type RecordVisitor = (c: RecordCursor) => boolean;
 
+/** A Fetch answer's aborted transaction: the producer's batches from firstOffset on are not to be read. */
+export interface AbortedTransaction {
+  producerId: number;
+  firstOffset: number;
+}
+
+/** Which producers' transactional batches are aborted at the batch being read (CompletedFetch's state). */
+class AbortedFilter {
+  private readonly pending: AbortedTransaction[];
+  private readonly producers = new Set<number>();
+
+  constructor(aborted: readonly AbortedTransaction[]) {
+    this.pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
+  }
+
+  /** True when the batch at `pos` belongs to an aborted transaction; updates the state for markers. */
+  skip(data: Buffer, pos: number, lastOffset: number, attributes: number): boolean {
+    const producerId = Number(data.readBigInt64BE(pos + 43));
+    if (producerId < 0) return false;
+    while (this.pending.length && this.pending[0]!.firstOffset <= lastOffset) this.producers.add(this.pending.shift()!.producerId);
+    if (attributes & CONTROL) {
+      if (isAbortMarker(data, pos)) this.producers.delete(producerId);
+      return false;
+    }
+    return (attributes & TRANSACTIONAL) !== 0 && this.producers.has(producerId);
+  }
+}
+
+const TRANSACTIONAL = 0x10;
+const CONTROL = 0x20;
+
+/** A control batch whose one record's key is (version, type ABORT = 0). */
+function isAbortMarker(data: Buffer, pos: number): boolean {
+  let at = pos + BATCH_HEADER;
+  readVarint(data, at); // record length
+  at = varintEnd + 1; // attributes
+  readVarint(data, at); // timestamp delta
+  readVarint(data, varintEnd); // offset delta
+  const keyLength = readVarint(data, varintEnd);
+  return keyLength >= 4 && data.readInt16BE(varintEnd + 2) === 0;
+}
+
 /** Base offset + last offset delta of the batch at `pos`, or -1 when no complete batch is there. */
 function batchSize(data: Buffer, pos: number): number {
   if (pos + BATCH_HEADER > data.length) return -1;
@@ -116,9 +161,18 @@ export function nextOffsetAfter(data: Buffer, position: number): number {
 /**
  * Visits the data records of `data` (a Fetch response's records) with offset >= `position`,
  * until the visitor returns false. `cursor.topic` / `partition` are left as the caller set them.
+ * `aborted` (a read_committed answer's list; undefined for read_uncommitted) drops the records
+ * of aborted transactions.
  */
-export async function readRecords(data: Buffer, position: number, cursor: RecordCursor, visit: RecordVisitor): Promise<ReadResult> {
+export async function readRecords(
+  data: Buffer,
+  position: number,
+  cursor: RecordCursor,
+  visit: RecordVisitor,
+  aborted?: readonly AbortedTransaction[],
+): Promise<ReadResult> {
   let next = position;
+  const filter = aborted && aborted.length ? new AbortedFilter(aborted) : undefined;
   let sinceYield = 0;
   for (let pos = 0, size: number; (size = batchSize(data, pos)) > 0; pos += size) {
     if ((sinceYield += size) >= YIELD_BYTES) {
@@ -129,11 +183,13 @@ export async function readRecords(data: Buffer, position: number, cursor: Record
     }
     const baseOffset = Number(data.readBigInt64BE(pos));
     const lastOffset = baseOffset + data.readInt32BE(pos + 23);
-    if (lastOffset < position) continue;
     const magic = data[pos + 16];
     if (magic !== 2) throw new Error(`Unsupported record batch magic ${magic}`);
     const attributes = data.readInt16BE(pos + 21);
-    if ((attributes & 0x20) === 0) {
+    // Batches below the position still update the aborted state (a marker there ends an abort).
+    const skipped = filter?.skip(data, pos, lastOffset, attributes) ?? false;
+    if (lastOffset < position) continue;
+    if ((attributes & CONTROL) === 0 && !skipped) {
       const codec = attributes & 7;
       const section = data.subarray(pos + BATCH_HEADER, pos + size);
       const records = codec === 0 ? section : await decompress(codec, section);
@@ -207,7 +263,7 @@ export interface Counted {
  * Counts what ConsumerPerformance counts: records of `data` at or after `position`, at most
  * `limit`, and their key + value bytes.
  */
-export async function countRecords(data: Buffer, position: number, limit = Infinity): Promise<Counted> {
+export async function countRecords(data: Buffer, position: number, limit = Infinity, aborted?: readonly AbortedTransaction[]): Promise<Counted> {
   let messages = 0;
   let bytes = 0;
   if (limit <= 0) return { messages, bytes, nextOffset: position };
@@ -215,7 +271,7 @@ export async function countRecords(data: Buffer, position: number, limit = Infin
     messages++;
     bytes += Math.max(0, c.keyLength) + Math.max(0, c.valueLength);
     return messages < limit;
-  });
+  }, aborted);
   // Stopping on the batch's last record still moves past the whole batch (its offsets are used up).
   return { messages, bytes, nextOffset: r.next };
 }
@@ -230,11 +286,11 @@ export interface DecodedRecord {
 }
 
 /** Every data record of `data` as objects (tests, small reads). */
-export async function decodeRecords(data: Buffer, position = 0): Promise<DecodedRecord[]> {
+export async function decodeRecords(data: Buffer, position = 0, aborted?: readonly AbortedTransaction[]): Promise<DecodedRecord[]> {
   const out: DecodedRecord[] = [];
   await readRecords(data, position, new RecordCursor(), (c) => {
     out.push({ offset: c.offset, timestamp: c.timestamp, timestampType: c.timestampType, key: c.key(), value: c.value(), headers: c.headers() });
     return true;
-  });
+  }, aborted);
   return out;
 }

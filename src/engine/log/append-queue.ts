@@ -9,9 +9,11 @@
  * Work that must not interleave with appends (retention, DeleteRecords, flush, close) runs as an
  * exclusive task in the same queue.
  */
-import { Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../protocol/record-batch.js';
+import { encodeMarkerBatch, type TxnMarker } from '../protocol/control-batch.js';
+import { Attr, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../protocol/record-batch.js';
 import { LogError } from './errors.js';
 import type { PartitionState } from './partition-state.js';
+import type { CompletedTxn } from './producer-state.js';
 import { Segment } from './segment.js';
 
 export interface AppendResult {
@@ -24,7 +26,14 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-type AppendItem = { kind: 'append'; batch: Buffer; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
+type AppendItem = {
+  kind: 'append';
+  batch: Buffer;
+  /** Set for a COMMIT/ABORT control batch, which only appendMarker writes. */
+  marker?: TxnMarker;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+};
 type TaskItem = { kind: 'task'; run: () => Promise<unknown>; resolve: (r: unknown) => void; reject: (e: unknown) => void };
 
 interface Pending {
@@ -35,6 +44,8 @@ interface Pending {
   result: AppendResult;
   maxTimestamp: number;
   records: number;
+  /** The transaction this marker ends, with the LSO to index it under if aborted. */
+  completed?: { txn: CompletedTxn; lastStableOffset: number };
 }
 
 const MAX_GROUP_BATCHES = 512;
@@ -79,10 +90,27 @@ export class AppendQueue {
    * promise settles.
    */
   append(batch: Buffer): Promise<AppendResult> {
+    // Kafka's LogValidator refuses control batches from clients: only markers write them.
+    if (batch.length > Off.attributes + 1 && batch.readInt16BE(Off.attributes) & Attr.control) {
+      return Promise.reject(new LogError('INVALID_RECORD', `Clients are not allowed to write control records in topic partition ${this.s.name}`));
+    }
+    return this.enqueue(batch);
+  }
+
+  /**
+   * Appends a COMMIT/ABORT marker for `m.producerId`, in order with the data (the coordinator's
+   * path, Kafka's AppendOrigin.COORDINATOR). Refused with INVALID_PRODUCER_EPOCH for an older
+   * producer epoch and TRANSACTION_COORDINATOR_FENCED for an older coordinator epoch.
+   */
+  appendMarker(m: TxnMarker): Promise<AppendResult> {
+    return this.enqueue(encodeMarkerBatch(m), m);
+  }
+
+  private enqueue(batch: Buffer, marker?: TxnMarker): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new LogError('NOT_LEADER_OR_FOLLOWER', `Partition ${this.s.name} is closed`));
       if (this.s.offline) return reject(this.s.storageError());
-      this.queue.push({ kind: 'append', batch, resolve, reject });
+      this.queue.push({ kind: 'append', batch, marker, resolve, reject });
       this.kick();
     });
   }
@@ -171,8 +199,19 @@ export class AppendQueue {
     const baseSequence = b.readInt32BE(Off.baseSequence);
     const lastOffsetDelta = b.readInt32BE(Off.lastOffsetDelta);
     const idempotent = producerId >= 0 && baseSequence >= 0;
-    if (idempotent) {
-      const c = this.s.producers.check(producerId, epoch, baseSequence, lastOffsetDelta);
+    const transactional = (b.readInt16BE(Off.attributes) & Attr.transactional) !== 0;
+    const m = item.marker;
+    if (m) {
+      const c = this.s.producers.checkMarker(m.producerId, m.producerEpoch, m.coordinatorEpoch);
+      if (c.kind === 'error') {
+        item.reject(new LogError(c.error, `${c.message} in partition ${this.s.name}`));
+        return undefined;
+      }
+    } else if (transactional && !idempotent) {
+      item.reject(new LogError('INVALID_RECORD', `A transactional batch needs a producer id and sequence (partition ${this.s.name})`));
+      return undefined;
+    } else if (idempotent) {
+      const c = this.s.producers.check(producerId, epoch, baseSequence, lastOffsetDelta, transactional);
       if (c.kind === 'error') {
         item.reject(new LogError(c.error, c.message));
         return undefined;
@@ -204,14 +243,24 @@ export class AppendQueue {
       logAppendTime = now;
     }
     this.nextOffset = baseOffset + lastOffsetDelta + 1;
-    if (idempotent) this.s.producers.record(producerId, epoch, baseSequence, lastOffsetDelta, baseOffset);
+    const maxTimestamp = readInt64(b, Off.maxTimestamp);
+    let completed: Pending['completed'];
+    if (m) {
+      const txn = this.s.producers.recordMarker(m.producerId, m.producerEpoch, m.type, m.coordinatorEpoch, baseOffset, maxTimestamp);
+      if (txn) {
+        // Until the marker is written the transaction still holds the LSO (see PartitionState).
+        completed = { txn, lastStableOffset: this.s.producers.lastStableOffsetAfter(txn) };
+        this.s.unwrittenTxns.push(txn);
+      }
+    } else if (idempotent) this.s.producers.record(producerId, epoch, baseSequence, lastOffsetDelta, baseOffset, transactional, maxTimestamp);
     const p: Pending = {
       item,
       buf: b,
       position: -1,
       result: { baseOffset, lastOffset: baseOffset + lastOffsetDelta, logAppendTime, logStartOffset: 0, duplicate: false },
-      maxTimestamp: readInt64(b, Off.maxTimestamp),
+      maxTimestamp,
       records: lastOffsetDelta + 1,
+      completed,
     };
     if (!this.shouldRoll(b.length, now, baseOffset + lastOffsetDelta)) {
       p.position = this.s.activeSegment.writePosition;
@@ -308,6 +357,17 @@ export class AppendQueue {
         { position: p.position, baseOffset: p.result.baseOffset, lastOffset: p.result.lastOffset, size: p.buf!.length, maxTimestamp: p.maxTimestamp },
         s.config.indexIntervalBytes,
       );
+    }
+    for (const p of writes) {
+      const c = p.completed;
+      if (!c) continue;
+      // In the index before the log end (and so the LSO) passes the marker: a read_committed
+      // fetch that can see the aborted data also sees that it was aborted.
+      const t = c.txn;
+      if (t.aborted) {
+        seg.txnIndex.append({ producerId: t.producerId, firstOffset: t.firstOffset, lastOffset: t.lastOffset, lastStableOffset: c.lastStableOffset });
+      }
+      s.unwrittenTxns = s.unwrittenTxns.filter((t) => t !== c.txn);
     }
     if (writes.length) {
       const last = writes[writes.length - 1]!;

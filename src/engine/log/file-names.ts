@@ -9,6 +9,8 @@ import { topicNameProblem } from './topic-name.js';
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+/** The aborted-transaction index (Kafka's LogFileUtils.TXN_INDEX_FILE_SUFFIX). */
+export const TXN_INDEX_SUFFIX = '.txnindex';
 /** A directory renamed with this suffix is being deleted; open() finishes the job. */
 export const DELETE_DIR_SUFFIX = '-delete';
 export const TEMP_SUFFIX = '.tmp';
@@ -41,9 +43,13 @@ export function timeIndexFileName(baseOffset: number): string {
   return offsetFileStem(baseOffset) + TIME_INDEX_SUFFIX;
 }
 
+export function txnIndexFileName(baseOffset: number): string {
+  return offsetFileStem(baseOffset) + TXN_INDEX_SUFFIX;
+}
+
 /** The base offset encoded in a segment file name, or undefined if the name is not one. */
 export function parseSegmentFileName(name: string): { baseOffset: number; suffix: string } | undefined {
-  const m = /^(\d{20})(\.log|\.index|\.timeindex)$/.exec(name);
+  const m = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/.exec(name);
   if (!m) return undefined;
   return { baseOffset: Number(m[1]), suffix: m[2]! };
 }

@@ -6,20 +6,20 @@
  * from its snapshot or replayed from the batch headers.
  */
 import path from 'node:path';
-import { Attr } from '../protocol/record-batch.js';
+import { ControlType, decodeControlBatch } from '../protocol/control-batch.js';
+import { Attr, type BatchHeader } from '../protocol/record-batch.js';
 import { MetaFileError, RECOVERY, logStartOffsetFile, producerStateFile, readMetaFile } from './meta-files.js';
 import {
-  INDEX_SUFFIX,
   LOG_START_OFFSET_FILE,
   PRODUCER_STATE_FILE,
   TEMP_SUFFIX,
-  TIME_INDEX_SUFFIX,
   logFileName,
   parseSegmentFileName,
 } from './file-names.js';
 import type { PartitionPlace } from './partition-state.js';
-import { ProducerStateTable, type ProducerEntry } from './producer-state.js';
+import { ProducerStateTable, type SnapshotEntry } from './producer-state.js';
 import { INDEX_FILES_MISSING, Segment, type RecoveryResult } from './segment.js';
+import { TransactionIndex } from './transaction-index.js';
 
 /** Version of the JSON files a partition directory holds (log-start-offset, producer state). */
 export const PARTITION_FILE_VERSION = 1;
@@ -33,7 +33,7 @@ export interface ProducerStateFile {
   version: number;
   /** The log end offset the snapshot describes. */
   offset: number;
-  producers: ProducerEntry[];
+  producers: SnapshotEntry[];
 }
 
 export interface LoadedLog {
@@ -91,7 +91,7 @@ async function removeLeftovers({ fs, dir }: PartitionPlace): Promise<number[]> {
   bases.sort((a, b) => a - b);
   for (const n of names) {
     const p = parseSegmentFileName(n);
-    if (p && (p.suffix === INDEX_SUFFIX || p.suffix === TIME_INDEX_SUFFIX) && !bases.includes(p.baseOffset)) {
+    if (p && p.suffix !== '.log' && !bases.includes(p.baseOffset)) {
       await fs.rm(path.join(dir, n));
     }
   }
@@ -174,9 +174,12 @@ function describeCut(seg: Segment, r: RecoveryResult): string {
 }
 
 /**
- * A snapshot is trusted only after a clean stop (it describes exactly the log that was closed);
- * otherwise the state is replayed from the batch headers so a retry after a crash is still
- * recognised as a duplicate (Kafka's ProducerStateManager snapshot plus LogLoader's replay).
+ * A snapshot is trusted only after a clean stop (it describes exactly the log that was closed),
+ * and only with every segment's aborted-transaction index read from its files; otherwise the
+ * state is replayed from the log so a retry after a crash is still recognised as a duplicate and
+ * a transaction without its marker still holds the last stable offset (Kafka's
+ * ProducerStateManager snapshot plus LogLoader's replay). The replay rebuilds the `.txnindex` of
+ * every segment as it goes, as Kafka's LogSegment.recover does.
  */
 async function loadProducerState(place: PartitionPlace, segments: Segment[], logEndOffset: number, clean: boolean): Promise<ProducerStateTable> {
   const file = path.join(place.dir, PRODUCER_STATE_FILE);
@@ -190,14 +193,47 @@ async function loadProducerState(place: PartitionPlace, segments: Segment[], log
       })
     : undefined;
   await place.fs.rm(file);
-  if (snap && snap.version === PARTITION_FILE_VERSION && snap.offset === logEndOffset) return ProducerStateTable.fromJSON(snap.producers);
+  const indexesTrusted = segments.every((seg) => seg.txnIndexTrusted);
+  if (snap && snap.version === PARTITION_FILE_VERSION && snap.offset === logEndOffset && indexesTrusted) return ProducerStateTable.fromJSON(snap.producers);
   const producers = new ProducerStateTable();
   for (const seg of segments) {
-    await seg.walk(0, seg.size, { verify: false }, (h) => {
-      if (h.producerId >= 0 && h.baseSequence >= 0 && !(h.attributes & Attr.control)) {
-        producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset);
-      }
-    });
+    const rebuilt = await replaySegment(seg, producers);
+    const changed = !seg.txnIndexTrusted || !rebuilt.equals(seg.txnIndex);
+    seg.txnIndex = rebuilt;
+    seg.txnIndexTrusted = true;
+    // A completed segment's files are not rewritten later: put the rebuilt index on disk now
+    // (the active one's too, so what is on disk is never stale at start).
+    if (changed) await seg.writeTxnIndex();
   }
   return producers;
+}
+
+/** Replays one segment's batches into `producers`; returns the segment's aborted transactions. */
+async function replaySegment(seg: Segment, producers: ProducerStateTable): Promise<TransactionIndex> {
+  const index = new TransactionIndex();
+  // Marker batches are read whole (their control record holds the type and coordinator epoch);
+  // data batches need only their header. The walk's visitor is synchronous, so the headers are
+  // gathered first and applied in order.
+  const seen: { h: BatchHeader; position: number }[] = [];
+  await seg.walk(0, seg.size, { verify: false }, (h, position) => {
+    if (h.producerId >= 0) seen.push({ h, position });
+  });
+  for (const { h, position } of seen) {
+    const transactional = (h.attributes & Attr.transactional) !== 0;
+    if (h.attributes & Attr.control) {
+      let control;
+      try {
+        control = decodeControlBatch(await seg.batchAt(position));
+      } catch {
+        continue; // not a marker mq can read (the CRC passed at append or recovery): nothing to apply
+      }
+      if (control.coordinatorEpoch === undefined) continue;
+      const type = control.controlType === ControlType.commit ? 'COMMIT' : 'ABORT';
+      const done = producers.recordMarker(h.producerId, h.producerEpoch, type, control.coordinatorEpoch, h.baseOffset, h.maxTimestamp);
+      if (done?.aborted) index.append({ ...done, lastStableOffset: producers.lastStableOffsetAfter(done) });
+    } else if (h.baseSequence >= 0 || transactional) {
+      producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset, transactional, h.maxTimestamp);
+    }
+  }
+  return index;
 }

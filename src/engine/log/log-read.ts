@@ -14,7 +14,13 @@ export interface ReadResult {
   records: Buffer;
   highWatermark: number;
   logStartOffset: number;
+  lastStableOffset: number;
+  /** read_committed only: the aborted transactions overlapping the records returned. */
+  abortedTransactions?: { producerId: number; firstOffset: number }[];
 }
+
+/** Fetch isolation (Kafka's FetchIsolation): read_committed stops at the last stable offset. */
+export type Isolation = 'read_uncommitted' | 'read_committed';
 
 export interface OffsetAndTimestamp {
   offset: number;
@@ -83,13 +89,42 @@ async function rebuild(s: PartitionState, seg: Segment, during: string, limit: n
  * always complete even if larger than maxBytes. Reads stay within one segment, and a fetch offset
  * a segment holds is answered from that segment or not at all.
  */
-export async function readAt(s: PartitionState, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
+export async function readAt(s: PartitionState, fetchOffset: number, maxBytes: number, isolation: Isolation = 'read_uncommitted'): Promise<ReadResult> {
   const hw = s.logEndOffset;
   const lso = s.logStartOffset;
   if (fetchOffset < lso || fetchOffset > hw) {
     throw new LogError('OFFSET_OUT_OF_RANGE', `Offset ${fetchOffset} is out of range for partition ${s.name} (log start ${lso}, end ${hw})`);
   }
-  if (fetchOffset === hw) return { records: EMPTY, highWatermark: hw, logStartOffset: lso };
+  const committed = isolation === 'read_committed';
+  // Taken before the read: what is returned never reaches past the LSO the answer reports.
+  const stable = s.lastStableOffset;
+  const r = await readBatchesAt(s, fetchOffset, maxBytes, committed ? stable : hw);
+  const out: ReadResult = { records: r.records, highWatermark: s.logEndOffset, logStartOffset: s.logStartOffset, lastStableOffset: stable };
+  if (committed) out.abortedTransactions = r.records.length ? collectAbortedTransactions(s, fetchOffset, r.nextOffset) : [];
+  return out;
+}
+
+/**
+ * The aborted transactions that overlap [fetchOffset, upperBoundOffset), from the segment
+ * holding fetchOffset on, until an entry shows no later one can overlap (Kafka's
+ * LocalLog.collectAbortedTransactions). A marker follows its data, so no earlier segment holds
+ * an entry reaching fetchOffset; and none below the log start offset is returned.
+ */
+function collectAbortedTransactions(s: PartitionState, fetchOffset: number, upperBoundOffset: number): { producerId: number; firstOffset: number }[] {
+  const out: { producerId: number; firstOffset: number }[] = [];
+  const segs = s.segments;
+  for (let i = floorSegment(segs, fetchOffset); i < segs.length; i++) {
+    const r = segs[i]!.txnIndex.collect(fetchOffset, upperBoundOffset);
+    for (const t of r.aborted) out.push({ producerId: t.producerId, firstOffset: t.firstOffset });
+    if (r.complete) break;
+  }
+  return out;
+}
+
+/** Whole batches from the one holding fetchOffset, none starting at or after `maxOffset`. */
+async function readBatchesAt(s: PartitionState, fetchOffset: number, maxBytes: number, maxOffset: number): Promise<{ records: Buffer; nextOffset: number }> {
+  const none = { records: EMPTY, nextOffset: fetchOffset };
+  if (fetchOffset >= maxOffset) return none;
   const segs = s.segments;
   for (let i = floorSegment(segs, fetchOffset); i < segs.length; i++) {
     const seg = segs[i]!;
@@ -102,7 +137,7 @@ export async function readAt(s: PartitionState, fetchOffset: number, maxBytes: n
         if (fetchOffset >= seg.baseOffset && fetchOffset < next) throw await damaged(s, seg, `no readable batch holds offset ${fetchOffset}`);
         continue;
       }
-      const { bytes, bad } = await seg.readBatches(pos, maxBytes, limit);
+      const { bytes, bad, nextOffset } = await seg.readBatches(pos, maxBytes, limit, maxOffset);
       if (bytes.length === 0 && bad) throw await damaged(s, seg, bad);
       if (bytes.length >= BATCH_HEADER_SIZE) {
         const h = readBatchHeader(bytes);
@@ -110,12 +145,12 @@ export async function readAt(s: PartitionState, fetchOffset: number, maxBytes: n
           throw await damaged(s, seg, `the batch at position ${pos} holds offsets ${h.baseOffset}..${h.baseOffset + h.lastOffsetDelta}, not ${fetchOffset}`);
         }
       }
-      return { records: bytes, highWatermark: s.logEndOffset, logStartOffset: s.logStartOffset };
+      return { records: bytes, nextOffset: bytes.length ? nextOffset : fetchOffset };
     } finally {
       seg.release();
     }
   }
-  return { records: EMPTY, highWatermark: s.logEndOffset, logStartOffset: s.logStartOffset };
+  return none;
 }
 
 /**

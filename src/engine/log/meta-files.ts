@@ -191,6 +191,10 @@ export const producerStateFile = object({
       producerId: int(0),
       epoch: int(0),
       batches: array(object({ firstSeq: int(0), lastSeq: int(0), baseOffset: int(0), lastOffset: int(0) })),
+      // Added with transactions; a snapshot of an earlier mq has none of them.
+      coordinatorEpoch: optional(int(-1)),
+      lastTimestamp: optional(int()),
+      currentTxnFirstOffset: optional(int(-1)),
     }),
   ),
 });

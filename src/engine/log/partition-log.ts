@@ -13,7 +13,8 @@ import { LogError } from './errors.js';
 import { LOG_START_OFFSET_FILE, PRODUCER_STATE_FILE } from './file-names.js';
 import type { FsPort } from './fs-port.js';
 import { loadLog, PARTITION_FILE_VERSION, type LogStartOffsetFile, type ProducerStateFile } from './log-loader.js';
-import { maxTimestamp, offsetForTimestamp, readAt, type OffsetAndTimestamp, type ReadResult } from './log-read.js';
+import { maxTimestamp, offsetForTimestamp, readAt, type Isolation, type OffsetAndTimestamp, type ReadResult } from './log-read.js';
+import type { TxnMarker } from '../protocol/control-batch.js';
 import { nodeFs } from './node-fs.js';
 import { PartitionState, type LogLogger } from './partition-state.js';
 import type { ProducerEntry } from './producer-state.js';
@@ -81,6 +82,10 @@ export class PartitionLog {
   get highWatermark(): number {
     return this.s.logEndOffset;
   }
+  /** Where read_committed stops: the oldest ongoing transaction's first offset, else the high watermark. */
+  get lastStableOffset(): number {
+    return this.s.lastStableOffset;
+  }
   /** A storage failure took this partition offline; it answers KAFKA_STORAGE_ERROR. */
   get offline(): boolean {
     return this.s.offline;
@@ -100,6 +105,14 @@ export class PartitionLog {
   producerState(): ProducerEntry[] {
     return this.s.producers.toJSON();
   }
+  /** The ongoing transactions, oldest first. */
+  ongoingTransactions(): { producerId: number; firstOffset: number }[] {
+    return this.s.producers.ongoingTransactions();
+  }
+  /** Every aborted transaction the segments' `.txnindex` hold, oldest first (tests, tools). */
+  abortedTransactions(): { producerId: number; firstOffset: number; lastOffset: number; lastStableOffset: number }[] {
+    return this.s.segments.flatMap((seg) => seg.txnIndex.all().map((t) => ({ ...t })));
+  }
 
   /** The topic config this partition currently applies (max.message.bytes for Produce). */
   get logConfig(): LogConfig {
@@ -116,13 +129,19 @@ export class PartitionLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** See AppendQueue.append. */
+  /** See AppendQueue.append: a client's batch (never a control batch). */
   append(batch: Buffer): Promise<AppendResult> {
     return this.appends.append(batch);
   }
 
-  read(fetchOffset: number, maxBytes: number): Promise<ReadResult> {
-    return this.s.guard('read', () => readAt(this.s, fetchOffset, maxBytes));
+  /** A COMMIT/ABORT marker for `m.producerId` (the transaction coordinator; see AppendQueue.appendMarker). */
+  appendMarker(m: TxnMarker): Promise<AppendResult> {
+    return this.appends.appendMarker(m);
+  }
+
+  /** Fetch: read_committed returns nothing at or past the LSO and lists the aborted transactions. */
+  read(fetchOffset: number, maxBytes: number, isolation: Isolation = 'read_uncommitted'): Promise<ReadResult> {
+    return this.s.guard('read', () => readAt(this.s, fetchOffset, maxBytes, isolation));
   }
 
   offsetForTimestamp(ts: number): Promise<OffsetAndTimestamp | undefined> {

@@ -15,7 +15,7 @@
 import type { Clock } from '../clock.js';
 import { LogError } from './errors.js';
 import { errnoCode, type FsPort } from './fs-port.js';
-import type { ProducerStateTable } from './producer-state.js';
+import type { CompletedTxn, ProducerStateTable } from './producer-state.js';
 import type { Segment } from './segment.js';
 import type { LogConfig } from './topic-config.js';
 
@@ -48,6 +48,8 @@ export class PartitionState {
   /** Offset after the last batch written to the OS: the high watermark (one replica). */
   logEndOffset: number;
   producers: ProducerStateTable;
+  /** Transactions whose marker has an offset but is not written yet: they still hold the LSO. */
+  unwrittenTxns: CompletedTxn[] = [];
   private offlineCause: unknown;
   private offlineAfter = '';
 
@@ -75,6 +77,20 @@ export class PartitionState {
 
   get activeSegment(): Segment {
     return this.segments[this.segments.length - 1]!;
+  }
+
+  /**
+   * The last stable offset (Kafka's UnifiedLog.lastStableOffset): the first offset of the oldest
+   * transaction not yet ended by a written marker, else the high watermark; never below the log
+   * start offset (DeleteRecords and retention may pass an ongoing transaction's start, as
+   * UnifiedLog.updateFirstUnstableOffset allows).
+   */
+  get lastStableOffset(): number {
+    let lso = this.logEndOffset;
+    const first = this.producers.firstUnstableOffset();
+    if (first !== undefined && first < lso) lso = first;
+    for (const t of this.unwrittenTxns) if (t.firstOffset < lso) lso = t.firstOffset;
+    return Math.max(lso, this.logStartOffset);
   }
 
   get offline(): boolean {

@@ -9,10 +9,11 @@ import { LOG_OVERHEAD, Off, checkBatch, readBatchHeader, BATCH_HEADER_SIZE, type
 import { writeFileAtomic } from './atomic-file.js';
 import { walkBatches, type BatchVisitor, type WalkOptions, type WalkProblem, type WalkResult } from './batch-walk.js';
 import { preadFull, pwritevFull } from './fd-io.js';
-import { indexFileName, logFileName, timeIndexFileName } from './file-names.js';
+import { indexFileName, logFileName, timeIndexFileName, txnIndexFileName } from './file-names.js';
 import type { FsPort } from './fs-port.js';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index.js';
 import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index.js';
+import { TransactionIndex } from './transaction-index.js';
 
 /** What the log needs to know about a batch once it is in the file. */
 export interface StoredBatch {
@@ -75,6 +76,13 @@ export class Segment {
   readonly createdAt: number;
   offsetIndex = new OffsetIndex();
   timeIndex = new TimeIndex();
+  /** Aborted transactions whose ABORT marker is in this segment. */
+  txnIndex = new TransactionIndex();
+  /**
+   * The txnIndex was read from the files of a cleanly closed segment; otherwise it must be
+   * rebuilt by replaying the log (the loader does, with the producer state).
+   */
+  txnIndexTrusted = false;
   /**
    * Bytes below this position were trusted at start (a completed segment after a clean stop)
    * rather than CRC-checked, so reads check the CRC of batches served from there. Batches written
@@ -107,6 +115,9 @@ export class Segment {
   }
   get timeIndexPath(): string {
     return path.join(this.dir, timeIndexFileName(this.baseOffset));
+  }
+  get txnIndexPath(): string {
+    return path.join(this.dir, txnIndexFileName(this.baseOffset));
   }
   get fileName(): string {
     return logFileName(this.baseOffset);
@@ -200,6 +211,11 @@ export class Segment {
     const oi = OffsetIndex.fromBuffer(ib, this.size);
     const ti = TimeIndex.fromBuffer(tb);
     if (!oi || !ti || (this.size > 0 && ti.length === 0)) return 'its index files are implausible';
+    // Written before the other two, and only when not empty (as Kafka creates it lazily): with
+    // them present, a missing .txnindex means no aborted transaction ends in this segment.
+    const xb = await this.fs.readFile(this.txnIndexPath).catch(() => undefined);
+    const xi = xb === undefined ? new TransactionIndex() : TransactionIndex.fromBuffer(xb);
+    if (typeof xi === 'string') return `its transaction index is implausible (${xi})`;
     const lastEntry = oi.lastEntry();
     const from = lastEntry?.position ?? 0;
     let next = this.baseOffset;
@@ -211,6 +227,8 @@ export class Segment {
     if (r.end !== this.size) return `the file does not end at a batch boundary`;
     this.offsetIndex = oi;
     this.timeIndex = ti;
+    this.txnIndex = xi;
+    this.txnIndexTrusted = true;
     this.nextOffset = next;
     this.uncheckedBelow = verifyTail ? from : this.size;
     this.bytesSinceLastIndexEntry = this.size - from;
@@ -293,6 +311,8 @@ export class Segment {
   private resetIndexes(): void {
     this.offsetIndex = new OffsetIndex();
     this.timeIndex = new TimeIndex();
+    this.txnIndex = new TransactionIndex();
+    this.txnIndexTrusted = false;
     this.bytesSinceLastIndexEntry = 0;
     this.maxTimestamp = -1;
     this.offsetOfMaxTimestamp = -1;
@@ -389,9 +409,11 @@ export class Segment {
 
   /**
    * Whole batches from `position`: the first one always complete even if larger than maxBytes,
-   * then more while they fit. One positional read into a fresh buffer, handed out as is.
+   * then more while they fit, none starting at or after `maxOffset` (read_committed's LSO; the
+   * caller does not ask when the first one would). One positional read into a fresh buffer,
+   * handed out as is.
    */
-  async readBatches(position: number, maxBytes: number, limit = this.size): Promise<{ bytes: Buffer; nextOffset: number; bad?: string }> {
+  async readBatches(position: number, maxBytes: number, limit = this.size, maxOffset = Infinity): Promise<{ bytes: Buffer; nextOffset: number; bad?: string }> {
     const avail = limit - position;
     if (avail <= 0) return { bytes: Buffer.alloc(0), nextOffset: -1 };
     let buf = Buffer.allocUnsafe(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
@@ -417,6 +439,7 @@ export class Segment {
       const h = readBatchHeader(buf, end);
       // Batches handed out together must follow on (the base offset is outside the CRC).
       if (lastHeader && h.baseOffset !== lastHeader.baseOffset + lastHeader.lastOffsetDelta + 1) break;
+      if (lastHeader && h.baseOffset >= maxOffset) break;
       lastHeader = h;
       end += size;
     }
@@ -466,11 +489,22 @@ export class Segment {
    */
   async writeIndexes(): Promise<void> {
     if (this.maxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
+    await this.writeTxnIndex();
     await writeFileAtomic(this.indexPath, this.offsetIndex.toBuffer(), this.fs);
     await writeFileAtomic(this.timeIndexPath, this.timeIndex.toBuffer(), this.fs);
   }
 
-  /** Removes the index files: an active segment's index lives in memory only. */
+  /** Replaces the `.txnindex` file with the in-memory index (removed when empty). */
+  async writeTxnIndex(): Promise<void> {
+    if (this.txnIndex.length === 0) await this.fs.rm(this.txnIndexPath);
+    else await writeFileAtomic(this.txnIndexPath, this.txnIndex.toBuffer(), this.fs);
+  }
+
+  /**
+   * Removes the offset and time index files: an active segment's index lives in memory only, and
+   * their presence marks a completed segment. The `.txnindex` stays (it marks nothing; the loader
+   * rewrites it whenever its replay finds it stale).
+   */
   async removeIndexFiles(): Promise<void> {
     for (const f of [this.indexPath, this.timeIndexPath]) await this.fs.rm(f);
   }
@@ -482,7 +516,7 @@ export class Segment {
   async delete(): Promise<void> {
     // Retired first: a reader must not reopen an evicted descriptor of a file being unlinked.
     this.retired = true;
-    await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((f) => this.fs.rm(f)));
+    await Promise.all([this.logPath, this.indexPath, this.timeIndexPath, this.txnIndexPath].map((f) => this.fs.rm(f)));
     await this.close();
   }
 

@@ -13,6 +13,8 @@ export interface BatchOptions {
   producerId?: number;
   producerEpoch?: number;
   baseSequence?: number;
+  /** Sets the transactional attribute bit. */
+  transactional?: boolean;
   /** Pre-compressed records section for codec tests: (uncompressed) => compressed, with the id. */
   compress?: { id: number; fn: (raw: Buffer) => Buffer };
 }
@@ -59,6 +61,7 @@ export function makeBatch(records: TestRecord[], o: BatchOptions = {}): Buffer {
     body = o.compress.fn(body);
     attributes |= o.compress.id;
   }
+  if (o.transactional) attributes |= 0x10;
   const b = Buffer.alloc(61 + body.length);
   b.writeBigInt64BE(0n, 0);
   b.writeInt32BE(b.length - 12, 8);

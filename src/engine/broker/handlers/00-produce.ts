@@ -31,12 +31,6 @@ export const produce: Handler<BrokerServices, typeof Produce> = {
         ),
       })),
     );
-    for (const t of responses) {
-      for (const p of t.partitionResponses) {
-        // The one refused feature: a transactional batch (the producer says "see the broker logs").
-        if (p.errorMessage === TRANSACTIONS_REFUSED) ctx.refused(p.errorCode ?? ErrorCode.NONE, `transactional record batch for ${t.name}-${p.index}: ${TRANSACTIONS_REFUSED}`);
-      }
-    }
     if (acks === 0) {
       // No answer for acks=0; on failure Kafka closes the connection so the client notices.
       for (const t of responses) {
@@ -48,8 +42,6 @@ export const produce: Handler<BrokerServices, typeof Produce> = {
     return { responses, throttleTimeMs: 0 };
   },
 };
-
-const TRANSACTIONS_REFUSED = 'transactions are not supported by the mq broker';
 
 function fail(index: number, errorCode: number, errorMessage: string | null = null): PartitionAnswer {
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
@@ -88,9 +80,9 @@ async function producePartition(
   const compression = h.attributes & Attr.compressionMask;
   if (compression > Compression.zstd) return fail(index, ErrorCode.CORRUPT_MESSAGE, `unknown compression type ${compression}`);
   if (compression === Compression.zstd && version < 7) return fail(index, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  // Only the transaction coordinator writes control batches (PartitionLog.appendMarker); Kafka's LogValidator refuses them from clients.
   if (h.attributes & Attr.control) return fail(index, semantic, `Clients are not allowed to write control records in topic partition ${tp}`);
   if (h.attributes & Attr.timestampTypeLogAppend) return fail(index, ErrorCode.INVALID_TIMESTAMP);
-  if (h.attributes & Attr.transactional) return fail(index, semantic, TRANSACTIONS_REFUSED);
   // Every record is checked before anything is appended (LogValidator); the bytes are stored as received.
   const cfg = log.logConfig;
   const verdict = await validateBatch(records, h, {

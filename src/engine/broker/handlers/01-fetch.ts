@@ -10,7 +10,10 @@ import type { BrokerServices } from '../services.js';
  * the first batch of the response is always whole (KIP-74), later ones only while they fit the
  * partition and response limits. With less than min_bytes available the request parks until a
  * produce wakes it or max_wait_ms passes. No fetch sessions: session id 0 makes every client
- * send full fetches. Without transactions the last stable offset is the high watermark.
+ * send full fetches. Every answer carries the last stable offset; isolation_level 1
+ * (read_committed) returns only batches below it, with the aborted transactions overlapping them
+ * (Kafka's UnifiedLog.read with FetchIsolation.TXN_COMMITTED). A marker is an append, so a
+ * read_committed fetch parked on the LSO wakes when the marker that moves it is written.
  */
 type FetchRequest = RequestOf<typeof Fetch>;
 type TopicAnswer = Element<ResponseInput<typeof Fetch>['responses']>;
@@ -40,12 +43,17 @@ async function readOnce(s: BrokerServices, req: FetchRequest): Promise<{ respons
   let budget = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
   let bytes = 0;
   let errors = false;
+  const committed = req.isolationLevel === 1;
   const responses: TopicAnswer[] = [];
   for (const t of req.topics) {
     const partitions: PartitionAnswer[] = [];
     for (const p of t.partitions) {
       const log = s.log.partition(t.topic, p.partition);
-      const base = { partitionIndex: p.partition, abortedTransactions: null, preferredReadReplica: -1 };
+      const base: Pick<PartitionAnswer, 'partitionIndex' | 'abortedTransactions' | 'preferredReadReplica'> = {
+        partitionIndex: p.partition,
+        abortedTransactions: null,
+        preferredReadReplica: -1,
+      };
       if (!log) {
         errors = true;
         partitions.push({
@@ -67,7 +75,7 @@ async function readOnce(s: BrokerServices, req: FetchRequest): Promise<{ respons
       }
       const hwm = log.logEndOffset;
       const start = log.logStartOffset;
-      const common = { ...base, highWatermark: hwm, lastStableOffset: hwm, logStartOffset: start };
+      const common = { ...base, highWatermark: hwm, lastStableOffset: log.lastStableOffset, logStartOffset: start };
       if (p.currentLeaderEpoch > 0) {
         // One broker, leader epoch 0 forever: a client that believes in a later epoch is confused.
         errors = true;
@@ -80,12 +88,15 @@ async function readOnce(s: BrokerServices, req: FetchRequest): Promise<{ respons
         continue;
       }
       let data: Buffer[] = [];
+      let answer = common;
       if (p.fetchOffset < hwm && (budget > 0 || bytes === 0)) {
         const limit = Math.min(Math.max(p.partitionMaxBytes, 0), budget);
         // The log always returns the first batch whole, so a consumer can always progress.
         try {
-          const read = await log.read(p.fetchOffset, limit);
+          const read = await log.read(p.fetchOffset, limit, committed ? 'read_committed' : 'read_uncommitted');
           if (read.records.length > 0) data = [read.records];
+          // The LSO the read was cut at, so records and last_stable_offset agree.
+          answer = { ...common, lastStableOffset: read.lastStableOffset, abortedTransactions: read.abortedTransactions ?? null };
         } catch (err) {
           // Retention or DeleteRecords may move the log start between the check and the read.
           if (!(err instanceof LogError)) throw err;
@@ -97,7 +108,8 @@ async function readOnce(s: BrokerServices, req: FetchRequest): Promise<{ respons
       const size = data.reduce((n, b) => n + b.length, 0);
       bytes += size;
       budget -= size;
-      partitions.push({ ...common, errorCode: 0, records: data.length === 1 ? data[0] : data });
+      if (committed && answer.abortedTransactions === null) answer = { ...answer, abortedTransactions: [] };
+      partitions.push({ ...answer, errorCode: 0, records: data.length === 1 ? data[0] : data });
     }
     responses.push({ topic: t.topic, partitions });
   }

@@ -15,13 +15,15 @@ const EARLIEST_LOCAL = -4;
 const LATEST_TIERED = -5;
 
 /**
- * ListOffsets v1-7: -1 latest (the high watermark; also the last stable offset, as there are no
- * transactions), -2 the log start offset, -3 (v7) the record with the largest timestamp, any
+ * ListOffsets v1-7: -1 latest (the high watermark; with isolation_level 1, read_committed, the
+ * last stable offset), -2 the log start offset, -3 (v7) the record with the largest timestamp, any
  * other value the earliest offset whose timestamp is at or after it (-1/-1 when there is none).
  * v8 -4 (earliest local) is the log start offset and v9 -5 (latest tiered) is -1, as Kafka
  * answers for a log without remote storage (UnifiedLog.fetchOffsetByTimestamp). The Java admin
  * client needs v8/v9 for kafka-get-offsets --time -4 / -5 and failed with
- * UnsupportedVersionException while mq stopped at v7.
+ * UnsupportedVersionException while mq stopped at v7. As Kafka's Partition.fetchOffsetForTimestamp,
+ * a lookup by timestamp (and -3) only answers an offset below the last fetchable one (the LSO for
+ * read_committed, the high watermark otherwise), else -1/-1.
  */
 type PartitionQuery = Element<Element<RequestOf<typeof ListOffsets>['topics']>['partitions']>;
 type TopicAnswer = Element<ResponseInput<typeof ListOffsets>['topics']>;
@@ -35,14 +37,14 @@ export const listOffsets: Handler<BrokerServices, typeof ListOffsets> = {
     const topics: TopicAnswer[] = [];
     for (const t of req.topics) {
       const partitions: PartitionAnswer[] = [];
-      for (const p of t.partitions) partitions.push(await lookup(s, t.name, p, ctx.version));
+      for (const p of t.partitions) partitions.push(await lookup(s, t.name, p, ctx.version, req.isolationLevel === 1));
       topics.push({ name: t.name, partitions });
     }
     return { throttleTimeMs: 0, topics };
   },
 };
 
-async function lookup(s: BrokerServices, topic: string, p: PartitionQuery, version: number): Promise<PartitionAnswer> {
+async function lookup(s: BrokerServices, topic: string, p: PartitionQuery, version: number, committed: boolean): Promise<PartitionAnswer> {
   const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as number[] };
   const log = s.log.partition(topic, p.partitionIndex);
   const failed = (errorCode: number): PartitionAnswer => ({ ...base, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 });
@@ -50,7 +52,7 @@ async function lookup(s: BrokerServices, topic: string, p: PartitionQuery, versi
   if (p.currentLeaderEpoch > 0) return failed(ErrorCode.UNKNOWN_LEADER_EPOCH);
   if (log.offline) return failed(ErrorCode.KAFKA_STORAGE_ERROR);
   try {
-    return await answer(log, p.timestamp, version, base);
+    return await answer(log, p.timestamp, version, base, committed);
   } catch (err) {
     // A storage failure during a timestamp lookup takes the partition offline: an error code, not a closed connection.
     if (err instanceof LogError) return failed(err.code);
@@ -63,7 +65,9 @@ async function answer(
   timestamp: number,
   version: number,
   base: { partitionIndex: number; oldStyleOffsets: number[] },
+  committed: boolean,
 ): Promise<PartitionAnswer> {
+  const lastFetchable = committed ? log.lastStableOffset : log.highWatermark;
   const failed = (errorCode: number): PartitionAnswer => ({ ...base, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 });
   // The leader epoch travels from v4 on; before that it stays at its default.
   const found = (offset: number, timestamp = -1) => ({
@@ -75,7 +79,7 @@ async function answer(
   });
   switch (timestamp) {
     case LATEST:
-      return found(log.logEndOffset);
+      return found(lastFetchable);
     case EARLIEST:
     case EARLIEST_LOCAL:
       return found(log.logStartOffset);
@@ -83,12 +87,12 @@ async function answer(
       return found(-1);
     case MAX_TIMESTAMP: {
       const m = await log.maxTimestamp();
-      return found(m.offset, m.timestamp);
+      return m.offset < lastFetchable ? found(m.offset, m.timestamp) : found(-1);
     }
     default: {
       if (timestamp < 0) return failed(ErrorCode.INVALID_REQUEST);
       const r = await log.offsetForTimestamp(timestamp);
-      return r ? found(r.offset, r.timestamp) : found(-1);
+      return r && r.offset < lastFetchable ? found(r.offset, r.timestamp) : found(-1);
     }
   }
 }

@@ -30,6 +30,7 @@ import { deleteGroups } from './42-delete-groups.js';
 import { incrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { offsetDelete } from './47-offset-delete.js';
 import { describeCluster } from './60-describe-cluster.js';
+import { describeProducers } from './61-describe-producers.js';
 import { describeTopicPartitions } from './75-describe-topic-partitions.js';
 
 export const handlers: readonly RegisteredHandler<BrokerServices>[] = [
@@ -60,5 +61,6 @@ export const handlers: readonly RegisteredHandler<BrokerServices>[] = [
   register(incrementalAlterConfigs),
   register(offsetDelete),
   register(describeCluster),
+  register(describeProducers),
   register(describeTopicPartitions),
 ];

@@ -33,6 +33,7 @@ import { DeleteGroups } from './42-delete-groups.js';
 import { IncrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { OffsetDelete } from './47-offset-delete.js';
 import { DescribeCluster } from './60-describe-cluster.js';
+import { DescribeProducers } from './61-describe-producers.js';
 import { DescribeTopicPartitions } from './75-describe-topic-partitions.js';
 
 export const schemas: readonly ApiSchema[] = [
@@ -65,6 +66,7 @@ export const schemas: readonly ApiSchema[] = [
   IncrementalAlterConfigs,
   OffsetDelete,
   DescribeCluster,
+  DescribeProducers,
   DescribeTopicPartitions,
 ];
 
