@@ -64,8 +64,7 @@ export function encodeMarkerBatch(m: TxnMarker): Buffer {
   b[at++] = zigzag(VALUE_SIZE);
   b.writeInt16BE(0, at); // value version
   b.writeInt32BE(m.coordinatorEpoch, at + 2);
-  at += VALUE_SIZE;
-  b[at++] = 0; // no headers
+  b[at + VALUE_SIZE] = 0; // no headers
   b.writeUInt32BE(crc32c(b.subarray(Off.attributes)), Off.crc);
   return b;
 }
@@ -99,12 +98,11 @@ export function decodeControlBatch(b: Buffer, at = 0): DecodedControl {
   const h = readBatchHeader(b, at);
   if ((h.attributes & Attr.control) === 0) throw new RangeError('not a control batch');
   const end = at + h.size;
-  let i = at + Off.records;
-  let n: number;
-  [n, i] = readZigzagVarint(b, i); // record length
+  let i = readZigzagVarint(b, at + Off.records)[1]; // record length
   i += 1; // attributes
-  [n, i] = readZigzagVarint(b, i); // timestamp delta
-  [n, i] = readZigzagVarint(b, i); // offset delta
+  i = readZigzagVarint(b, i)[1]; // timestamp delta
+  i = readZigzagVarint(b, i)[1]; // offset delta
+  let n: number;
   [n, i] = readZigzagVarint(b, i); // key length
   if (n < KEY_SIZE || i + n > end) throw new RangeError('control record key too short');
   const controlType = b.readInt16BE(i + 2);
