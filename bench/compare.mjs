@@ -23,7 +23,8 @@
  *
  * Options: --runs N (runs per cell, default 3), --no-pin, --no-write, --quick (or
  * MQ_BENCH_QUICK=1: small counts, 1 run, never written to BENCHMARKS.md), --only LIST
- * (comma-separated subset of start,throughput,latency,tools,console), --report-from FILE (re-render
+ * (comma-separated subset of start,throughput,latency,tools,console,transactions; transactions writes its
+ * own section, see lib/compare-transactions.mjs), --report-from FILE (re-render
  * the report from the raw results every run saves under .tmp/bench/, without measuring).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -38,6 +39,7 @@ import { readRss, sampleRss, fmtMiB } from './lib/rss.mjs';
 import { median, summary, num, nowMs } from './lib/stats.mjs';
 import { mdTable, machineInfo, machineLine, writeSection } from './lib/report.mjs';
 import { writeRecordFile } from './lib/inputs.mjs';
+import { measureTransactions, reportTransactions } from './lib/compare-transactions.mjs';
 import { prepareKafka, spawnKafka, runKafkaTool, kafkaRelease, kafkaToolCommand, KAFKA_JVM_OPTS } from './lib/kafka-ref.mjs';
 
 const { values: opt } = parseArgs({
@@ -57,7 +59,7 @@ const PIN = !opt['no-pin'];
 const BROKER_CPU = PIN ? '0' : undefined;
 const CLIENT_CPU = PIN ? '1' : undefined;
 const WRITE = !opt['no-write'] && !QUICK;
-const PARTS = new Set((opt.only ?? 'start,throughput,latency,tools,console').split(','));
+const PARTS = new Set((opt.only ?? 'start,throughput,latency,tools,console,transactions').split(','));
 
 /** Record counts: each throughput run takes a few seconds on this 2-core machine. */
 const SIZES = [
@@ -211,11 +213,11 @@ async function measureStart(dir) {
 const PERF_SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, ([\d.]+) ms 50th, ([\d.]+) ms 95th, ([\d.]+) ms 99th, ([\d.]+) ms 99\.9th/;
 
 /** kafka-producer-perf-test; resolves its summary line's figures. */
-async function perfProduce(broker, topic, size, count, acks, throughput = -1) {
+async function perfProduce(broker, topic, size, count, acks, throughput = -1, extra = []) {
   const r = must(
     await runKafkaTool(
       'kafka-producer-perf-test',
-      ['--topic', topic, '--num-records', String(count), '--record-size', String(size), '--throughput', String(throughput), '--producer-props', `bootstrap.servers=${broker.address}`, `acks=${acks}`],
+      ['--topic', topic, '--num-records', String(count), '--record-size', String(size), '--throughput', String(throughput), ...extra, '--producer-props', `bootstrap.servers=${broker.address}`, `acks=${acks}`],
       { stdout: 'pipe', cpus: CLIENT_CPU, timeoutMs: 300_000 },
     ),
     'kafka-producer-perf-test',
@@ -227,9 +229,10 @@ async function perfProduce(broker, topic, size, count, acks, throughput = -1) {
 }
 
 /** kafka-consumer-perf-test; resolves fetch.nMsg.sec (excludes the group join) and nMsg.sec. */
-async function perfConsume(broker, topic, count, group) {
+async function perfConsume(broker, topic, count, group, consumerConfig) {
+  const config = consumerConfig ? ['--consumer.config', consumerConfig] : [];
   const r = must(
-    await runKafkaTool('kafka-consumer-perf-test', ['--bootstrap-server', broker.address, '--topic', topic, '--num-records', String(count), '--group', group, '--timeout', '30000'], {
+    await runKafkaTool('kafka-consumer-perf-test', ['--bootstrap-server', broker.address, '--topic', topic, '--num-records', String(count), '--group', group, '--timeout', '30000', ...config], {
       stdout: 'pipe',
       cpus: CLIENT_CPU,
       timeoutMs: 300_000,
@@ -610,7 +613,7 @@ async function main() {
   const t = {};
   try {
     if (PARTS.has('start')) t.start = await measureStart(dir);
-    if (['throughput', 'latency', 'tools', 'console'].some((p) => PARTS.has(p))) {
+    if (['throughput', 'latency', 'tools', 'console', 'transactions'].some((p) => PARTS.has(p))) {
       const brokers = [await startMq(dir), await startKafkaBroker(dir)];
       t.brokers = brokers;
       try {
@@ -621,6 +624,9 @@ async function main() {
         if (PARTS.has('latency')) t.latency = await measureLatency(brokers);
         if (PARTS.has('tools')) t.tools = await measureTools(brokers);
         if (PARTS.has('console')) t.console = await measureConsole(brokers, consoleInput);
+        if (PARTS.has('transactions')) {
+          t.transactions = await measureTransactions({ brokers, runs: RUNS, input: SIZES[0], perfProduce, perfConsume, log, dir });
+        }
       } catch (err) {
         for (const b of brokers) log(`${b.name} broker log tail:\n${b.diag()}`);
         throw err;
@@ -648,11 +654,24 @@ function saveRaw(m, t) {
 }
 
 function render(m, t) {
-  const { md, verdicts } = report(m, t);
-  process.stdout.write(`\n${md}\nGoals: ${verdicts.join('; ')}\n`);
-  if (WRITE && !t.quick) {
-    writeSection('compare', md);
-    log('wrote the compare section of BENCHMARKS.md');
+  const { transactions, ...rest } = t;
+  if (Object.keys(rest).some((k) => ['start', 'throughput', 'latency', 'tools', 'console'].includes(k))) {
+    const { md, verdicts } = report(m, rest);
+    process.stdout.write(`\n${md}\nGoals: ${verdicts.join('; ')}\n`);
+    if (WRITE && !t.quick) {
+      writeSection('compare', md);
+      log('wrote the compare section of BENCHMARKS.md');
+    }
+  }
+  if (transactions) {
+    const date = new Date().toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+    const pinText = PIN ? `both brokers pinned to CPU ${BROKER_CPU} and every client to CPU ${CLIENT_CPU}` : 'no CPU pinning';
+    const { md, verdicts } = reportTransactions(transactions, { release: kafkaRelease(), runs: RUNS, pinText, date, machine: machineLine(m) });
+    process.stdout.write(`\n${md}\nGoals: ${verdicts.join('; ')}\n`);
+    if (WRITE && !t.quick) {
+      writeSection('compare-transactions', md);
+      log('wrote the compare-transactions section of BENCHMARKS.md');
+    }
   }
   log(`done in ${num(t.elapsedS)} s`);
 }
