@@ -367,7 +367,7 @@ export class AppendQueue {
       if (t.aborted) {
         seg.txnIndex.append({ producerId: t.producerId, firstOffset: t.firstOffset, lastOffset: t.lastOffset, lastStableOffset: c.lastStableOffset });
       }
-      s.unwrittenTxns = s.unwrittenTxns.filter((t) => t !== c.txn);
+      s.unwrittenTxns = s.unwrittenTxns.filter((u) => u !== t);
     }
     if (writes.length) {
       const last = writes[writes.length - 1]!;
