@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { Clock } from '../clock.js';
+import { encodeMarkerBatch, type TxnMarker } from '../protocol/control-batch.js';
 import { AppendQueue, type AppendResult } from './append-queue.js';
 import { writeJsonAtomic } from './atomic-file.js';
 import { LogError } from './errors.js';
@@ -120,6 +121,9 @@ export class PartitionLog {
   append(batch: Buffer): Promise<AppendResult> {
     return this.appends.append(batch);
   }
+
+  /** A COMMIT / ABORT control batch of a transaction (placeholder until the log tracks transactions). */
+  appendMarker(m: TxnMarker): Promise<AppendResult> { return this.append(encodeMarkerBatch(m)); }
 
   read(fetchOffset: number, maxBytes: number): Promise<ReadResult> {
     return this.s.guard('read', () => readAt(this.s, fetchOffset, maxBytes));
