@@ -52,6 +52,7 @@ export const BROKER_CONFIG_DEFS: ReadonlyMap<string, Def> = new Map<string, Def>
   ['transaction.max.timeout.ms', ['INT', atLeast(1)]],
   ['transaction.abort.timed.out.transaction.cleanup.interval.ms', ['INT', atLeast(1)]],
   ['transactional.id.expiration.ms', ['INT', atLeast(1)]],
+  ['transaction.remove.expired.transaction.cleanup.interval.ms', ['INT', atLeast(1)]],
   ['transaction.state.log.num.partitions', ['INT', atLeast(1)]],
   ['transaction.state.log.segment.bytes', ['INT', atLeast(1)]],
   ['transaction.partition.verification.enable', ['BOOLEAN']],

@@ -14,7 +14,9 @@
  * - On start (or when the topic is first needed) every partition of `__transaction_state` is
  *   replayed; prepared transactions are completed; ongoing ones are left to the timeout.
  * - Every transaction.abort.timed.out.transaction.cleanup.interval.ms, transactions older than
- *   their timeout are fenced and aborted.
+ *   their timeout are fenced and aborted; every
+ *   transaction.remove.expired.transaction.cleanup.interval.ms, ids unused for
+ *   transactional.id.expiration.ms are removed with a tombstone.
  */
 import type { Clock, Timer } from '../clock.js';
 import type { GroupCoordinator } from '../group/index.js';
@@ -51,6 +53,7 @@ export class TransactionRuntime {
   private loading: Promise<TransactionCoordinator> | null = null;
   private partitions = 0;
   private timer: Timer | null = null;
+  private expiryTimer: Timer | null = null;
   private closed = false;
   private readonly background = new Set<Promise<void>>();
   /** Producer ids fetched for the operation about to run (the state machine allocates synchronously). */
@@ -108,6 +111,7 @@ export class TransactionRuntime {
     if (markers.length) this.d.logger.info(`Completing ${markers.length} prepared transaction(s) found in ${TRANSACTION_STATE_TOPIC.name}`);
     for (const job of markers) this.track(this.finish(job));
     this.scheduleTimeouts();
+    this.scheduleExpiry();
     return coordinator;
   }
 
@@ -244,6 +248,25 @@ export class TransactionRuntime {
     }
   }
 
+  private scheduleExpiry(): void {
+    if (this.closed) return;
+    const interval = this.d.settings.number('transaction.remove.expired.transaction.cleanup.interval.ms', 3_600_000);
+    this.expiryTimer = this.d.clock.setTimeout(() => {
+      this.expireTransactionalIds();
+      this.scheduleExpiry();
+    }, interval);
+  }
+
+  /** Transactional ids idle for transactional.id.expiration.ms go: a tombstone each (Kafka's removeExpiredTransactionalIds). */
+  expireTransactionalIds(): void {
+    if (!this.coordinator || this.closed) return;
+    const expirationMs = this.d.settings.number('transactional.id.expiration.ms', 604_800_000);
+    for (const { transactionalId, result } of this.coordinator.expireTransactionalIds(expirationMs)) {
+      this.d.logger.info(`Expiring transactional id ${transactionalId}: unused for ${expirationMs} ms (transactional.id.expiration.ms)`);
+      this.track(this.run(transactionalId, result));
+    }
+  }
+
   private pause(): Promise<void> {
     return new Promise((resolve) => this.d.clock.setTimeout(resolve, RETRY_BACKOFF_MS));
   }
@@ -257,6 +280,7 @@ export class TransactionRuntime {
   async close(): Promise<void> {
     this.closed = true;
     this.timer?.cancel();
+    this.expiryTimer?.cancel();
     await Promise.all([...this.background]);
   }
 }

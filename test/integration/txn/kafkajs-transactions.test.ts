@@ -26,6 +26,8 @@ import { encodeBatch } from '../../../src/engine/client/record-batch-writer.js';
 import { decodeControlBatch } from '../../../src/engine/protocol/control-batch.js';
 import { Attr, Off, computeCrc } from '../../../src/engine/protocol/record-batch.js';
 import { partitionFor } from '../../../src/engine/txn/partition-for.js';
+import { decodeTxnLogBatches } from '../../../src/engine/txn/log-batch.js';
+import { decodeTransactionLogKey, decodeTransactionLogValue } from '../../../src/engine/txn/transaction-log-records.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -276,5 +278,39 @@ describe('the coordinator over the wire', () => {
     expect(bad.unknownStateFilters).toEqual(['Bogus']);
     await t.commit();
     await p.disconnect();
+  });
+});
+
+describe('transactional.id.expiration.ms', () => {
+  it('an idle transactional id is removed with a tombstone, and stays removed after a restart', async () => {
+    const settings = {
+      'transactional.id.expiration.ms': '300',
+      'transaction.remove.expired.transaction.cleanup.interval.ms': '100',
+      'transaction.state.log.num.partitions': '1',
+    };
+    const own = await startTestBroker({ settings });
+    try {
+      const topic = randomTopic('txexp');
+      await createTopics(own.bootstrap, [{ topic }]);
+      const id = `tx-${topic}`;
+      const k = new Kafka({ clientId: 'exp', brokers: [own.bootstrap], logLevel: logLevel.NOTHING });
+      const p = k.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1 });
+      await p.connect();
+      const t = await p.transaction();
+      await t.send({ topic, messages: [{ value: 'v' }] });
+      await t.commit();
+      await p.disconnect();
+      const found = async () => (await rawRequest(own.bootstrap, DescribeTransactions, 0, { transactionalIds: [id] })).transactionStates[0]!.errorCode;
+      await waitFor(async () => (await found()) === ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, { message: 'the id expires' });
+      const segment = await readFile(join(own.dataDir, 'logs', '__transaction_state-0', '00000000000000000000.log'));
+      const written = decodeTxnLogBatches(segment).records;
+      // Empty, Ongoing, PrepareCommit, CompleteCommit, then the tombstone.
+      expect(written.map((r) => decodeTransactionLogValue(r.value)?.transactionStatus ?? 'tombstone')).toEqual([0, 1, 2, 4, 'tombstone']);
+      expect(decodeTransactionLogKey(written[4]!.key)?.transactionalId).toBe(id);
+      await own.restart();
+      expect(await found()).toBe(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
+    } finally {
+      await own.stop();
+    }
   });
 });
