@@ -26,6 +26,8 @@ import { encodeBatch } from '../../../src/engine/client/record-batch-writer.js';
 import { decodeControlBatch } from '../../../src/engine/protocol/control-batch.js';
 import { Attr, Off, computeCrc } from '../../../src/engine/protocol/record-batch.js';
 import { partitionFor } from '../../../src/engine/txn/partition-for.js';
+import { main as topicsMain } from '../../../src/commands/topics/index.js';
+import { testIo } from '../commands/producer-helpers.js';
 import { decodeTxnLogBatches } from '../../../src/engine/txn/log-batch.js';
 import { decodeTransactionLogKey, decodeTransactionLogValue } from '../../../src/engine/txn/transaction-log-records.js';
 import { readFile } from 'node:fs/promises';
@@ -236,6 +238,17 @@ describe('the coordinator over the wire', () => {
     const del = await rawRequest(tb.bootstrap, DeleteTopics, 5, { topicNames: ['__transaction_state'], timeoutMs: 5000 });
     expect(del.responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST });
     expect(tb.broker.services.log.topic('__transaction_state')).toBeDefined();
+  });
+
+  it('mq-topics --list shows __transaction_state as Kafka lists internal topics, and --exclude-internal leaves it out', async () => {
+    await rawRequest(tb.bootstrap, FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['x'] });
+    const all = testIo();
+    expect(await topicsMain(['--bootstrap-server', tb.bootstrap, '--list'], all)).toBe(0);
+    expect(all.out().split('\n')).toContain('__transaction_state');
+    const user = testIo();
+    expect(await topicsMain(['--bootstrap-server', tb.bootstrap, '--list', '--exclude-internal'], user)).toBe(0);
+    expect(user.out().split('\n')).not.toContain('__transaction_state');
+    expect(user.out().length).toBeGreaterThan(0);
   });
 
   it('a transactional batch for a partition not in the transaction is refused with INVALID_TXN_STATE (KIP-890 part 1)', async () => {
