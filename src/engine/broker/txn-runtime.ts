@@ -82,7 +82,11 @@ export class TransactionRuntime {
 
   /** The coordinator, creating and loading `__transaction_state` first if needed. */
   ready(): Promise<TransactionCoordinator> {
-    this.loading ??= this.load();
+    // A failed load (the topic could not be created or read) is tried again by the next request.
+    this.loading ??= this.load().catch((err: unknown) => {
+      this.loading = null;
+      throw err;
+    });
     return this.loading;
   }
 
