@@ -36,6 +36,7 @@ export const TOOL_MAIN_CLASSES: Record<KafkaVersion, Record<KafkaTool, string>> 
     'kafka-consumer-perf-test': 'org.apache.kafka.tools.ConsumerPerformance',
     'kafka-storage': 'kafka.tools.StorageTool',
     'kafka-dump-log': 'kafka.tools.DumpLogSegments',
+    'kafka-transactions': 'org.apache.kafka.tools.TransactionsCommand',
   },
   '4': {
     'kafka-topics': 'org.apache.kafka.tools.TopicCommand',
@@ -48,6 +49,7 @@ export const TOOL_MAIN_CLASSES: Record<KafkaVersion, Record<KafkaTool, string>> 
     'kafka-consumer-perf-test': 'org.apache.kafka.tools.ConsumerPerformance',
     'kafka-storage': 'kafka.tools.StorageTool',
     'kafka-dump-log': 'org.apache.kafka.tools.DumpLogSegments',
+    'kafka-transactions': 'org.apache.kafka.tools.TransactionsCommand',
   },
 };
 
@@ -61,7 +63,8 @@ export type KafkaTool =
   | 'kafka-producer-perf-test'
   | 'kafka-consumer-perf-test'
   | 'kafka-storage'
-  | 'kafka-dump-log';
+  | 'kafka-dump-log'
+  | 'kafka-transactions';
 
 // ---------------------------------------------------------------------------------------------
 // Process bookkeeping: every JVM runs in its own process group; whatever is still alive when the

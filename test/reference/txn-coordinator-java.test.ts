@@ -1,8 +1,8 @@
 /**
  * Kafka's Java transactional producer (3.9 and 4.x, through kafka-producer-perf-test
  * --transactional-id, which commits every --transaction-duration-ms) against mq's transaction
- * coordinator, and Kafka's own kafka-dump-log --transaction-log-decoder reading mq's
- * `__transaction_state` segments. Opt-in: MQ_REFERENCE=1 after scripts/reference/fetch-kafka.sh.
+ * coordinator, Kafka's own kafka-dump-log --transaction-log-decoder reading mq's
+ * `__transaction_state` segments, and kafka-transactions list / describe reading its state. Opt-in: MQ_REFERENCE=1 after scripts/reference/fetch-kafka.sh.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -75,5 +75,20 @@ describe.skipIf(!process.env.MQ_REFERENCE)("Kafka's Java transactional producer 
       for (const status of [0, 1, 2, 4]) expect(dump.stdout).toContain(`"transactionStatus":${status}`);
     }
     expect(dump.stdout).not.toMatch(/isvalid: false|Exception/);
+
+    // Kafka's kafka-transactions tool reads the same state through ListTransactions / DescribeTransactions.
+    const cells = (out: string) => out.split('\n').filter(Boolean).map((l) => l.split('\t').map((c) => c.trim()));
+    const list = await runKafkaTool(version, 'kafka-transactions', ['--bootstrap-server', b.bootstrap, 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(cells(list.stdout)[0]).toEqual(['TransactionalId', 'Coordinator', 'ProducerId', 'TransactionState', '']);
+    expect(cells(list.stdout)).toContainEqual([id, '1', String(d.producerId), 'CompleteCommit', '']);
+    const described = await runKafkaTool(version, 'kafka-transactions', ['--bootstrap-server', b.bootstrap, 'describe', '--transactional-id', id]);
+    expect(described.code, described.stderr).toBe(0);
+    const [head, row] = cells(described.stdout);
+    expect(head!.slice(0, 6)).toEqual(['CoordinatorId', 'TransactionalId', 'ProducerId', 'ProducerEpoch', 'TransactionState', 'TransactionTimeoutMs']);
+    expect(row!.slice(0, 6)).toEqual(['1', id, String(d.producerId), String(d.producerEpoch), 'CompleteCommit', '60000']);
+    const unknown = await runKafkaTool(version, 'kafka-transactions', ['--bootstrap-server', b.bootstrap, 'describe', '--transactional-id', 'no-such-id']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stdout + unknown.stderr).toContain('because the ID could not be found');
   });
 });
