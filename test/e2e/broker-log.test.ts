@@ -15,7 +15,6 @@ import { InitProducerId } from '../../src/engine/protocol/messages/22-init-produ
 import { FindCoordinator } from '../../src/engine/protocol/messages/10-find-coordinator.js';
 import { DescribeCluster } from '../../src/engine/protocol/messages/60-describe-cluster.js';
 import { Produce } from '../../src/engine/protocol/messages/00-produce.js';
-import { Attr, Off, computeCrc } from '../../src/engine/protocol/record-batch.js';
 import { encodeBatch } from '../../src/engine/client/record-batch-writer.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 
@@ -77,30 +76,24 @@ describe('mq-broker start --log-level', () => {
   it('logs refused requests at INFO with API, version, error and client id, and malformed input with what was malformed', async () => {
     const { child, address } = await startBroker(['--log-level', 'info']);
 
-    // A refused feature: a transactional producer's InitProducerId.
-    const answer = await rawRequest(address, InitProducerId, 4, { transactionalId: 'tx-1', transactionTimeoutMs: 60_000 });
-    expect(answer.errorCode).toBe(ErrorCode.INVALID_REQUEST);
-    await waitFor(() => child.stderr.includes('tx-1'));
-    expect(child.stderr).toMatch(
-      /\] INFO Refused InitProducerId v4 with INVALID_REQUEST for client 'raw-test' \(connection \d+ from \/127\.0\.0\.1\): transactional id 'tx-1': transactions are not supported by the mq broker\n/,
-    );
+    // A refused feature: a coordinator key type the broker does not know (2 is share groups, KIP-932).
+    const answer = await rawRequest(address, FindCoordinator, 4, { keyType: 2, coordinatorKeys: ['sg-1'] });
+    expect(answer.coordinators[0]!.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    await waitFor(() => child.stderr.includes('sg-1'));
+    expect(child.stderr).toMatch(/\] INFO Refused FindCoordinator v4 with INVALID_REQUEST for client 'raw-test' \(connection \d+ from \/127\.0\.0\.1\): coordinator key type 2 for 'sg-1'\n/);
 
-    // A transactional record batch.
-    const made = await run(process.execPath, [join(root, 'bin/mq-topics.js'), '--bootstrap-server', address, '--create', '--topic', 'txn']);
-    expect(made.code, made.stderr).toBe(0);
-    const batch = await encodeBatch([{ key: null, value: Buffer.from('v'), headers: [], timestamp: 1_700_000_000_000 }]);
-    batch.writeInt16BE(batch.readInt16BE(Off.attributes) | Attr.transactional, Off.attributes);
-    batch.writeUInt32BE(computeCrc(batch), Off.crc);
-    const produced = await rawRequest(address, Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: 'txn', partitionData: [{ index: 0, records: batch }] }] });
-    expect(produced.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_RECORD);
-    await waitFor(() => child.stderr.includes('txn-0'));
-    expect(child.stderr).toMatch(/INFO Refused Produce v9 with INVALID_RECORD for client 'raw-test' .*: transactional record batch for txn-0: transactions are not supported by the mq broker\n/);
-
-    // A transaction coordinator and controller endpoints: features the broker refuses.
+    // A client append to an internal topic (the first transactional FindCoordinator creates it).
     await rawRequest(address, FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['tx-2'] });
+    const batch = await encodeBatch([{ key: Buffer.from('k'), value: Buffer.from('v'), headers: [], timestamp: 1_700_000_000_000 }]);
+    const topicData = [{ name: '__transaction_state', partitionData: [{ index: 0, records: batch }] }];
+    const produced = await rawRequest(address, Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData });
+    expect(produced.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    await waitFor(() => child.stderr.includes('Cannot append'));
+    expect(child.stderr).toMatch(/INFO Refused Produce v9 with INVALID_TOPIC_EXCEPTION for client 'raw-test' .*: Cannot append to internal topic __transaction_state\n/);
+
+    // Controller endpoints: a feature the broker refuses.
     await rawRequest(address, DescribeCluster, 1, { includeClusterAuthorizedOperations: false, endpointType: 2 });
     await waitFor(() => child.stderr.includes('KIP-919'));
-    expect(child.stderr).toMatch(/INFO Refused FindCoordinator v4 with INVALID_REQUEST for client 'raw-test' .*: coordinator key type 1 \(transaction\) for 'tx-2': the mq broker does not support transactions\n/);
     expect(child.stderr).toMatch(/INFO Refused DescribeCluster v1 with INVALID_REQUEST for client 'raw-test' .*: endpoint type 2 \(controllers, KIP-919\): the mq broker only has broker endpoints\n/);
 
     // A config the broker refuses, as mq-configs sends it.
@@ -112,9 +105,9 @@ describe('mq-broker start --log-level', () => {
     );
 
     // An API the broker does not serve: the client only sees the socket close; the log says which.
-    await sendAndAwaitClose(address, frame(24, 3, 'probe'));
+    await sendAndAwaitClose(address, frame(29, 1, 'probe'));
     await waitFor(() => child.stderr.includes("client 'probe'"));
-    expect(child.stderr).toMatch(/INFO Closing connection \d+ from \/127\.0\.0\.1: unsupported API AddPartitionsToTxn \(key 24\) v3 from client 'probe'\n/);
+    expect(child.stderr).toMatch(/INFO Closing connection \d+ from \/127\.0\.0\.1: unsupported API DescribeAcls \(key 29\) v1 from client 'probe'\n/);
 
     // A request cut short after its header.
     await sendAndAwaitClose(address, frame(3, 1, 'short-metadata', Buffer.from([0x00, 0x00])));
@@ -131,9 +124,9 @@ describe('mq-broker start --log-level', () => {
 
   it('at --log-level warn logs none of that', async () => {
     const { child, address } = await startBroker(['--log-level', 'warn']);
-    const answer = await rawRequest(address, InitProducerId, 4, { transactionalId: 'tx-quiet', transactionTimeoutMs: 60_000 });
-    expect(answer.errorCode).toBe(ErrorCode.INVALID_REQUEST);
-    await sendAndAwaitClose(address, frame(24, 3, 'probe'));
+    const answer = await rawRequest(address, FindCoordinator, 4, { keyType: 2, coordinatorKeys: ['sg-quiet'] });
+    expect(answer.coordinators[0]!.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    await sendAndAwaitClose(address, frame(29, 1, 'probe'));
     child.kill('SIGTERM');
     const done = await child.done;
     expect(done.code).toBe(0);

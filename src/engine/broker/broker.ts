@@ -17,6 +17,7 @@ import { RefusalLog } from './refusal-log.js';
 import { BrokerServer, type Logger, type RequestMemory } from './server.js';
 import { LOG_LEVELS, type LogLevel } from './log-level.js';
 import type { BrokerServices } from './services.js';
+import { TransactionRuntime } from './txn-runtime.js';
 
 /**
  * Kafka's queued.max.request.bytes defaults to -1 (unbounded); mq bounds the memory for requests
@@ -99,6 +100,16 @@ export class Broker {
     const groups = new GroupCoordinator({ clock, store, config: groupConfig(settings), logger: (m) => logger.warn(m) });
     const fetchWaiters = new FetchWaiters();
     log.onAppend((topic, partition) => fetchWaiters.notify(topic, partition));
+    const allocateProducerId = () => producerIds.allocate();
+    const txn = new TransactionRuntime({ log, groups, settings, clock, logger, allocateProducerId });
+    try {
+      await txn.start();
+    } catch (err) {
+      await txn.close();
+      await groups.close();
+      await log.close();
+      throw err;
+    }
     const advertised = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
     const services: BrokerServices = {
       nodeId: settings.number('node.id', 1),
@@ -113,7 +124,8 @@ export class Broker {
       dynamicConfigs,
       // The dispatcher is built from these services just below; ApiVersions asks it at request time.
       apiVersions: () => dispatcher.apiVersions(),
-      allocateProducerId: () => producerIds.allocate(),
+      allocateProducerId,
+      txn,
     };
     const dispatcher = new Dispatcher(handlers, services, opts.versionCaps, new RefusalLog(logger, () => clock.now()));
     const server = new BrokerServer(dispatcher, {
@@ -126,6 +138,7 @@ export class Broker {
     try {
       bound = await server.listen(advertised.host, opts.port ?? 0);
     } catch (err) {
+      await txn.close();
       await groups.close();
       await log.close();
       throw err;
@@ -139,6 +152,7 @@ export class Broker {
   async close(): Promise<void> {
     this.services.fetchWaiters.wakeAll();
     await this.server.close();
+    await this.services.txn.close();
     await this.services.groups.close();
     await this.services.log.close();
   }

@@ -48,6 +48,15 @@ export const BROKER_CONFIG_DEFS: ReadonlyMap<string, Def> = new Map<string, Def>
   ['group.min.session.timeout.ms', ['INT']],
   ['group.max.session.timeout.ms', ['INT']],
   ['group.max.size', ['INT', atLeast(1)]],
+  // TransactionStateManagerConfig / TransactionLogConfig
+  ['transaction.max.timeout.ms', ['INT', atLeast(1)]],
+  ['transaction.abort.timed.out.transaction.cleanup.interval.ms', ['INT', atLeast(1)]],
+  ['transactional.id.expiration.ms', ['INT', atLeast(1)]],
+  ['transaction.remove.expired.transaction.cleanup.interval.ms', ['INT', atLeast(1)]],
+  ['transaction.state.log.num.partitions', ['INT', atLeast(1)]],
+  ['transaction.state.log.segment.bytes', ['INT', atLeast(1)]],
+  ['transaction.partition.verification.enable', ['BOOLEAN']],
+  ['offsets.topic.num.partitions', ['INT', atLeast(1)]],
   ['mq.fsync', ['BOOLEAN']],
 ]);
 

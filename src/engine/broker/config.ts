@@ -30,6 +30,14 @@ export const BROKER_DEFAULTS: Readonly<Record<string, string>> = {
   'group.min.session.timeout.ms': '6000',
   'group.max.session.timeout.ms': '1800000',
   'group.max.size': '2147483647',
+  'transaction.max.timeout.ms': '900000',
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': '10000',
+  'transactional.id.expiration.ms': '604800000',
+  'transaction.remove.expired.transaction.cleanup.interval.ms': '3600000',
+  'transaction.state.log.num.partitions': '50',
+  'transaction.state.log.segment.bytes': '104857600',
+  'transaction.partition.verification.enable': 'true',
+  'offsets.topic.num.partitions': '50',
 };
 
 /**

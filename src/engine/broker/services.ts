@@ -10,6 +10,7 @@ import type { LogDir } from '../log/log-dir.js';
 import type { GroupCoordinator } from '../group/index.js';
 import type { FetchWaiters } from './fetch-waiters.js';
 import type { DynamicConfigs } from './dynamic-configs.js';
+import type { TransactionRuntime } from './txn-runtime.js';
 
 export interface BrokerServices {
   readonly nodeId: number;
@@ -23,6 +24,8 @@ export interface BrokerServices {
   readonly groups: GroupCoordinator;
   readonly fetchWaiters: FetchWaiters;
   readonly dynamicConfigs: DynamicConfigs;
+  /** The transaction coordinator and its `__transaction_state` topic. */
+  readonly txn: TransactionRuntime;
   apiVersions(): readonly ApiVersionRange[];
   /** Next producer id for InitProducerId; persisted so ids are never reused. */
   allocateProducerId(): Promise<number>;

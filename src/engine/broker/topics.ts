@@ -7,6 +7,7 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import type { BrokerServices } from './services.js';
 import type { TopicInfo } from '../log/log-dir.js';
 import { RESERVED_TOPIC_NAMES, topicNameProblem } from '../log/topic-name.js';
+import { isInternalTopic } from './internal-topics.js';
 
 type TopicAnswer = Element<ResponseInput<typeof Metadata>['topics']>;
 export type PartitionAnswer = Element<TopicAnswer['partitions']>;
@@ -46,7 +47,7 @@ export function topicMetadata(s: BrokerServices, t: TopicInfo, includeOps = fals
     errorCode: 0,
     name: t.name,
     topicId: t.id,
-    isInternal: false,
+    isInternal: isInternalTopic(t.name),
     partitions,
     topicAuthorizedOperations: includeOps ? ALL_TOPIC_OPERATIONS : OPERATIONS_NOT_REQUESTED,
   };

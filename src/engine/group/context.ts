@@ -67,7 +67,7 @@ export class CoordinatorContext {
 
   /** An Empty group with nothing left (no offsets, no pending members) goes away, as in Kafka. */
   isDroppable(g: ClassicGroup, expiring: Set<string> = new Set()): boolean {
-    if (!g.is(GroupState.Empty) || g.pendingMembers.size > 0) return false;
+    if (!g.is(GroupState.Empty) || g.pendingMembers.size > 0 || g.pendingTxnOffsets.size > 0) return false;
     for (const [topic, parts] of g.offsets) for (const p of parts.keys()) if (!expiring.has(offsetKey(topic, p))) return false;
     return true;
   }

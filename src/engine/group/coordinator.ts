@@ -21,6 +21,7 @@ import type { OffsetStore } from './records.js';
 import { RecordWriter } from './record-writer.js';
 import type { CoordinatorResult } from './result.js';
 import { GroupCoordinatorShard } from './shard.js';
+import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './txn-offsets.js';
 import type {
   DeleteGroupsRequest,
   DeleteGroupsResponse,
@@ -117,6 +118,22 @@ export class GroupCoordinator {
 
   commitOffsets(req: OffsetCommitRequest): Promise<OffsetCommitResponse> {
     return this.write(this.shard.commitOffsets(req));
+  }
+
+  /** TxnOffsetCommit (after the transaction coordinator verified the producer): answered once the pending offsets are durable. */
+  txnCommitOffsets(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse> {
+    return this.write(this.shard.txnCommitOffsets(req));
+  }
+
+  /**
+   * A COMMIT / ABORT marker of `producerId` for the groups of one __consumer_offsets partition.
+   * Resolves once durable; rejects when the write failed (the marker is written again).
+   */
+  async completeTxnOffsets(inPartition: (groupId: string) => boolean, producerId: number, commit: boolean): Promise<void> {
+    const r = this.shard.completeTxnOffsets(inPartition, producerId, commit);
+    if (r.records.length === 0) return;
+    if (!this.writer) throw new Error('group coordinator: records produced before load');
+    await this.writer.write(r.records, () => r.revert());
   }
 
   fetchOffsets(req: OffsetFetchRequest): OffsetFetchResponse {

@@ -111,6 +111,11 @@ export class ClassicGroup {
   readonly pendingSync = new Set<string>();
   /** topic -> partition -> committed offset. */
   readonly offsets = new Map<string, Map<number, CommittedOffset>>();
+  /**
+   * Offsets of TxnOffsetCommit, per producer id, invisible to OffsetFetch until the producer's
+   * transaction commits (Kafka's OffsetMetadataManager pendingTransactionalOffsets).
+   */
+  readonly pendingTxnOffsets = new Map<number, Map<string, { topic: string; partition: number; value: CommittedOffset }>>();
   /** A member joined since the initial-delay timer was armed; the delay gets extended. */
   newMemberAdded = false;
   /** The join phase is inside group.initial.rebalance.delay.ms: it ends by timer, not by completion. */
@@ -249,6 +254,12 @@ export class ClassicGroup {
 
   hasOffsets(): boolean {
     for (const parts of this.offsets.values()) if (parts.size > 0) return true;
+    return false;
+  }
+
+  /** Some transaction of this group has an offset for the partition that is not committed yet. */
+  hasPendingTxnOffset(topic: string, partition: number): boolean {
+    for (const p of this.pendingTxnOffsets.values()) for (const o of p.values()) if (o.topic === topic && o.partition === partition) return true;
     return false;
   }
 

@@ -5,3 +5,4 @@ export { GroupState, type Protocol } from './group.js';
 export { FileOffsetStore, type FileOffsetStoreOptions } from './offset-store.js';
 export { MemoryOffsetStore, type OffsetStore } from './records.js';
 export type * from './types.js';
+export type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './txn-offsets.js';

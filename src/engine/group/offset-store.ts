@@ -165,6 +165,12 @@ function isStoreEntry(v: unknown): v is StoreEntry {
       return maybe('protocolType', str) && maybe('emptySince', int);
     case 'group-delete':
       return true;
+    case 'txn-offset':
+      return (
+        int('producerId') && str('topic') && int('partition') && int('offset') && int('leaderEpoch') && str('metadata') && int('commitTimestamp') && maybe('expireTimestamp', int)
+      );
+    case 'txn-end':
+      return int('producerId') && typeof e.commit === 'boolean';
     default:
       return false;
   }

@@ -101,6 +101,8 @@ export function fetchOffsets(ctx: CoordinatorContext, req: OffsetFetchRequest): 
   }
   const g = ctx.groups.get(req.groupId);
   const found = (topic: string, partition: number): OffsetFetchResponsePartition => {
+    // KIP-447: a consumer asking for stable offsets waits out a transaction that has one pending.
+    if (req.requireStable && g?.hasPendingTxnOffset(topic, partition)) return { ...noOffset(partition), errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
     const c = g?.getOffset(topic, partition);
     if (!c) return noOffset(partition);
     return { partitionIndex: partition, committedOffset: c.offset, committedLeaderEpoch: c.leaderEpoch, metadata: c.metadata, errorCode: ErrorCode.NONE };

@@ -34,11 +34,22 @@ export type StoreEntry =
   | { type: 'offset-delete'; group: string; topic: string; partition: number }
   | ({ type: 'group' } & StoredGroup)
   /** Removes the group record and every offset of the group written before it. */
-  | { type: 'group-delete'; group: string };
+  | { type: 'group-delete'; group: string }
+  /**
+   * An offset of a TxnOffsetCommit: pending for (group, producer) until the transaction ends
+   * (Kafka writes it to __consumer_offsets as a transactional record of that producer).
+   */
+  | ({ type: 'txn-offset'; producerId: number } & StoredOffset)
+  /** The transaction's marker reached the group: its pending offsets become committed (commit) or go (abort). */
+  | { type: 'txn-end'; group: string; producerId: number; commit: boolean };
+
+export type PendingTxnOffset = StoredOffset & { producerId: number };
 
 export interface StoreSnapshot {
   groups: StoredGroup[];
   offsets: StoredOffset[];
+  /** Offsets of transactions not ended yet (absent in snapshots from before transactions). */
+  pendingTxnOffsets?: PendingTxnOffset[];
 }
 
 /** The coordinator's persistence port. One append at a time: the caller waits for each before the next. */
@@ -58,6 +69,8 @@ export interface OffsetStore {
 export class StoreState {
   private readonly groups = new Map<string, StoredGroup>();
   private readonly offsets = new Map<string, Map<string, StoredOffset>>();
+  /** group -> producer id -> partition key -> pending offset. */
+  private readonly pending = new Map<string, Map<number, Map<string, PendingTxnOffset>>>();
 
   apply(e: StoreEntry): void {
     switch (e.type) {
@@ -82,14 +95,35 @@ export class StoreState {
       case 'group-delete':
         this.groups.delete(e.group);
         this.offsets.delete(e.group);
+        this.pending.delete(e.group);
         break;
+      case 'txn-offset': {
+        const { type: _t, ...o } = e;
+        let g = this.pending.get(o.group);
+        if (!g) this.pending.set(o.group, (g = new Map<number, Map<string, PendingTxnOffset>>()));
+        let p = g.get(o.producerId);
+        if (!p) g.set(o.producerId, (p = new Map<string, PendingTxnOffset>()));
+        p.set(key(o.topic, o.partition), o);
+        break;
+      }
+      case 'txn-end': {
+        const g = this.pending.get(e.group);
+        const p = g?.get(e.producerId);
+        if (!g || !p) break;
+        g.delete(e.producerId);
+        if (g.size === 0) this.pending.delete(e.group);
+        if (e.commit) for (const { producerId: _p, ...o } of p.values()) this.apply({ type: 'offset', ...o });
+        break;
+      }
     }
   }
 
   snapshot(): StoreSnapshot {
     const offsets: StoredOffset[] = [];
     for (const g of this.offsets.values()) offsets.push(...g.values());
-    return { groups: [...this.groups.values()], offsets };
+    const pendingTxnOffsets: PendingTxnOffset[] = [];
+    for (const g of this.pending.values()) for (const p of g.values()) pendingTxnOffsets.push(...p.values());
+    return { groups: [...this.groups.values()], offsets, pendingTxnOffsets };
   }
 
   /** The minimal entry list that rebuilds this state. */
@@ -98,6 +132,7 @@ export class StoreState {
     return [
       ...s.groups.map((g): StoreEntry => ({ type: 'group', ...g })),
       ...s.offsets.map((o): StoreEntry => ({ type: 'offset', ...o })),
+      ...(s.pendingTxnOffsets ?? []).map((o): StoreEntry => ({ type: 'txn-offset', ...o })),
     ];
   }
 }

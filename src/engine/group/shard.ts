@@ -18,6 +18,7 @@ import { answerJoin, answerSync, joinError, syncError } from './rebalance.js';
 import type { StoreSnapshot } from './records.js';
 import type { CoordinatorResult } from './result.js';
 import { syncGroup } from './sync-group.js';
+import { completeTxnOffsets, restorePending, txnCommitOffsets, type TxnOffsetCommitRequest, type TxnOffsetCommitResponse } from './txn-offsets.js';
 import type {
   DeleteGroupsRequest,
   DeleteGroupsResponse,
@@ -88,6 +89,9 @@ export class GroupCoordinatorShard {
         expireTimestamp: o.expireTimestamp,
       });
     }
+    for (const { producerId, group, topic, partition, ...value } of snapshot.pendingTxnOffsets ?? []) {
+      restorePending(ctx.getOrCreateGroup(group), producerId, topic, partition, value);
+    }
     ctx.status = 'active';
     this.scheduleExpiry();
   }
@@ -137,6 +141,15 @@ export class GroupCoordinatorShard {
 
   deleteOffsets(req: OffsetDeleteRequest): CoordinatorResult<OffsetDeleteResponse> {
     return deleteOffsets(this.ctx, req);
+  }
+
+  txnCommitOffsets(req: TxnOffsetCommitRequest): CoordinatorResult<TxnOffsetCommitResponse> {
+    return txnCommitOffsets(this.ctx, req);
+  }
+
+  /** A transaction marker for the groups of one __consumer_offsets partition (`inPartition` says which groups). */
+  completeTxnOffsets(inPartition: (groupId: string) => boolean, producerId: number, commit: boolean): CoordinatorResult<number> {
+    return completeTxnOffsets(this.ctx, [...this.ctx.groups.keys()].filter(inPartition), producerId, commit);
   }
 
   expireOffsets(): CoordinatorResult<number> {

@@ -12,7 +12,7 @@
  * result carries the CompleteCommit / CompleteAbort record (TransactionMarkerChannelManager).
  *
  * Not here yet: KIP-890 part 2 (transaction version 2: EndTxn v5+ bumping the epoch on every
- * end, the nextProducerId overflow path) and transactional id expiration (Dead, tombstones).
+ * end, the nextProducerId overflow path).
  */
 import type { Clock } from '../clock.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -27,8 +27,9 @@ import {
   type TxnMetadata,
   type TxnTransit,
 } from './metadata.js';
-import { MAX_PRODUCER_EPOCH, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, isEpochExhausted, type TxnState } from './state.js';
-import type { TransactionResult } from './transaction-log-records.js';
+import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, isEpochExhausted, type TxnState } from './state.js';
+import { encodeTransactionLogKey, type TransactionResult } from './transaction-log-records.js';
+import { isValidExpectedProducerId, prepareDead, prepareFenceEpoch, prepareIncrementEpoch, shouldExpire } from './transits.js';
 import { describeTransaction, listTransactions, type ListFilter } from './queries.js';
 import { mapAppendError } from './results.js';
 import type {
@@ -103,7 +104,7 @@ export class TransactionCoordinator {
     const meta = m;
 
     if (meta.pendingState !== null) return immediate(initError(ErrorCode.CONCURRENT_TRANSACTIONS));
-    if (expected && !this.isValidExpectedProducerId(meta, expected)) return immediate(initError(ErrorCode.PRODUCER_FENCED));
+    if (expected && !isValidExpectedProducerId(meta, expected)) return immediate(initError(ErrorCode.PRODUCER_FENCED));
 
     switch (meta.state) {
       case 'PrepareAbort':
@@ -129,7 +130,7 @@ export class TransactionCoordinator {
             txnLastUpdateTimestamp: this.clock.now(),
           });
         } else {
-          const bumped = this.prepareIncrementEpoch(meta, transactionTimeoutMs, expected?.producerEpoch ?? null);
+          const bumped = prepareIncrementEpoch(meta, transactionTimeoutMs, expected?.producerEpoch ?? null, this.clock.now());
           if (typeof bumped === 'number') return immediate(initError(bumped));
           transit = bumped;
         }
@@ -139,7 +140,7 @@ export class TransactionCoordinator {
       case 'Ongoing': {
         // Fence the producer: abort the ongoing transaction with a bumped epoch that is never
         // returned; the client gets CONCURRENT_TRANSACTIONS and retries, bumping a second time.
-        const fence = this.prepareFenceEpoch(meta);
+        const fence = prepareFenceEpoch(meta);
         return this.endTransaction(meta, fence.producerId, fence.producerEpoch, 'ABORT', false, (r) =>
           r.errorCode === ErrorCode.NONE ? initError(ErrorCode.CONCURRENT_TRANSACTIONS) : initError(r.errorCode),
         );
@@ -148,64 +149,6 @@ export class TransactionCoordinator {
       case 'PrepareEpochFence':
         throw new Error(`Found transactionalId ${transactionalId} with state ${meta.state}. This is illegal as we should never have transitioned to this state.`);
     }
-  }
-
-  /** KIP-360: whether a producer recovering with its last id and epoch may go on. */
-  private isValidExpectedProducerId(m: TxnMetadata, e: ProducerIdAndEpoch): boolean {
-    return (
-      m.producerEpoch === NO_PRODUCER_EPOCH ||
-      e.producerId === m.producerId ||
-      (e.producerId === m.previousProducerId && isEpochExhausted(e.producerEpoch))
-    );
-  }
-
-  /** TransactionMetadata.prepareIncrementProducerEpoch; a number is an error code. */
-  private prepareIncrementEpoch(m: TxnMetadata, timeoutMs: number, expectedEpoch: number | null): TxnTransit | number {
-    const bumpedEpoch = m.producerEpoch + 1;
-    let next: number;
-    let last: number;
-    if (expectedEpoch === null) {
-      [next, last] = [bumpedEpoch, NO_PRODUCER_EPOCH];
-    } else if (m.producerEpoch === NO_PRODUCER_EPOCH || expectedEpoch === m.producerEpoch) {
-      // The producer goes on after an error and nobody else initialised since: bump, remember the last.
-      [next, last] = [bumpedEpoch, m.producerEpoch];
-    } else if (expectedEpoch === m.lastProducerEpoch) {
-      // A retry of a successful bump whose answer was lost: the current epoch again.
-      [next, last] = [m.producerEpoch, m.lastProducerEpoch];
-    } else {
-      return ErrorCode.PRODUCER_FENCED;
-    }
-    return prepareTransition(m, {
-      state: 'Empty',
-      producerId: m.producerId,
-      nextProducerId: NO_PRODUCER_ID,
-      producerEpoch: next,
-      lastProducerEpoch: last,
-      txnTimeoutMs: timeoutMs,
-      partitions: [],
-      txnStartTimestamp: -1,
-      txnLastUpdateTimestamp: this.clock.now(),
-    });
-  }
-
-  /**
-   * TransactionMetadata.prepareFenceProducerEpoch: the pending state PrepareEpochFence with the
-   * epoch bumped (not again if the last fence's write failed).
-   */
-  private prepareFenceEpoch(m: TxnMetadata): TxnTransit {
-    if (m.producerEpoch === MAX_PRODUCER_EPOCH) throw new Error('Cannot fence producer with epoch equal to Short.MaxValue since this would overflow');
-    const bumped = m.hasFailedEpochFence ? m.producerEpoch : m.producerEpoch + 1;
-    return prepareTransition(m, {
-      state: 'PrepareEpochFence',
-      producerId: m.producerId,
-      nextProducerId: NO_PRODUCER_ID,
-      producerEpoch: bumped,
-      lastProducerEpoch: NO_PRODUCER_EPOCH,
-      txnTimeoutMs: m.txnTimeoutMs,
-      partitions: [...m.partitions],
-      txnStartTimestamp: m.txnStartTimestamp,
-      txnLastUpdateTimestamp: m.txnLastUpdateTimestamp,
-    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -406,8 +349,39 @@ export class TransactionCoordinator {
     const out: TxnResult<number>[] = [];
     for (const m of this.txns.values()) {
       if (m.pendingState !== null || m.state !== 'Ongoing' || !(m.txnStartTimestamp + m.txnTimeoutMs < now)) continue;
-      const fence = this.prepareFenceEpoch(m);
+      const fence = prepareFenceEpoch(m);
       out.push(this.endTransaction(m, fence.producerId, fence.producerEpoch, 'ABORT', false, (r) => r.errorCode));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Expiration
+
+  /**
+   * TransactionStateManager.removeExpiredTransactionalIds: every id with no transaction open,
+   * nothing pending, and no update for `expirationMs` (transactional.id.expiration.ms) becomes
+   * Dead; its tombstone is the record, and complete() drops it from the coordinator.
+   */
+  expireTransactionalIds(expirationMs: number): { transactionalId: string; result: TxnResult<void> }[] {
+    const now = this.clock.now();
+    const out: { transactionalId: string; result: TxnResult<void> }[] = [];
+    for (const m of this.txns.values()) {
+      if (!shouldExpire(m, now, expirationMs)) continue;
+      prepareDead(m, now);
+      const result: TxnResult<void> = {
+        response: undefined,
+        records: [{ key: encodeTransactionLogKey(m.transactionalId), value: null }],
+        markers: null,
+        complete: () => {
+          if (this.txns.get(m.transactionalId) === m && m.pendingState === 'Dead') this.txns.delete(m.transactionalId);
+        },
+        revert: () => {
+          m.pendingState = null;
+        },
+        onWriteFailure: () => undefined,
+      };
+      out.push({ transactionalId: m.transactionalId, result });
     }
     return out;
   }

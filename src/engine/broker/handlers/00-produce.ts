@@ -7,12 +7,16 @@ import { CloseConnection } from '../dispatch.js';
 import { LogError } from '../../log/errors.js';
 import type { Handler, RequestContext } from '../handler.js';
 import type { BrokerServices } from '../services.js';
+import { internalAppendProblem } from '../internal-topics.js';
+import { verifyTransactional } from '../txn-verify.js';
 
 /**
  * Produce v3-9. Validates the one RecordBatch per partition (framing, magic, CRC-32C, counts,
  * compression id, then every record: log/batch-validate.ts, decompressing a compressed batch only
  * to check it) and appends the bytes as received. v0-2 are advertised only because librdkafka <= 2.11 refuses to
  * compress unless the Produce range includes 0 (as Kafka 4.x does); they close the connection.
+ * Internal topics refuse client appends; a transactional batch is appended only to a partition
+ * its transaction holds (KIP-890 part 1, txn-verify.ts).
  */
 type PartitionAnswer = Element<Element<ResponseInput<typeof Produce>['responses']>['partitionResponses']>;
 
@@ -27,7 +31,7 @@ export const produce: Handler<BrokerServices, typeof Produce> = {
       req.topicData.map(async (topic) => ({
         name: topic.name,
         partitionResponses: await Promise.all(
-          topic.partitionData.map((p) => producePartition(s, topic.name, p.index, p.records, acks, ctx)),
+          topic.partitionData.map((p) => producePartition(s, topic.name, p.index, p.records, acks, req.transactionalId, ctx)),
         ),
       })),
     );
@@ -53,12 +57,18 @@ async function producePartition(
   index: number,
   records: Buffer | null,
   acks: number,
+  transactionalId: string | null,
   ctx: RequestContext,
 ): Promise<PartitionAnswer> {
   const version = ctx.version;
   if (acks !== -1 && acks !== 0 && acks !== 1) return fail(index, ErrorCode.INVALID_REQUIRED_ACKS);
   const log = s.log.partition(topic, index);
   if (!log) return fail(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  const internal = internalAppendProblem(topic);
+  if (internal) {
+    ctx.refused(ErrorCode.INVALID_TOPIC_EXCEPTION, internal);
+    return fail(index, ErrorCode.INVALID_TOPIC_EXCEPTION, internal);
+  }
   if (!records || records.length === 0) return fail(index, ErrorCode.CORRUPT_MESSAGE, 'no record batch');
   const maxBytes = log.logConfig.maxMessageBytes;
   if (records.length > maxBytes) {
@@ -83,6 +93,10 @@ async function producePartition(
   // Only the transaction coordinator writes control batches (PartitionLog.appendMarker); Kafka's LogValidator refuses them from clients.
   if (h.attributes & Attr.control) return fail(index, semantic, `Clients are not allowed to write control records in topic partition ${tp}`);
   if (h.attributes & Attr.timestampTypeLogAppend) return fail(index, ErrorCode.INVALID_TIMESTAMP);
+  if (h.attributes & Attr.transactional) {
+    const refused = await verifyTransactional(s, transactionalId, topic, index, h.producerId, h.producerEpoch);
+    if (refused) return fail(index, refused.code, refused.message);
+  }
   // Every record is checked before anything is appended (LogValidator); the bytes are stored as received.
   const cfg = log.logConfig;
   const verdict = await validateBatch(records, h, {

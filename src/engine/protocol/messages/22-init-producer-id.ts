@@ -1,10 +1,10 @@
 import { api, field } from '../schema.js';
 
-/** InitProducerId. v3+ may carry the current id and epoch to bump the epoch. */
+/** InitProducerId. v3+ may carry the current id and epoch to bump the epoch; v4 added PRODUCER_FENCED, v5 TRANSACTION_ABORTABLE. */
 export const InitProducerId = api({
   apiKey: 22,
   name: 'InitProducerId',
-  valid: '0-4',
+  valid: '0-5',
   flexible: '2+',
   request: [
     field('transactionalId', 'string', '0+', { nullable: '0+' }),

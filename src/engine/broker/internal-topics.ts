@@ -1,0 +1,74 @@
+/**
+ * Kafka's internal topics as real topics of the log engine: the broker creates one when it is
+ * first needed (Kafka's auto-creation of internal topics on the first FindCoordinator), with
+ * Kafka's partition-count setting and compaction, and keeps clients from writing to it or
+ * deleting it. `__transaction_state` uses it now; `__consumer_offsets` can use the same entry
+ * when the group coordinator moves off groups/offsets.log.
+ *
+ * Created on first need rather than at every start: a broker that never sees a transaction
+ * (most tests, most local use) does not open 50 more partitions.
+ */
+import type { LogDir, TopicInfo } from '../log/log-dir.js';
+import { LogError } from '../log/errors.js';
+import type { BrokerSettings } from './config.js';
+
+export interface InternalTopicSpec {
+  name: string;
+  /** The broker property holding the partition count, and Kafka's default for it. */
+  partitionsSetting: string;
+  defaultPartitions: number;
+  segmentBytesSetting: string;
+  defaultSegmentBytes: number;
+}
+
+/** TransactionLogConfig: transaction.state.log.num.partitions 50, segment 100 MiB, compacted. */
+export const TRANSACTION_STATE_TOPIC: InternalTopicSpec = {
+  name: '__transaction_state',
+  partitionsSetting: 'transaction.state.log.num.partitions',
+  defaultPartitions: 50,
+  segmentBytesSetting: 'transaction.state.log.segment.bytes',
+  defaultSegmentBytes: 104_857_600,
+};
+
+/** Kafka's Topic.INTERNAL_TOPICS: what Metadata marks is_internal. */
+const INTERNAL = new Set(['__consumer_offsets', '__transaction_state']);
+
+export function isInternalTopic(name: string): boolean {
+  return INTERNAL.has(name);
+}
+
+/** ReplicaManager.appendToLocalLog's refusal of a client append (INVALID_TOPIC_EXCEPTION). */
+export function internalAppendProblem(topic: string): string | undefined {
+  return isInternalTopic(topic) ? `Cannot append to internal topic ${topic}` : undefined;
+}
+
+/**
+ * DeleteTopics of an internal topic. Kafka's KRaft controller does not stop it (older Kafka's
+ * TopicCommand did, with this text); mq refuses it because the topic holds the coordinator's
+ * state and deleting it would lose acknowledged transactions.
+ */
+export function internalDeleteProblem(topic: string): string | undefined {
+  return isInternalTopic(topic) ? `Topic ${topic} is a kafka internal topic and is not allowed to be marked for deletion.` : undefined;
+}
+
+export function internalPartitionCount(spec: InternalTopicSpec, settings: BrokerSettings): number {
+  return settings.number(spec.partitionsSetting, spec.defaultPartitions);
+}
+
+/** The topic, created with the spec's partition count and compaction if it does not exist yet. */
+export async function ensureInternalTopic(log: LogDir, spec: InternalTopicSpec, settings: BrokerSettings): Promise<TopicInfo> {
+  const existing = log.topic(spec.name);
+  if (existing) return existing;
+  const configs = {
+    'cleanup.policy': 'compact',
+    'segment.bytes': String(settings.number(spec.segmentBytesSetting, spec.defaultSegmentBytes)),
+  };
+  try {
+    return await log.createTopic(spec.name, internalPartitionCount(spec, settings), configs);
+  } catch (err) {
+    // Created concurrently by another request: the catalogue serialises creation.
+    const again = log.topic(spec.name);
+    if (again && err instanceof LogError) return again;
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+import { api, array, field } from '../schema.js';
+
+/**
+ * AddPartitionsToTxn (Kafka's AddPartitionsToTxnRequest/Response.json). v0-3 are sent by
+ * producers and carry one transaction at the top level; v4+ are sent by brokers, batch several
+ * transactions and may be verify-only (KIP-890 part 1). v2 added PRODUCER_FENCED, v5
+ * TRANSACTION_ABORTABLE.
+ */
+export const AddPartitionsToTxn = api({
+  apiKey: 24,
+  name: 'AddPartitionsToTxn',
+  valid: '0-5',
+  flexible: '3+',
+  request: [
+    array('transactions', '4+', [
+      field('transactionalId', 'string', '4+'),
+      field('producerId', 'int64', '4+'),
+      field('producerEpoch', 'int16', '4+'),
+      field('verifyOnly', 'bool', '4+', { default: false }),
+      array('topics', '4+', [field('name', 'string', '4+'), field('partitions', '[]int32', '4+')]),
+    ]),
+    field('v3AndBelowTransactionalId', 'string', '0-3'),
+    field('v3AndBelowProducerId', 'int64', '0-3'),
+    field('v3AndBelowProducerEpoch', 'int16', '0-3'),
+    array('v3AndBelowTopics', '0-3', [field('name', 'string', '0-3'), field('partitions', '[]int32', '0-3')]),
+  ],
+  response: [
+    field('throttleTimeMs', 'int32', '0+'),
+    field('errorCode', 'int16', '4+', { ignorable: true }),
+    array('resultsByTransaction', '4+', [
+      field('transactionalId', 'string', '4+'),
+      array('topicResults', '4+', [
+        field('name', 'string', '4+'),
+        array('resultsByPartition', '4+', [field('partitionIndex', 'int32', '4+'), field('partitionErrorCode', 'int16', '4+')]),
+      ]),
+    ]),
+    array('resultsByTopicV3AndBelow', '0-3', [
+      field('name', 'string', '0-3'),
+      array('resultsByPartition', '0-3', [field('partitionIndex', 'int32', '0-3'), field('partitionErrorCode', 'int16', '0-3')]),
+    ]),
+  ],
+});
