@@ -21,6 +21,7 @@ import { Fetch } from '../../src/engine/protocol/messages/01-fetch.js';
 import { ListOffsets } from '../../src/engine/protocol/messages/02-list-offsets.js';
 import { InitProducerId } from '../../src/engine/protocol/messages/22-init-producer-id.js';
 import { DescribeProducers } from '../../src/engine/protocol/messages/61-describe-producers.js';
+import { RAW_TXN_SETTINGS, RAW_TXN_ID } from '../helpers/transactions.js';
 
 const brokerBin = join(import.meta.dirname, '../../bin/mq-broker.js');
 const cleanups: (() => Promise<void>)[] = [];
@@ -40,7 +41,7 @@ function refused(port: number): Promise<boolean> {
 }
 
 async function startProcess(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [brokerBin, 'start', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [brokerBin, 'start', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--override', 'transaction.partition.verification.enable=false'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   await waitFor(() => stderr.includes('listening on'), { timeoutMs: 15_000, message: 'the broker to listen' });
@@ -49,7 +50,7 @@ async function startProcess(dataDir: string, port: number): Promise<ChildProcess
 
 async function produce(bootstrap: string, topic: string, batch: Buffer): Promise<number> {
   const topicData = [{ name: topic, partitionData: [{ index: 0, records: batch }] }];
-  const r = await rawRequest(bootstrap, Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData });
+  const r = await rawRequest(bootstrap, Produce, 9, { transactionalId: RAW_TXN_ID, acks: -1, timeoutMs: 5000, topicData });
   const p = r.responses[0]!.partitionResponses[0]!;
   expect(p.errorCode, p.errorMessage ?? '').toBe(0);
   return p.baseOffset;
@@ -130,7 +131,7 @@ describe('kill -9 with a transaction half written', () => {
     await new Promise((r) => child.once('exit', r));
 
     // The coordinator's marker (in-process, over the same data) ends the transaction.
-    const tb = await startTestBroker({ dataDir });
+    const tb = await startTestBroker({ dataDir, settings: RAW_TXN_SETTINGS });
     cleanups.push(() => tb.stop());
     const log = tb.broker.services.log.partition(topic, 0)!;
     expect(log.lastStableOffset).toBe(1);

@@ -15,6 +15,7 @@ import { run } from '../helpers/proc.js';
 import { makeBatch } from '../unit/log/batch-builder.js';
 import { Produce } from '../../src/engine/protocol/messages/00-produce.js';
 import { InitProducerId } from '../../src/engine/protocol/messages/22-init-producer-id.js';
+import { RAW_TXN_SETTINGS, RAW_TXN_ID } from '../helpers/transactions.js';
 
 const root = join(import.meta.dirname, '../..');
 const tool = (name: string, args: string[]) => run(process.execPath, [join(root, 'bin', `${name}.js`), ...args], { env: { MQ_DEBUG: undefined, NO_COLOR: '1' } });
@@ -26,13 +27,13 @@ let b: TestBroker;
 const pids: number[] = [];
 
 async function produce(records: Buffer): Promise<void> {
-  const r = await rawRequest(b.bootstrap, Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'tx', partitionData: [{ index: 0, records }] }] });
+  const r = await rawRequest(b.bootstrap, Produce, 9, { transactionalId: RAW_TXN_ID, acks: -1, timeoutMs: 5000, topicData: [{ name: 'tx', partitionData: [{ index: 0, records }] }] });
   expect(r.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
 }
 
 /** 0 a | 1-2 A: a1 a2 | 3 B: b1 | 4 COMMIT A | 5 ABORT B (coordinator epoch 3) | 6 z */
 beforeAll(async () => {
-  b = await startTestBroker({ dataDir });
+  b = await startTestBroker({ dataDir, settings: RAW_TXN_SETTINGS });
   await createTopics(b.bootstrap, [{ topic: 'tx', numPartitions: 1 }]);
   for (let i = 0; i < 2; i++) {
     const r = await rawRequest(b.bootstrap, InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });

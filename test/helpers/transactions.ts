@@ -11,6 +11,16 @@ import { makeBatch } from '../unit/log/batch-builder.js';
 import { Produce } from '../../src/engine/protocol/messages/00-produce.js';
 import { InitProducerId } from '../../src/engine/protocol/messages/22-init-producer-id.js';
 
+/**
+ * For brokers these fixtures write to: the batches come from idempotent producer ids with no transactional id and
+ * markers are appended straight to the partition log, so the coordinator's produce-path check (KIP-890 part 1,
+ * `transaction.partition.verification.enable`) is off; the tests of that check use real transactional producers.
+ */
+/** The transactional id these fixtures' Produce requests carry (Kafka refuses transactional batches without one). */
+export const RAW_TXN_ID = 'mq-raw-fixture';
+
+export const RAW_TXN_SETTINGS: Record<string, string> = { 'transaction.partition.verification.enable': 'false' };
+
 export const COMMITTED_VALUES = ['a', 'a1', 'a2', 'z', 'last'];
 export const ALL_VALUES = ['a', 'a1', 'a2', 'b1', 'b2', 'z', 'c1', 'last'];
 
@@ -19,7 +29,7 @@ export async function writeMixedTransactions(tb: TestBroker, topic: string): Pro
   const ts = 1_700_000_000_000;
   const produce = async (records: Buffer) => {
     const topicData = [{ name: topic, partitionData: [{ index: 0, records }] }];
-    const r = await rawRequest(tb.bootstrap, Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData });
+    const r = await rawRequest(tb.bootstrap, Produce, 9, { transactionalId: RAW_TXN_ID, acks: -1, timeoutMs: 5000, topicData });
     const p = r.responses[0]!.partitionResponses[0]!;
     if (p.errorCode !== 0) throw new Error(`produce failed: ${p.errorCode} ${p.errorMessage ?? ''}`);
   };

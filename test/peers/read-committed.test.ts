@@ -8,14 +8,14 @@ import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { createTopics } from '../helpers/kafkajs.js';
 import { randomTopic } from '../helpers/names.js';
 import { runOk } from '../helpers/proc.js';
-import { ALL_VALUES, COMMITTED_VALUES, writeMixedTransactions } from '../helpers/transactions.js';
+import { ALL_VALUES, COMMITTED_VALUES, writeMixedTransactions, RAW_TXN_SETTINGS } from '../helpers/transactions.js';
 import { decodeRecords, describeFailure, haveConfluentKafka, haveKcat, runFixture } from './peers.js';
 
 let tb: TestBroker;
 let topic: string;
 beforeAll(async () => {
   if (!haveKcat || !haveConfluentKafka) throw new Error('kcat or confluent-kafka is not installed: run scripts/install-deps.sh');
-  tb = await startTestBroker();
+  tb = await startTestBroker({ settings: RAW_TXN_SETTINGS });
   topic = randomTopic('rc');
   await createTopics(tb.bootstrap, [{ topic, numPartitions: 1 }]);
   await writeMixedTransactions(tb, topic);

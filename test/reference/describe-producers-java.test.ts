@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { createTopics } from '../helpers/kafkajs.js';
 import { randomTopic } from '../helpers/names.js';
-import { writeMixedTransactions } from '../helpers/transactions.js';
+import { writeMixedTransactions, RAW_TXN_SETTINGS, RAW_TXN_ID } from '../helpers/transactions.js';
 import { rawRequest } from '../helpers/raw.js';
 import { makeBatch } from '../unit/log/batch-builder.js';
 import { Produce } from '../../src/engine/protocol/messages/00-produce.js';
@@ -24,7 +24,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)("Kafka's kafka-transactions describe-
   let topic: string;
   let open: number;
   beforeAll(async () => {
-    b = await startTestBroker();
+    b = await startTestBroker({ settings: RAW_TXN_SETTINGS });
     topic = randomTopic('dp');
     await createTopics(b.bootstrap, [{ topic, numPartitions: 1 }]);
     await writeMixedTransactions(b, topic); // offsets 0-10, three producers, every transaction ended
@@ -37,7 +37,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)("Kafka's kafka-transactions describe-
       transactional: true,
     });
     const topicData = [{ name: topic, partitionData: [{ index: 0, records }] }];
-    await rawRequest(b.bootstrap, Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData }); // 11-12, open
+    await rawRequest(b.bootstrap, Produce, 9, { transactionalId: RAW_TXN_ID, acks: -1, timeoutMs: 5000, topicData }); // 11-12, open
   });
   afterAll(async () => b?.stop());
 

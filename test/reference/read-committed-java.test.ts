@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { createTopics } from '../helpers/kafkajs.js';
 import { randomTopic } from '../helpers/names.js';
-import { ALL_VALUES, COMMITTED_VALUES, writeMixedTransactions } from '../helpers/transactions.js';
+import { ALL_VALUES, COMMITTED_VALUES, writeMixedTransactions, RAW_TXN_SETTINGS } from '../helpers/transactions.js';
 import { testIo } from '../integration/commands/producer-helpers.js';
 import { main as consume } from '../../src/commands/console-consumer/index.js';
 
@@ -16,7 +16,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)("Kafka's Java consumer with read_comm
   let b: TestBroker;
   let topic: string;
   beforeAll(async () => {
-    b = await startTestBroker();
+    b = await startTestBroker({ settings: RAW_TXN_SETTINGS });
     topic = randomTopic('javarc');
     await createTopics(b.bootstrap, [{ topic, numPartitions: 1 }]);
     await writeMixedTransactions(b, topic);

@@ -23,10 +23,11 @@ import { ListOffsets } from '../../../src/engine/protocol/messages/02-list-offse
 import { DeleteRecords } from '../../../src/engine/protocol/messages/21-delete-records.js';
 import { InitProducerId } from '../../../src/engine/protocol/messages/22-init-producer-id.js';
 import { DescribeProducers } from '../../../src/engine/protocol/messages/61-describe-producers.js';
+import { RAW_TXN_SETTINGS, RAW_TXN_ID } from '../../helpers/transactions.js';
 
 let tb: TestBroker;
 beforeAll(async () => {
-  tb = await startTestBroker();
+  tb = await startTestBroker({ settings: RAW_TXN_SETTINGS });
 });
 afterAll(async () => {
   await tb?.stop();
@@ -48,7 +49,7 @@ async function initProducer(): Promise<Producer> {
 
 async function produceRaw(topic: string, records: Buffer) {
   const r = await rawRequest(tb.bootstrap, Produce, 9, {
-    transactionalId: null,
+    transactionalId: RAW_TXN_ID,
     acks: -1,
     timeoutMs: 5000,
     topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
