@@ -51,6 +51,17 @@ export function internalDeleteProblem(topic: string): string | undefined {
   return isInternalTopic(topic) ? `Topic ${topic} is a kafka internal topic and is not allowed to be marked for deletion.` : undefined;
 }
 
+/**
+ * CreatePartitions of an internal topic. Kafka's controller allows it (and its documentation
+ * warns against it): a key's partition is abs(hashCode) % count, so a new count moves every
+ * transactional id to another partition and its replayed state out of order. mq refuses it.
+ */
+export function internalPartitionsProblem(topic: string): string | undefined {
+  return isInternalTopic(topic)
+    ? `The number of partitions of internal topic ${topic} cannot be changed: it decides which partition holds each key's state.`
+    : undefined;
+}
+
 export function internalPartitionCount(spec: InternalTopicSpec, settings: BrokerSettings): number {
   return settings.number(spec.partitionsSetting, spec.defaultPartitions);
 }
