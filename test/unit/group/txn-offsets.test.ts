@@ -14,7 +14,7 @@ import { FileOffsetStore } from '../../../src/engine/group/offset-store.js';
 import { MemoryOffsetStore } from '../../../src/engine/group/records.js';
 import type { TxnOffsetCommitRequest } from '../../../src/engine/group/txn-offsets.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
-import { harness } from './helpers.js';
+import { harness, joinNew, syncReq } from './helpers.js';
 
 const txnCommit = (groupId: string, producerId: number, offset: number, partition = 0): TxnOffsetCommitRequest => ({
   groupId,
@@ -81,6 +81,18 @@ describe('TxnOffsetCommit', () => {
     expect(stale.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     const fresh = await coord.txnCommitOffsets({ ...txnCommit('new-group', 1, 1), generationId: 3 });
     expect(fresh.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+  });
+
+  it('a member of a Stable group commits with its generation (KIP-447); an older generation or another member is fenced', async () => {
+    const h = harness({ groupInitialRebalanceDelayMs: 0 });
+    const join = await joinNew(h, 'eos');
+    const joined = await join.promise;
+    await h.coord.syncGroup(syncReq('eos', joined, [{ memberId: joined.memberId, assignment: Buffer.alloc(0) }]));
+    const as = (generationId: number, memberId: string) => h.coord.txnCommitOffsets({ ...txnCommit('eos', 5, 3), generationId, memberId });
+    expect((await as(joined.generationId, joined.memberId)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
+    expect((await as(joined.generationId - 1, joined.memberId)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect((await as(joined.generationId, 'someone-else')).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(fetch(h.coord, 'eos', true).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT);
   });
 
   it('a group whose only offsets are pending is not expired away', async () => {
