@@ -55,6 +55,20 @@ describe('TxnOffsetCommit', () => {
     expect(store.written).toHaveLength(n);
   });
 
+  it('a plain commit made after the TxnOffsetCommit is kept when the transaction commits (Kafka keeps the most recent), in memory and on replay', async () => {
+    const { coord, clock, store } = harness();
+    await coord.txnCommitOffsets(txnCommit('g', 1, 10));
+    await coord.txnCommitOffsets(txnCommit('g', 1, 11, 1));
+    clock.advance(5);
+    await coord.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 20 }] }] });
+    await coord.completeTxnOffsets(all, 1, true);
+    expect(fetch(coord, 'g', true).committedOffset).toBe(20);
+    expect(fetch(coord, 'g', true, 1).committedOffset).toBe(11);
+    const replayed = harness({}, new MemoryOffsetStore(store.written));
+    expect(fetch(replayed.coord, 'g', true).committedOffset).toBe(20);
+    expect(fetch(replayed.coord, 'g', true, 1).committedOffset).toBe(11);
+  });
+
   it('a failed write answers COORDINATOR_NOT_AVAILABLE and leaves nothing pending', async () => {
     const { coord, store } = harness();
     store.failNextAppend = new Error('disk gone');
