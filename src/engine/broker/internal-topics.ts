@@ -19,15 +19,22 @@ export interface InternalTopicSpec {
   defaultPartitions: number;
   segmentBytesSetting: string;
   defaultSegmentBytes: number;
+  /** Topic configs the coordinator enforces beside compaction and the segment size. */
+  configs: Readonly<Record<string, string>>;
 }
 
-/** TransactionLogConfig: transaction.state.log.num.partitions 50, segment 100 MiB, compacted. */
+/**
+ * TransactionLogConfig: transaction.state.log.num.partitions 50, segment 100 MiB; the topic configs
+ * of TransactionStateManager.transactionTopicConfigs (compacted, uncompressed, no unclean leader
+ * election). Its min.insync.replicas (transaction.state.log.min.isr) is left out: one replica.
+ */
 export const TRANSACTION_STATE_TOPIC: InternalTopicSpec = {
   name: '__transaction_state',
   partitionsSetting: 'transaction.state.log.num.partitions',
   defaultPartitions: 50,
   segmentBytesSetting: 'transaction.state.log.segment.bytes',
   defaultSegmentBytes: 104_857_600,
+  configs: { 'unclean.leader.election.enable': 'false', 'compression.type': 'uncompressed' },
 };
 
 /** Kafka's Topic.INTERNAL_TOPICS: what Metadata marks is_internal. */
@@ -71,6 +78,7 @@ export async function ensureInternalTopic(log: LogDir, spec: InternalTopicSpec, 
   const existing = log.topic(spec.name);
   if (existing) return existing;
   const configs = {
+    ...spec.configs,
     'cleanup.policy': 'compact',
     'segment.bytes': String(settings.number(spec.segmentBytesSetting, spec.defaultSegmentBytes)),
   };
