@@ -25,7 +25,7 @@ import type { LogDir } from '../log/log-dir.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { TransactionCoordinator, MarkerJob, TxnResult } from '../txn/coordinator.js';
 import { decodeTxnLogBatches, encodeTxnLogBatch } from '../txn/log-batch.js';
-import type { TxnLogRecord } from '../txn/metadata.js';
+import { metadataFromRecord, type TxnLogRecord } from '../txn/metadata.js';
 import { partitionFor } from '../txn/partition-for.js';
 import { loadCoordinator } from '../txn/replay.js';
 import { isEpochExhausted } from '../txn/state.js';
@@ -140,6 +140,14 @@ export class TransactionRuntime {
       const r = await log.read(offset, READ_CHUNK);
       if (r.records.length === 0) break;
       const { records, nextOffset } = decodeTxnLogBatches(r.records);
+      // Decoded here, record by record, so a record the coordinator cannot read names its place.
+      for (const [i, rec] of records.entries()) {
+        try {
+          metadataFromRecord(rec);
+        } catch (err) {
+          throw new Error(`${log.name} (${log.dir}): record ${i} of the batches from offset ${offset} cannot be read: ${(err as Error).message}`, { cause: err });
+        }
+      }
       out.push(...records);
       if (nextOffset <= offset) throw new Error(`reading ${TRANSACTION_STATE_TOPIC.name}-${p} made no progress at offset ${offset}`);
       offset = nextOffset;
