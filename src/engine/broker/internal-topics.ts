@@ -19,15 +19,22 @@ export interface InternalTopicSpec {
   defaultPartitions: number;
   segmentBytesSetting: string;
   defaultSegmentBytes: number;
+  /** Topic configs the coordinator enforces beside compaction and the segment size. */
+  configs: Readonly<Record<string, string>>;
 }
 
-/** TransactionLogConfig: transaction.state.log.num.partitions 50, segment 100 MiB, compacted. */
+/**
+ * TransactionLogConfig: transaction.state.log.num.partitions 50, segment 100 MiB; the topic configs
+ * of TransactionStateManager.transactionTopicConfigs (compacted, uncompressed, no unclean leader
+ * election). Its min.insync.replicas (transaction.state.log.min.isr) is left out: one replica.
+ */
 export const TRANSACTION_STATE_TOPIC: InternalTopicSpec = {
   name: '__transaction_state',
   partitionsSetting: 'transaction.state.log.num.partitions',
   defaultPartitions: 50,
   segmentBytesSetting: 'transaction.state.log.segment.bytes',
   defaultSegmentBytes: 104_857_600,
+  configs: { 'unclean.leader.election.enable': 'false', 'compression.type': 'uncompressed' },
 };
 
 /** Kafka's Topic.INTERNAL_TOPICS: what Metadata marks is_internal. */
@@ -51,6 +58,17 @@ export function internalDeleteProblem(topic: string): string | undefined {
   return isInternalTopic(topic) ? `Topic ${topic} is a kafka internal topic and is not allowed to be marked for deletion.` : undefined;
 }
 
+/**
+ * CreatePartitions of an internal topic. Kafka's controller allows it (and its documentation
+ * warns against it): a key's partition is abs(hashCode) % count, so a new count moves every
+ * transactional id to another partition and its replayed state out of order. mq refuses it.
+ */
+export function internalPartitionsProblem(topic: string): string | undefined {
+  return isInternalTopic(topic)
+    ? `The number of partitions of internal topic ${topic} cannot be changed: it decides which partition holds each key's state.`
+    : undefined;
+}
+
 export function internalPartitionCount(spec: InternalTopicSpec, settings: BrokerSettings): number {
   return settings.number(spec.partitionsSetting, spec.defaultPartitions);
 }
@@ -60,6 +78,7 @@ export async function ensureInternalTopic(log: LogDir, spec: InternalTopicSpec, 
   const existing = log.topic(spec.name);
   if (existing) return existing;
   const configs = {
+    ...spec.configs,
     'cleanup.policy': 'compact',
     'segment.bytes': String(settings.number(spec.segmentBytesSetting, spec.defaultSegmentBytes)),
   };

@@ -25,7 +25,7 @@ import type { LogDir } from '../log/log-dir.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { TransactionCoordinator, MarkerJob, TxnResult } from '../txn/coordinator.js';
 import { decodeTxnLogBatches, encodeTxnLogBatch } from '../txn/log-batch.js';
-import type { TxnLogRecord } from '../txn/metadata.js';
+import { metadataFromRecord, type TxnLogRecord } from '../txn/metadata.js';
 import { partitionFor } from '../txn/partition-for.js';
 import { loadCoordinator } from '../txn/replay.js';
 import { isEpochExhausted } from '../txn/state.js';
@@ -47,6 +47,8 @@ export interface TxnRuntimeDeps {
 const READ_CHUNK = 1 << 20;
 /** How long a marker or Complete* write that failed waits before the next try. */
 const RETRY_BACKOFF_MS = 100;
+/** How long a request waits for the previous transaction's markers before answering CONCURRENT_TRANSACTIONS. */
+const COMPLETION_WAIT_MS = 5_000;
 
 export class TransactionRuntime {
   private coordinator: TransactionCoordinator | null = null;
@@ -56,6 +58,8 @@ export class TransactionRuntime {
   private expiryTimer: Timer | null = null;
   private closed = false;
   private readonly background = new Set<Promise<void>>();
+  /** Per transactional id, the markers and Complete* record being written. */
+  private readonly completing = new Map<string, Promise<void>>();
   /** Producer ids fetched for the operation about to run (the state machine allocates synchronously). */
   private prefetched: number[] = [];
 
@@ -90,10 +94,18 @@ export class TransactionRuntime {
     return this.loading;
   }
 
-  /** The coordinator if the topic exists (loading it then), else null: reads never create the topic. */
+  /**
+   * The coordinator if the topic exists (loading it then), else null: reads, and operations on an
+   * id that must already exist, never create the topic.
+   */
   async ifPresent(): Promise<TransactionCoordinator | null> {
     if (this.loading) return this.loading;
     return this.d.log.topic(TRANSACTION_STATE_TOPIC.name) ? this.ready() : null;
+  }
+
+  /** What the coordinator answers for an id it has never seen (no topic yet means no ids yet). */
+  static unknownId(transactionalId: string): number {
+    return transactionalId === '' ? ErrorCode.INVALID_REQUEST : ErrorCode.INVALID_PRODUCER_ID_MAPPING;
   }
 
   private async load(): Promise<TransactionCoordinator> {
@@ -113,7 +125,7 @@ export class TransactionRuntime {
     const { coordinator, markers } = loadCoordinator(records, config, this.d.clock, () => this.takeProducerId());
     this.coordinator = coordinator;
     if (markers.length) this.d.logger.info(`Completing ${markers.length} prepared transaction(s) found in ${TRANSACTION_STATE_TOPIC.name}`);
-    for (const job of markers) this.track(this.finish(job));
+    for (const job of markers) this.completeInBackground(job);
     this.scheduleTimeouts();
     this.scheduleExpiry();
     return coordinator;
@@ -128,6 +140,14 @@ export class TransactionRuntime {
       const r = await log.read(offset, READ_CHUNK);
       if (r.records.length === 0) break;
       const { records, nextOffset } = decodeTxnLogBatches(r.records);
+      // Decoded here, record by record, so a record the coordinator cannot read names its place.
+      for (const [i, rec] of records.entries()) {
+        try {
+          metadataFromRecord(rec);
+        } catch (err) {
+          throw new Error(`${log.name} (${log.dir}): record ${i} of the batches from offset ${offset} cannot be read: ${(err as Error).message}`, { cause: err });
+        }
+      }
       out.push(...records);
       if (nextOffset <= offset) throw new Error(`reading ${TRANSACTION_STATE_TOPIC.name}-${p} made no progress at offset ${offset}`);
       offset = nextOffset;
@@ -166,7 +186,7 @@ export class TransactionRuntime {
       return r.onWriteFailure(code);
     }
     r.complete();
-    if (r.markers) this.track(this.finish(r.markers));
+    if (r.markers) this.completeInBackground(r.markers);
     return r.response;
   }
 
@@ -183,6 +203,31 @@ export class TransactionRuntime {
       }
       throw err;
     }
+  }
+
+  private completeInBackground(job: MarkerJob): void {
+    const done = this.finish(job);
+    this.completing.set(job.transactionalId, done);
+    this.track(
+      done.finally(() => {
+        if (this.completing.get(job.transactionalId) === done) this.completing.delete(job.transactionalId);
+      }),
+    );
+  }
+
+  /**
+   * Waits (at most COMPLETION_WAIT_MS) for the markers of the id's last commit or abort to be
+   * written. The next AddPartitionsToTxn / AddOffsetsToTxn / EndTxn / InitProducerId of that id
+   * would otherwise get CONCURRENT_TRANSACTIONS for the few milliseconds the markers take: Kafka's
+   * Java producer retries that at once, but kafkajs, for one, fails the transaction on it.
+   */
+  async settled(transactionalId: string): Promise<void> {
+    const done = this.completing.get(transactionalId);
+    if (!done) return;
+    let timer: Timer | undefined;
+    const cap = new Promise<void>((resolve) => (timer = this.d.clock.setTimeout(resolve, COMPLETION_WAIT_MS)));
+    await Promise.race([done.catch(() => undefined), cap]);
+    timer?.cancel();
   }
 
   /** Markers into every partition of the job, then the Complete* record; retried until done or closed. */

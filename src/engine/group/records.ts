@@ -65,6 +65,16 @@ export interface OffsetStore {
   close(): Promise<void>;
 }
 
+/**
+ * Whether a committed transaction's offset replaces the one the group has. Kafka keeps the most
+ * recent commit by record offset in __consumer_offsets (OffsetMetadataManager.
+ * replayEndTransactionMarker); groups/offsets.log entries carry no record offset, so the commit
+ * time stands in for it (a tie goes to the transaction).
+ */
+export function transactionalOffsetWins(pendingCommitTimestamp: number, existingCommitTimestamp: number | undefined): boolean {
+  return existingCommitTimestamp === undefined || pendingCommitTimestamp >= existingCommitTimestamp;
+}
+
 /** Replays entries into the latest state; shared by the file store and the in-memory one. */
 export class StoreState {
   private readonly groups = new Map<string, StoredGroup>();
@@ -112,7 +122,11 @@ export class StoreState {
         if (!g || !p) break;
         g.delete(e.producerId);
         if (g.size === 0) this.pending.delete(e.group);
-        if (e.commit) for (const { producerId: _p, ...o } of p.values()) this.apply({ type: 'offset', ...o });
+        if (!e.commit) break;
+        for (const { producerId: _p, ...o } of p.values()) {
+          const existing = this.offsets.get(o.group)?.get(key(o.topic, o.partition));
+          if (transactionalOffsetWins(o.commitTimestamp, existing?.commitTimestamp)) this.apply({ type: 'offset', ...o });
+        }
         break;
       }
     }

@@ -3,7 +3,8 @@
  * KIP-447): TxnOffsetCommit stores offsets pending for (group, producer id), invisible to
  * OffsetFetch (which answers UNSTABLE_OFFSET_COMMIT for them when asked for stable offsets);
  * the transaction's COMMIT marker makes them the group's committed offsets, its ABORT marker
- * drops them.
+ * drops them. A plain OffsetCommit made after the TxnOffsetCommit (by time) stays, as Kafka keeps
+ * the most recent commit.
  *
  * Durability: the pending offsets are journaled as `txn-offset` entries (with the producer id)
  * and written before TxnOffsetCommit is answered, and the marker is a `txn-end` entry. This is
@@ -15,6 +16,7 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import type { CoordinatorContext } from './context.js';
 import { GroupState, type ClassicGroup, type CommittedOffset } from './group.js';
 import { scheduleSession, validateMember } from './rebalance.js';
+import { transactionalOffsetWins } from './records.js';
 import type { CoordinatorResult } from './result.js';
 
 export interface TxnOffsetCommitRequest {
@@ -118,7 +120,9 @@ export function completeTxnOffsets(ctx: CoordinatorContext, groupIds: Iterable<s
     const replaced: [string, number, CommittedOffset | undefined][] = [];
     if (commit) {
       for (const o of pending.values()) {
-        replaced.push([o.topic, o.partition, g.getOffset(o.topic, o.partition)]);
+        const existing = g.getOffset(o.topic, o.partition);
+        if (!transactionalOffsetWins(o.value.commitTimestamp, existing?.commitTimestamp)) continue;
+        replaced.push([o.topic, o.partition, existing]);
         g.setOffset(o.topic, o.partition, o.value);
       }
     }

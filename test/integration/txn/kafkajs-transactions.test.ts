@@ -20,6 +20,8 @@ import { OffsetFetch } from '../../../src/engine/protocol/messages/09-offset-fet
 import { FindCoordinator } from '../../../src/engine/protocol/messages/10-find-coordinator.js';
 import { ApiVersions } from '../../../src/engine/protocol/messages/18-api-versions.js';
 import { DeleteTopics } from '../../../src/engine/protocol/messages/20-delete-topics.js';
+import { CreatePartitions } from '../../../src/engine/protocol/messages/37-create-partitions.js';
+import { DeleteRecords } from '../../../src/engine/protocol/messages/21-delete-records.js';
 import { DescribeTransactions } from '../../../src/engine/protocol/messages/65-describe-transactions.js';
 import { ListTransactions } from '../../../src/engine/protocol/messages/66-list-transactions.js';
 import { encodeBatch } from '../../../src/engine/client/record-batch-writer.js';
@@ -238,6 +240,13 @@ describe('the coordinator over the wire', () => {
     const del = await rawRequest(tb.bootstrap, DeleteTopics, 5, { topicNames: ['__transaction_state'], timeoutMs: 5000 });
     expect(del.responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST });
     expect(tb.broker.services.log.topic('__transaction_state')).toBeDefined();
+
+    const grow = await rawRequest(tb.bootstrap, CreatePartitions, 3, { topics: [{ name: '__transaction_state', count: 8, assignments: null }], timeoutMs: 5000, validateOnly: false });
+    expect(grow.results[0]).toMatchObject({ errorCode: ErrorCode.INVALID_PARTITIONS });
+    expect(tb.broker.services.log.topic('__transaction_state')!.partitions).toBe(5);
+
+    const trimmed = await rawRequest(tb.bootstrap, DeleteRecords, 2, { topics: [{ name: '__transaction_state', partitions: [{ partitionIndex: 0, offset: -1 }] }], timeoutMs: 5000 });
+    expect(trimmed.topics[0]!.partitions[0]).toMatchObject({ errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, lowWatermark: -1 });
   });
 
   it('mq-topics --list shows __transaction_state as Kafka lists internal topics, and --exclude-internal leaves it out', async () => {

@@ -3,6 +3,8 @@
  * operation is answered NOT_COORDINATOR (Kafka's mapping of KAFKA_STORAGE_ERROR for the
  * coordinator), nothing of it is kept in memory, the other partitions of the topic keep serving
  * their transactional ids, and after a restart the id is where it was before the failed write.
+ * A record the coordinator cannot read stops the start with its place named, as a damaged
+ * metadata file does.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,9 @@ import { AddPartitionsToTxn } from '../../../src/engine/protocol/messages/24-add
 import { DescribeTransactions } from '../../../src/engine/protocol/messages/65-describe-transactions.js';
 import { partitionFor } from '../../../src/engine/txn/partition-for.js';
 import { rawRequest } from '../../helpers/raw.js';
+import { startTestBroker } from '../../helpers/broker.js';
+import { encodeTxnLogBatch } from '../../../src/engine/txn/log-batch.js';
+import { encodeTransactionLogKey } from '../../../src/engine/txn/transaction-log-records.js';
 
 const PARTITIONS = 3;
 let dataDir: string;
@@ -72,5 +77,22 @@ describe('a failed __transaction_state write', () => {
     expect((await describeTxn(other)).transactionState).toBe('Ongoing');
     const again = await add(victim, a.producerId, a.producerEpoch);
     expect(again.resultsByTopicV3AndBelow[0]!.resultsByPartition[0]!.partitionErrorCode).toBe(ErrorCode.NONE);
+  });
+});
+
+describe('a __transaction_state record the coordinator cannot read', () => {
+  it('stops the start with the partition, its directory and the offset named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mq-txn-bad-record-'));
+    try {
+      const tb = await startTestBroker({ dataDir: dir, settings: { 'transaction.state.log.num.partitions': '1' } });
+      await tb.broker.services.txn.ready();
+      // A value of a version Kafka's TransactionLog does not know (written by something else).
+      const bad = Buffer.from([0x00, 0x09, 0x00]);
+      await tb.broker.services.log.partition('__transaction_state', 0)!.append(encodeTxnLogBatch([{ key: encodeTransactionLogKey('x'), value: bad }], Date.now()));
+      await tb.stop();
+      await expect(startTestBroker({ dataDir: dir })).rejects.toThrow(/__transaction_state-0 \(.*__transaction_state-0\): record 0 of the batches from offset 0 cannot be read: Unknown version 9/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

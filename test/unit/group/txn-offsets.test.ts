@@ -14,7 +14,7 @@ import { FileOffsetStore } from '../../../src/engine/group/offset-store.js';
 import { MemoryOffsetStore } from '../../../src/engine/group/records.js';
 import type { TxnOffsetCommitRequest } from '../../../src/engine/group/txn-offsets.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
-import { harness } from './helpers.js';
+import { harness, joinNew, syncReq } from './helpers.js';
 
 const txnCommit = (groupId: string, producerId: number, offset: number, partition = 0): TxnOffsetCommitRequest => ({
   groupId,
@@ -55,6 +55,20 @@ describe('TxnOffsetCommit', () => {
     expect(store.written).toHaveLength(n);
   });
 
+  it('a plain commit made after the TxnOffsetCommit is kept when the transaction commits (Kafka keeps the most recent), in memory and on replay', async () => {
+    const { coord, clock, store } = harness();
+    await coord.txnCommitOffsets(txnCommit('g', 1, 10));
+    await coord.txnCommitOffsets(txnCommit('g', 1, 11, 1));
+    clock.advance(5);
+    await coord.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 20 }] }] });
+    await coord.completeTxnOffsets(all, 1, true);
+    expect(fetch(coord, 'g', true).committedOffset).toBe(20);
+    expect(fetch(coord, 'g', true, 1).committedOffset).toBe(11);
+    const replayed = harness({}, new MemoryOffsetStore(store.written));
+    expect(fetch(replayed.coord, 'g', true).committedOffset).toBe(20);
+    expect(fetch(replayed.coord, 'g', true, 1).committedOffset).toBe(11);
+  });
+
   it('a failed write answers COORDINATOR_NOT_AVAILABLE and leaves nothing pending', async () => {
     const { coord, store } = harness();
     store.failNextAppend = new Error('disk gone');
@@ -81,6 +95,18 @@ describe('TxnOffsetCommit', () => {
     expect(stale.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     const fresh = await coord.txnCommitOffsets({ ...txnCommit('new-group', 1, 1), generationId: 3 });
     expect(fresh.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+  });
+
+  it('a member of a Stable group commits with its generation (KIP-447); an older generation or another member is fenced', async () => {
+    const h = harness({ groupInitialRebalanceDelayMs: 0 });
+    const join = await joinNew(h, 'eos');
+    const joined = await join.promise;
+    await h.coord.syncGroup(syncReq('eos', joined, [{ memberId: joined.memberId, assignment: Buffer.alloc(0) }]));
+    const as = (generationId: number, memberId: string) => h.coord.txnCommitOffsets({ ...txnCommit('eos', 5, 3), generationId, memberId });
+    expect((await as(joined.generationId, joined.memberId)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE);
+    expect((await as(joined.generationId - 1, joined.memberId)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect((await as(joined.generationId, 'someone-else')).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(fetch(h.coord, 'eos', true).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT);
   });
 
   it('a group whose only offsets are pending is not expired away', async () => {

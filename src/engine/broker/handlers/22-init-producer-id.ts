@@ -32,7 +32,10 @@ export const initProducerId: Handler<BrokerServices, typeof InitProducerId> = {
       return answer({ errorCode: 0, producerId: await s.allocateProducerId(), producerEpoch: 0 });
     }
     const id = req.transactionalId;
+    // Refused before the first use creates __transaction_state.
+    if (id === '') return answer({ errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1 });
     const coordinator = await s.txn.ready();
+    await s.txn.settled(id);
     await s.txn.prepareProducerId(id);
     const expected = hasId ? { producerId: req.producerId, producerEpoch: req.producerEpoch } : null;
     return answer(await s.txn.run(id, coordinator.initProducerId(id, req.transactionTimeoutMs, expected)));

@@ -6,6 +6,7 @@ import type { TopicPartition } from '../../txn/metadata.js';
 import type { Handler } from '../handler.js';
 import { isInternalTopic } from '../internal-topics.js';
 import type { BrokerServices } from '../services.js';
+import { TransactionRuntime } from '../txn-runtime.js';
 
 type Topics = RequestOf<typeof AddPartitionsToTxn>['v3AndBelowTopics'];
 type TopicResult = Element<ResponseInput<typeof AddPartitionsToTxn>['resultsByTopicV3AndBelow']>;
@@ -51,10 +52,13 @@ async function addOrVerify(
   if (unknown.length > 0) {
     for (const p of partitions) codes.set(p, unknown.includes(p) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED);
   } else {
-    const coordinator = await s.txn.ready();
-    if (verifyOnly) {
+    const coordinator = await s.txn.ifPresent();
+    if (!coordinator) {
+      for (const p of partitions) codes.set(p, TransactionRuntime.unknownId(id));
+    } else if (verifyOnly) {
       for (const [p, code] of coordinator.verifyPartitions(id, producerId, producerEpoch, partitions)) codes.set(p, code);
     } else {
+      await s.txn.settled(id);
       const code = fencedErrorForVersion(await s.txn.run(id, coordinator.addPartitions(id, producerId, producerEpoch, partitions)), 'AddPartitionsToTxn', version);
       for (const p of partitions) codes.set(p, code);
     }

@@ -4,8 +4,9 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Handler } from '../handler.js';
 import type { BrokerServices } from '../services.js';
 import { UNKNOWN_TOPIC_MESSAGE } from '../topics.js';
+import { internalPartitionsProblem } from '../internal-topics.js';
 
-/** CreatePartitions: only increases, with the KRaft controller's messages. */
+/** CreatePartitions: only increases, with the KRaft controller's messages; never for an internal topic. */
 type TopicAnswer = Element<ResponseInput<typeof CreatePartitions>['results']>;
 
 export const createPartitions: Handler<BrokerServices, typeof CreatePartitions> = {
@@ -19,6 +20,11 @@ export const createPartitions: Handler<BrokerServices, typeof CreatePartitions> 
       const result = (errorCode: number, errorMessage: string | null) => results.push({ name: t.name, errorCode, errorMessage });
       if (!topic) {
         result(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, UNKNOWN_TOPIC_MESSAGE);
+        continue;
+      }
+      const internal = internalPartitionsProblem(t.name);
+      if (internal) {
+        result(ErrorCode.INVALID_PARTITIONS, internal);
         continue;
       }
       const current = topic.partitions;
