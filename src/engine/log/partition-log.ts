@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { Clock } from '../clock.js';
 import { AppendQueue, type AppendResult } from './append-queue.js';
+import { encodeMarkerBatch, type TxnMarker } from '../protocol/control-batch.js';
 import { writeJsonAtomic } from './atomic-file.js';
 import { LogError } from './errors.js';
 import { LOG_START_OFFSET_FILE, PRODUCER_STATE_FILE } from './file-names.js';
@@ -119,6 +120,15 @@ export class PartitionLog {
   /** See AppendQueue.append. */
   append(batch: Buffer): Promise<AppendResult> {
     return this.appends.append(batch);
+  }
+
+  /**
+   * Writes a transaction marker (a COMMIT or ABORT control batch) for a producer. A placeholder
+   * that appends the batch as it is; the producer-state checks, the LSO and the aborted
+   * transaction index come with the log's transaction support.
+   */
+  appendMarker(m: TxnMarker): Promise<AppendResult> {
+    return this.append(encodeMarkerBatch(m));
   }
 
   read(fetchOffset: number, maxBytes: number): Promise<ReadResult> {

@@ -22,6 +22,7 @@ import { deleteTopics } from './20-delete-topics.js';
 import { deleteRecords } from './21-delete-records.js';
 import { initProducerId } from './22-init-producer-id.js';
 import { offsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
+import { writeTxnMarkers } from './27-write-txn-markers.js';
 import { describeConfigs } from './32-describe-configs.js';
 import { alterConfigs } from './33-alter-configs.js';
 import { describeLogDirs } from './35-describe-log-dirs.js';
@@ -52,6 +53,7 @@ export const handlers: readonly RegisteredHandler<BrokerServices>[] = [
   register(deleteRecords),
   register(initProducerId),
   register(offsetForLeaderEpoch),
+  register(writeTxnMarkers),
   register(describeConfigs),
   register(alterConfigs),
   register(describeLogDirs),

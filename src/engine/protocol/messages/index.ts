@@ -24,6 +24,11 @@ import { DeleteTopics } from './20-delete-topics.js';
 import { DeleteRecords } from './21-delete-records.js';
 import { InitProducerId } from './22-init-producer-id.js';
 import { OffsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
+import { AddPartitionsToTxn } from './24-add-partitions-to-txn.js';
+import { AddOffsetsToTxn } from './25-add-offsets-to-txn.js';
+import { EndTxn } from './26-end-txn.js';
+import { WriteTxnMarkers } from './27-write-txn-markers.js';
+import { TxnOffsetCommit } from './28-txn-offset-commit.js';
 import { DescribeConfigs } from './32-describe-configs.js';
 import { AlterConfigs } from './33-alter-configs.js';
 import { DescribeLogDirs } from './35-describe-log-dirs.js';
@@ -33,6 +38,9 @@ import { DeleteGroups } from './42-delete-groups.js';
 import { IncrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { OffsetDelete } from './47-offset-delete.js';
 import { DescribeCluster } from './60-describe-cluster.js';
+import { DescribeProducers } from './61-describe-producers.js';
+import { DescribeTransactions } from './65-describe-transactions.js';
+import { ListTransactions } from './66-list-transactions.js';
 import { DescribeTopicPartitions } from './75-describe-topic-partitions.js';
 
 export const schemas: readonly ApiSchema[] = [
@@ -56,6 +64,11 @@ export const schemas: readonly ApiSchema[] = [
   DeleteRecords,
   InitProducerId,
   OffsetForLeaderEpoch,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  WriteTxnMarkers,
+  TxnOffsetCommit,
   DescribeConfigs,
   AlterConfigs,
   DescribeLogDirs,
@@ -65,6 +78,9 @@ export const schemas: readonly ApiSchema[] = [
   IncrementalAlterConfigs,
   OffsetDelete,
   DescribeCluster,
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
   DescribeTopicPartitions,
 ];
 
