@@ -35,6 +35,7 @@ export const TOOL_MAIN_CLASSES: Record<KafkaVersion, Record<KafkaTool, string>> 
     'kafka-producer-perf-test': 'org.apache.kafka.tools.ProducerPerformance',
     'kafka-consumer-perf-test': 'org.apache.kafka.tools.ConsumerPerformance',
     'kafka-storage': 'kafka.tools.StorageTool',
+    'kafka-transactions': 'org.apache.kafka.tools.TransactionsCommand',
   },
   '4': {
     'kafka-topics': 'org.apache.kafka.tools.TopicCommand',
@@ -46,6 +47,7 @@ export const TOOL_MAIN_CLASSES: Record<KafkaVersion, Record<KafkaTool, string>> 
     'kafka-producer-perf-test': 'org.apache.kafka.tools.ProducerPerformance',
     'kafka-consumer-perf-test': 'org.apache.kafka.tools.ConsumerPerformance',
     'kafka-storage': 'kafka.tools.StorageTool',
+    'kafka-transactions': 'org.apache.kafka.tools.TransactionsCommand',
   },
 };
 
@@ -58,7 +60,8 @@ export type KafkaTool =
   | 'kafka-configs'
   | 'kafka-producer-perf-test'
   | 'kafka-consumer-perf-test'
-  | 'kafka-storage';
+  | 'kafka-storage'
+  | 'kafka-transactions';
 
 // ---------------------------------------------------------------------------------------------
 // Process bookkeeping: every JVM runs in its own process group; whatever is still alive when the
