@@ -536,7 +536,12 @@ function tail(file: string, lines = 30): string {
 
 /** Kafka's Uuid.randomUuid().toString(): 16 random bytes, URL-safe base64 without padding. */
 function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // base64url may start with '-', which kafka-storage's argument parser takes for an option
+  // ("argument --cluster-id/-t: expected one argument"): one in 32 starts failed that way.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function jaasEscape(s: string): string {

@@ -435,6 +435,11 @@ export class TransactionalProducer {
     return this.txn.sendOffsets(offsets, group);
   }
 
+  /** KafkaProducer.flush: sends what is buffered and waits for the answers (the transaction stays open). */
+  flush(): Promise<void> {
+    return this.producer.flush();
+  }
+
   /** Flushes the transaction's records, then commits; a record that failed makes it abortable instead (Kafka's commitTransaction). */
   async commitTransaction(): Promise<void> {
     await this.producer.flush();
