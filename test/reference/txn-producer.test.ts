@@ -15,6 +15,8 @@ import { randomGroup, randomTopic } from '../helpers/names.js';
 import { waitFor } from '../helpers/wait.js';
 import { testIo } from '../integration/commands/producer-helpers.js';
 import { startTarget, txnTargets, type RunningTarget } from './txn-targets.js';
+import { main as producerPerf } from '../../src/commands/producer-perf-test/index.js';
+import { describeTransaction } from '../../src/engine/client/admin/transactions.js';
 
 const SETTINGS: ProducerSettings = {
   acks: -1,
@@ -30,12 +32,21 @@ const SETTINGS: ProducerSettings = {
   retryBackoffMs: 100,
 };
 
-/** Every value of `topic` a kafkajs consumer with this isolation level reads, up to and including `last`. */
-async function readUntil(bootstrap: string, topic: string, readUncommitted: boolean, last: string): Promise<string[]> {
+/**
+ * Every value of `topic` a kafkajs consumer with this isolation level reads, up to and including
+ * the sentinels `last` (one per partition: partitions are read independently).
+ */
+async function readUntil(bootstrap: string, topic: string, readUncommitted: boolean, last: string | string[]): Promise<string[]> {
   return (await readWithPartitions(bootstrap, topic, readUncommitted, last)).map((r) => r.value);
 }
 
-async function readWithPartitions(bootstrap: string, topic: string, readUncommitted: boolean, last: string): Promise<{ value: string; partition: number }[]> {
+async function readWithPartitions(
+  bootstrap: string,
+  topic: string,
+  readUncommitted: boolean,
+  last: string | string[],
+): Promise<{ value: string; partition: number }[]> {
+  const ends = typeof last === 'string' ? [last] : last;
   const consumer = kafkaClient(bootstrap).consumer({ groupId: randomGroup('txn-read'), readUncommitted });
   const seen: { value: string; partition: number }[] = [];
   await consumer.connect();
@@ -46,7 +57,8 @@ async function readWithPartitions(bootstrap: string, topic: string, readUncommit
         seen.push({ value: message.value?.toString() ?? '', partition });
       },
     });
-    await waitFor(() => seen.some((r) => r.value === last), { timeoutMs: 60_000, message: `${last} never arrived; saw ${seen.length} records` });
+    const message = `${ends.join(', ')} never arrived; saw ${seen.length} records`;
+    await waitFor(() => ends.every((e) => seen.some((r) => r.value === e)), { timeoutMs: 60_000, message });
   } finally {
     await consumer.disconnect();
   }
@@ -63,11 +75,17 @@ function producerFor(session: Session, topic: string, transactionalId: string, e
   });
 }
 
-async function sendAll(p: TransactionalProducer, values: string[]): Promise<void> {
-  for (const v of values) {
-    const blocked = p.send(-1, Buffer.from(`k-${v}`), Buffer.from(v), [], Date.now());
-    if (blocked) await blocked;
-  }
+async function sendAll(p: TransactionalProducer, values: string[], partition = -1): Promise<void> {
+  for (const v of values) await p.send(partition, Buffer.from(`k-${v}`), Buffer.from(v), [], Date.now());
+}
+
+/** One committed sentinel per partition, so a reader knows it has read each partition to the end. */
+async function commitSentinels(p: TransactionalProducer, partitions: number): Promise<string[]> {
+  const ends = Array.from({ length: partitions }, (_, i) => `end-${i}`);
+  p.beginTransaction();
+  for (let i = 0; i < partitions; i++) await sendAll(p, [ends[i]!], i);
+  await p.commitTransaction();
+  return ends;
 }
 
 describe.skipIf(!process.env.MQ_REFERENCE).each(txnTargets())("mq's transactional producer against %s", (target) => {
@@ -102,14 +120,12 @@ describe.skipIf(!process.env.MQ_REFERENCE).each(txnTargets())("mq's transactiona
         aborted.push(...values);
       }
     }
-    p.beginTransaction();
-    await sendAll(p, ['last']);
-    await p.commitTransaction();
-    committed.push('last');
+    const ends = await commitSentinels(p, 3);
+    committed.push(...ends);
     p.close();
     expect(errors).toEqual([]);
 
-    const rcp = await readWithPartitions(t.bootstrap, topic, false, 'last');
+    const rcp = await readWithPartitions(t.bootstrap, topic, false, ends);
     const rc = rcp.map((r) => r.value);
     expect([...rc].sort()).toEqual([...committed].sort());
     // In order: each partition's records come in the order they were sent.
@@ -118,7 +134,7 @@ describe.skipIf(!process.env.MQ_REFERENCE).each(txnTargets())("mq's transactiona
       expect(at).toEqual([...at].sort((a, b) => a - b));
     }
 
-    const ru = await readUntil(t.bootstrap, topic, true, 'last');
+    const ru = await readUntil(t.bootstrap, topic, true, ends);
     expect([...ru].sort()).toEqual([...committed, ...aborted].sort());
   });
 
@@ -148,5 +164,32 @@ describe.skipIf(!process.env.MQ_REFERENCE).each(txnTargets())("mq's transactiona
     second.close();
     const rc = await readUntil(t.bootstrap, topic, false, 'second-1');
     expect(rc).toEqual(['second-1']);
+  });
+
+  it('mq-producer-perf-test --transactional-id --transaction-duration-ms: every record committed and readable with read_committed', async () => {
+    const topic = randomTopic('perf-txn');
+    await createTopics(t.bootstrap, [{ topic, numPartitions: 2 }]);
+    const id = `mq-perf-${topic}`;
+    const io = testIo();
+    const args = ['--bootstrap-server', t.bootstrap, '--topic', topic, '--num-records', '3000', '--record-size', '50', '--throughput', '5000'];
+    const code = await producerPerf([...args, '--transactional-id', id, '--transaction-duration-ms', '100'], io, new AbortController().signal);
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/^3000 records sent, [\d.]+ records\/sec/m);
+    // The last transaction is committed: PrepareCommit, then CompleteCommit once the markers are written.
+    const cluster = await session.cluster();
+    const d = await waitFor(async () => {
+      const x = await describeTransaction(cluster, id);
+      return x.state === 'CompleteCommit' ? x : x.state === 'PrepareCommit' ? undefined : x;
+    });
+    expect(d.state).toBe('CompleteCommit');
+    // Every record is readable with read_committed; a sentinel committed after them marks the end.
+    const errors: string[] = [];
+    const p = producerFor(session, topic, `${id}-end`, errors);
+    await p.initTransactions();
+    const ends = await commitSentinels(p, 2);
+    p.close();
+    const seen = await readUntil(t.bootstrap, topic, false, ends);
+    expect(seen.length).toBe(3002);
   });
 });
