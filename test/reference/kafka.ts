@@ -252,6 +252,36 @@ export async function runKafkaTool(
   return runJava(jvm, args, opts);
 }
 
+/**
+ * Compiles Java sources (test fixtures such as the transaction proof programs) against a
+ * version's Kafka jars into .tmp/reference/classes-<name>-<version>, once per run (again when a
+ * source is newer than its classes), and returns the class directory.
+ */
+export async function compileJava(version: KafkaVersion, name: string, sources: string[]): Promise<string> {
+  const out = join(REFERENCE_DIR, `classes-${name}-${version}`);
+  const stamp = join(out, '.compiled');
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest) return out;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const r = await execFileP('javac', ['-nowarn', '-d', out, '-cp', kafkaClasspath(version), ...sources], { maxBuffer: 16 * 1024 * 1024 });
+  if (r.stderr.trim()) process.stderr.write(r.stderr);
+  writeFileSync(stamp, '');
+  return out;
+}
+
+/** Runs a main class of compiled fixtures (compileJava) with the version's Kafka jars, logging as the tools do. */
+export async function runJavaMain(
+  version: KafkaVersion,
+  classDir: string,
+  mainClass: string,
+  args: string[],
+  opts: ToolOptions = {},
+): Promise<ToolResult> {
+  const jvm = [...jvmBase(version, opts.heapMb ?? 256), ...toolLogArgs(), '-cp', `${kafkaClasspath(version)}:${classDir}`, mainClass];
+  return runJava(jvm, args, opts);
+}
+
 export interface RunningTool {
   readonly pid: number | undefined;
   /** output so far */
