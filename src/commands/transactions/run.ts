@@ -30,6 +30,7 @@ export async function runTransactions(action: TransactionsAction, flags: Transac
   if (flags.bootstrapServer !== undefined) validateBootstrapServer(flags.bootstrapServer);
   const out = createOutput(io, { format: flags.output, color: flags.color });
   if (out.json && action !== 'list' && action !== 'describe') throw new CommandError(`--output json is for list and describe; ${action} prints Kafka's table only`);
+  precheck(action, flags);
   const session = await openSession(sessionOptions(flags, 'TransactionsCommand'), io);
   try {
     const cluster = await session.cluster();
@@ -49,6 +50,33 @@ export async function runTransactions(action: TransactionsAction, flags: Transac
     }
   } finally {
     await session.close();
+  }
+}
+
+/** The argument checks Kafka makes before asking the cluster anything, made before mq connects (or starts the local broker). */
+function precheck(action: TransactionsAction, flags: TransactionsFlags): void {
+  javaNumber('--duration-filter', flags.durationFilter, 'Long');
+  javaNumber('--partition', flags.partition, 'Integer');
+  javaNumber('--broker-id', flags.brokerId, 'Integer');
+  javaNumber('--start-offset', flags.startOffset, 'Long');
+  javaNumber('--producer-id', flags.producerId, 'Long');
+  javaNumber('--producer-epoch', flags.producerEpoch, 'Short');
+  javaNumber('--coordinator-epoch', flags.coordinatorEpoch, 'Integer');
+  javaNumber('--max-transaction-timeout', flags.maxTransactionTimeout, 'Integer');
+  if (action === 'abort') {
+    if (flags.startOffset === undefined && flags.producerId === undefined) {
+      throw new CommandError(
+        'The transaction to abort must be identified either with --start-offset (for brokers on 3.0 or above) or with --producer-id, --producer-epoch, and --coordinator-epoch (for older brokers)',
+      );
+    }
+    if (flags.startOffset === undefined && flags.producerEpoch === undefined) throw new CommandError('Missing required argument --producer-epoch');
+    if (flags.startOffset === undefined && flags.coordinatorEpoch === undefined) throw new CommandError('Missing required argument --coordinator-epoch');
+  }
+  if (action === 'find-hanging') {
+    if (flags.topic === undefined && flags.brokerId === undefined) {
+      throw new CommandError('The `find-hanging` command requires either --topic or --broker-id to limit the scope of the search');
+    }
+    if (flags.partition !== undefined && flags.topic === undefined) throw new CommandError('The --partition argument requires --topic to be provided');
   }
 }
 
