@@ -15,6 +15,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as consumerGroups } from '../../src/commands/consumer-groups/index.js';
+import { main as getOffsets } from '../../src/commands/get-offsets/index.js';
 import { createTopics } from '../helpers/kafkajs.js';
 import { randomGroup, randomTopic } from '../helpers/names.js';
 import { testIo } from '../integration/commands/producer-helpers.js';
@@ -93,5 +94,14 @@ describe.skipIf(!process.env.MQ_REFERENCE).each(txnTargets())("Kafka's Java clie
     const rows = (s: string) => s.split('\n').filter((l) => l.includes(input)).map((l) => l.trim().split(/\s+/)).sort();
     expect(rows(io.out())).toEqual(rows(kafka.stdout));
     expect(rows(io.out()).length).toBe(2);
+
+    // The log end offsets count the markers, as Kafka's do (mq-get-offsets = kafka-get-offsets).
+    for (const time of ['-1', '-2']) {
+      const offsetArgs = ['--bootstrap-server', t.bootstrap, '--topic', input, '--time', time];
+      const k = await runKafkaTool(toolVersion(target), 'kafka-get-offsets', offsetArgs);
+      const o = testIo();
+      expect(await getOffsets(offsetArgs, o)).toBe(0);
+      expect(o.out()).toBe(k.stdout);
+    }
   });
 });
