@@ -311,6 +311,22 @@ export function spawnKafkaTool(
 ): RunningTool {
   const mainClass = TOOL_MAIN_CLASSES[version][tool];
   const jvm = [...jvmBase(version, opts.heapMb ?? 256), ...toolLogArgs(), '-cp', kafkaClasspath(version), mainClass];
+  return spawnJvm(tool, jvm, args, opts);
+}
+
+/** spawnKafkaTool for a main class of compiled fixtures (compileJava): a long-running Java program such as a Streams app. */
+export function spawnJavaMain(
+  version: KafkaVersion,
+  classDir: string,
+  mainClass: string,
+  args: string[],
+  opts: { cwd?: string; heapMb?: number } = {},
+): RunningTool {
+  const jvm = [...jvmBase(version, opts.heapMb ?? 256), ...toolLogArgs(), '-cp', `${kafkaClasspath(version)}:${classDir}`, mainClass];
+  return spawnJvm(mainClass, jvm, args, opts);
+}
+
+function spawnJvm(tool: string, jvm: string[], args: string[], opts: { cwd?: string }): RunningTool {
   const started = Date.now();
   const child = spawnGroup('java', [...jvm, ...args], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';

@@ -24,13 +24,19 @@ export interface RunningTarget {
   bootstrap: string;
   /** The broker's node id (find-hanging --broker-id). */
   nodeId: number;
+  /** kill -9 of the broker, then the same broker started again over its data. */
+  killAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startTarget(target: TxnTarget): Promise<RunningTarget> {
   if (target === 'mq') {
     const b: TestBroker = await startTestBroker();
-    return { target, bootstrap: b.bootstrap, nodeId: 0, stop: () => b.stop() };
+    const killAndRestart = async () => {
+      // The test broker runs inside the test process: no kill -9 of it without killing the test.
+      throw new Error('kill -9 of mq\'s broker needs it in a process of its own (mq-broker start --daemon); not wired in txn-targets.ts yet');
+    };
+    return { target, bootstrap: b.bootstrap, nodeId: 0, killAndRestart, stop: () => b.stop() };
   }
   const { startKafka } = await import('./kafka.js');
   const k: KafkaCluster = await startKafka({
@@ -41,7 +47,12 @@ export async function startTarget(target: TxnTarget): Promise<RunningTarget> {
     // coordinator was not told of: how the tests make a hanging transaction for find-hanging/abort.
     overrides: { 'transaction.partition.verification.enable': false },
   });
-  return { target, bootstrap: k.bootstrap, nodeId: k.nodes[0]!.id, stop: () => k.stop() };
+  const node = k.nodes[0]!;
+  const killAndRestart = async () => {
+    await node.stop({ signal: 'SIGKILL' });
+    await node.start();
+  };
+  return { target, bootstrap: k.bootstrap, nodeId: node.id, killAndRestart, stop: () => k.stop() };
 }
 
 /** The Java version a Kafka tool run uses for a target (mq's broker is checked with Kafka 4.x's tools). */

@@ -5,7 +5,10 @@
 // ever above them. Prints "exact <words> words <lines> lines" and exits 0, or the first wrong
 // count and exits 1. Run by test/reference/txn-streams.test.ts.
 //
-//   WordCountEos BOOTSTRAP IN OUT APPLICATION_ID STATE_DIR LINES
+//   WordCountEos BOOTSTRAP IN OUT APPLICATION_ID STATE_DIR LINES          all in one: setup, run, verify
+//   WordCountEos setup  BOOTSTRAP IN OUT LINES                           topics and input lines
+//   WordCountEos run    BOOTSTRAP IN OUT APPLICATION_ID STATE_DIR        the app until killed ("running" once RUNNING)
+//   WordCountEos verify BOOTSTRAP OUT GROUP LINES                        the read_committed check
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,16 +57,45 @@ public final class WordCountEos {
     }
 
     public static void main(String[] args) throws Exception {
-        String bootstrap = args[0];
-        String in = args[1];
-        String out = args[2];
-        String appId = args[3];
-        String stateDir = args[4];
-        int lines = Integer.parseInt(args[5]);
+        switch (args[0]) {
+            case "setup":
+                setup(args[1], args[2], args[3], Integer.parseInt(args[4]));
+                return;
+            case "run":
+                try (KafkaStreams streams = streams(args[1], args[2], args[3], args[4], args[5])) {
+                    streams.setStateListener((now, before) -> {
+                        if (now == KafkaStreams.State.RUNNING) System.out.println("running");
+                    });
+                    streams.start();
+                    while (streams.state() != KafkaStreams.State.ERROR && streams.state() != KafkaStreams.State.NOT_RUNNING) Thread.sleep(200);
+                    System.out.println("streams stopped in state " + streams.state());
+                }
+                System.exit(1);
+                return;
+            case "verify":
+                System.exit(verify(args[1], args[2], args[3], Integer.parseInt(args[4]), null) ? 0 : 1);
+                return;
+            default:
+                String bootstrap = args[0];
+                int lines = Integer.parseInt(args[5]);
+                setup(bootstrap, args[1], args[2], lines);
+                boolean exact;
+                try (KafkaStreams streams = streams(bootstrap, args[1], args[2], args[3], args[4])) {
+                    streams.start();
+                    exact = verify(bootstrap, args[2], args[3] + "-verify", lines, streams);
+                    streams.close(Duration.ofSeconds(30));
+                }
+                System.exit(exact ? 0 : 1);
+        }
+    }
 
+    static Map<String, Long> expected(int lines) {
         Map<String, Long> expected = new HashMap<>();
         for (int i = 0; i < lines; i++) for (String w : words(i)) expected.merge(w, 1L, Long::sum);
+        return expected;
+    }
 
+    static void setup(String bootstrap, String in, String out, int lines) throws Exception {
         Properties common = new Properties();
         common.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(common)) {
@@ -76,9 +108,12 @@ public final class WordCountEos {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp)) {
             for (int i = 0; i < lines; i++) producer.send(new ProducerRecord<>(in, "line-" + i, String.join(" ", words(i))));
         }
+        System.out.println("setup " + lines + " lines");
+    }
 
+    static KafkaStreams streams(String bootstrap, String in, String out, String appId, String stateDir) {
         Properties sp = new Properties();
-        sp.putAll(common);
+        sp.put("bootstrap.servers", bootstrap);
         sp.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         sp.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         sp.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
@@ -95,46 +130,49 @@ public final class WordCountEos {
                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
             .toStream()
             .to(out, Produced.with(Serdes.String(), Serdes.Long()));
+        KafkaStreams streams = new KafkaStreams(builder.build(), sp);
+        streams.setUncaughtExceptionHandler(e -> {
+            e.printStackTrace();
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        return streams;
+    }
 
+    /** Reads OUT with read_committed until every word's latest count is the truth; false (with the reason printed) otherwise. */
+    static boolean verify(String bootstrap, String out, String group, int lines, KafkaStreams streams) {
+        Map<String, Long> expected = expected(lines);
         Properties cp = new Properties();
-        cp.putAll(common);
+        cp.put("bootstrap.servers", bootstrap);
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, appId + "-verify");
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, LongDeserializer.class.getName());
-
         Map<String, Long> latest = new HashMap<>();
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), sp);
-             KafkaConsumer<String, Long> consumer = new KafkaConsumer<>(cp)) {
-            streams.setUncaughtExceptionHandler(e -> {
-                e.printStackTrace();
-                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            streams.start();
+        try (KafkaConsumer<String, Long> consumer = new KafkaConsumer<>(cp)) {
             consumer.subscribe(Collections.singletonList(out));
             long deadline = System.currentTimeMillis() + 150_000;
             while (!latest.equals(expected)) {
-                if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                if (streams != null && (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING)) {
                     System.out.println("streams stopped in state " + streams.state());
-                    System.exit(1);
+                    return false;
                 }
                 if (System.currentTimeMillis() > deadline) {
-                    System.out.println("timed out with " + latest.size() + " of " + expected.size() + " words exact so far: " + diff(latest, expected));
-                    System.exit(1);
+                    System.out.println("timed out; first wrong count: " + diff(latest, expected));
+                    return false;
                 }
                 for (ConsumerRecord<String, Long> r : consumer.poll(Duration.ofMillis(500))) {
                     Long want = expected.get(r.key());
                     if (want == null || r.value() > want) {
                         System.out.println("count above the truth: " + r.key() + "=" + r.value() + " (expected " + want + ")");
-                        System.exit(1);
+                        return false;
                     }
                     latest.put(r.key(), r.value());
                 }
             }
-            streams.close(Duration.ofSeconds(30));
         }
         System.out.println("exact " + expected.size() + " words " + lines + " lines");
+        return true;
     }
 
     static String diff(Map<String, Long> got, Map<String, Long> want) {
