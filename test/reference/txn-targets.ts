@@ -1,10 +1,17 @@
 /**
  * Where the transaction tests run: Apache Kafka 4.x and 3.9 (which have transactions) now, and
- * mq's own broker once its transaction coordinator and read_committed log are in. The list comes
+ * mq's own broker (bin/mq-broker.js in a process of its own) once its transaction coordinator and
+ * read_committed log are in. The list comes
  * from MQ_TXN_TARGETS (comma-separated: 4, 3.9, mq; default "4,3.9"); each target is one cluster,
  * started in beforeAll and stopped in afterAll, so one JVM runs at a time.
  */
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/wait.js';
 import type { KafkaCluster, KafkaVersion } from './kafka.js';
 
 export type TxnTarget = KafkaVersion | 'mq';
@@ -30,14 +37,7 @@ export interface RunningTarget {
 }
 
 export async function startTarget(target: TxnTarget): Promise<RunningTarget> {
-  if (target === 'mq') {
-    const b: TestBroker = await startTestBroker();
-    const killAndRestart = async () => {
-      // The test broker runs inside the test process: no kill -9 of it without killing the test.
-      throw new Error('kill -9 of mq\'s broker needs it in a process of its own (mq-broker start --daemon); not wired in txn-targets.ts yet');
-    };
-    return { target, bootstrap: b.bootstrap, nodeId: 0, killAndRestart, stop: () => b.stop() };
-  }
+  if (target === 'mq') return startMqBroker();
   const { startKafka } = await import('./kafka.js');
   const k: KafkaCluster = await startKafka({
     version: target,
@@ -53,6 +53,53 @@ export async function startTarget(target: TxnTarget): Promise<RunningTarget> {
     await node.start();
   };
   return { target, bootstrap: k.bootstrap, nodeId: node.id, killAndRestart, stop: () => k.stop() };
+}
+
+/**
+ * mq's broker as its own process (the built bin/mq-broker.js in the foreground, `npm run build`
+ * first), so a test can kill -9 it and start it again over the same data directory.
+ */
+async function startMqBroker(): Promise<RunningTarget> {
+  const { freePort } = await import('./kafka.js');
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'mq-txn-target-'));
+  const bin = fileURLToPath(new URL('../../bin/mq-broker.js', import.meta.url));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore', detached: true });
+    await waitFor(() => canConnect(port), { timeoutMs: 30_000, message: `mq-broker did not listen on ${port}` });
+  };
+  const kill = async (signal: NodeJS.Signals) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    process.kill(-c.pid!, signal);
+    await gone;
+  };
+  await start();
+  return {
+    target: 'mq',
+    bootstrap: `127.0.0.1:${port}`,
+    nodeId: 1, // mq's node.id default
+    killAndRestart: async () => {
+      await kill('SIGKILL');
+      await start();
+    },
+    stop: async () => {
+      await kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
 }
 
 /** The Java version a Kafka tool run uses for a target (mq's broker is checked with Kafka 4.x's tools). */
