@@ -145,7 +145,7 @@ export class TransactionManager implements ProducerTransaction {
   }
 
   /** TransactionManager.maybeFailWithError: a fenced producer says so; other errors are wrapped as Kafka wraps them. */
-  private failIfError(): void {
+  failIfError(): void {
     if (this.state !== 'ABORTABLE_ERROR' && this.state !== 'FATAL_ERROR') return;
     const e = this.lastError;
     const pe = `(producerId=${this.producerId}, epoch=${this.producerEpoch})`;
@@ -418,8 +418,10 @@ export class TransactionalProducer {
 
   /** As Producer.send; only inside a transaction. */
   send(partition: number, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[], timestamp: number): Promise<void> | undefined {
+    // A spoiled transaction takes no more records (KafkaProducer.send -> maybeAddPartition): abort it first.
+    this.txn.failIfError();
     const state = this.txn.currentState;
-    if (state !== 'IN_TRANSACTION' && state !== 'ABORTABLE_ERROR') {
+    if (state !== 'IN_TRANSACTION') {
       // TransactionManager.maybeAddPartition's texts (Kafka names the partition; here the topic).
       const where = `${this.topic}${partition >= 0 ? `-${partition}` : ''}`;
       throw new TransactionStateError(
