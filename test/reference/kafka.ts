@@ -255,6 +255,36 @@ export async function runKafkaTool(
   return runJava(jvm, args, opts);
 }
 
+/**
+ * Compiles Java sources (test fixtures such as the transaction proof programs) against a
+ * version's Kafka jars into .tmp/reference/classes-<name>-<version>, once per run (again when a
+ * source is newer than its classes), and returns the class directory.
+ */
+export async function compileJava(version: KafkaVersion, name: string, sources: string[]): Promise<string> {
+  const out = join(REFERENCE_DIR, `classes-${name}-${version}`);
+  const stamp = join(out, '.compiled');
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest) return out;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const r = await execFileP('javac', ['-nowarn', '-d', out, '-cp', kafkaClasspath(version), ...sources], { maxBuffer: 16 * 1024 * 1024 });
+  if (r.stderr.trim()) process.stderr.write(r.stderr);
+  writeFileSync(stamp, '');
+  return out;
+}
+
+/** Runs a main class of compiled fixtures (compileJava) with the version's Kafka jars, logging as the tools do. */
+export async function runJavaMain(
+  version: KafkaVersion,
+  classDir: string,
+  mainClass: string,
+  args: string[],
+  opts: ToolOptions = {},
+): Promise<ToolResult> {
+  const jvm = [...jvmBase(version, opts.heapMb ?? 256), ...toolLogArgs(), '-cp', `${kafkaClasspath(version)}:${classDir}`, mainClass];
+  return runJava(jvm, args, opts);
+}
+
 export interface RunningTool {
   readonly pid: number | undefined;
   /** output so far */
@@ -284,6 +314,22 @@ export function spawnKafkaTool(
 ): RunningTool {
   const mainClass = TOOL_MAIN_CLASSES[version][tool];
   const jvm = [...jvmBase(version, opts.heapMb ?? 256), ...toolLogArgs(), '-cp', kafkaClasspath(version), mainClass];
+  return spawnJvm(tool, jvm, args, opts);
+}
+
+/** spawnKafkaTool for a main class of compiled fixtures (compileJava): a long-running Java program such as a Streams app. */
+export function spawnJavaMain(
+  version: KafkaVersion,
+  classDir: string,
+  mainClass: string,
+  args: string[],
+  opts: { cwd?: string; heapMb?: number } = {},
+): RunningTool {
+  const jvm = [...jvmBase(version, opts.heapMb ?? 256), ...toolLogArgs(), '-cp', `${kafkaClasspath(version)}:${classDir}`, mainClass];
+  return spawnJvm(mainClass, jvm, args, opts);
+}
+
+function spawnJvm(tool: string, jvm: string[], args: string[], opts: { cwd?: string }): RunningTool {
   const started = Date.now();
   const child = spawnGroup('java', [...jvm, ...args], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
@@ -539,7 +585,12 @@ function tail(file: string, lines = 30): string {
 
 /** Kafka's Uuid.randomUuid().toString(): 16 random bytes, URL-safe base64 without padding. */
 function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // base64url may start with '-', which kafka-storage's argument parser takes for an option
+  // ("argument --cluster-id/-t: expected one argument"): one in 32 starts failed that way.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function jaasEscape(s: string): string {

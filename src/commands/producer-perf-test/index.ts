@@ -21,7 +21,8 @@ export function toOptions(opts: Record<string, unknown>, signal?: AbortSignal): 
 export function producerPerfProgram(io: Io, signal?: AbortSignal, runner?: Runner): Command {
   return new Command('mq-producer-perf-test')
     .description(
-      'This tool is used to verify the producer performance. Transactions are not supported by mq (--transactional-id and --transaction-duration-ms are refused).',
+      'This tool is used to verify the producer performance. To enable transactions, you can specify a transactional id or set a transaction duration using --transaction-duration-ms. '
+        + 'There are three ways to specify the transactional id: set transactional.id=<id> via --command-property, set transactional.id=<id> in the config file via --command-config, or use --transactional-id <id>.',
     )
     .version(MQ_VERSION, '--version', 'Display mq version.')
     .helpOption('-h, --help', 'show this help message and exit')
@@ -37,8 +38,16 @@ export function producerPerfProgram(io: Io, signal?: AbortSignal, runner?: Runne
     .option('--producer.config <CONFIG-FILE>', 'producer config properties file.')
     .addOption(new Option('--command-config <CONFIG-FILE>', 'Alias of --producer.config (KIP-1147).'))
     .option('--print-metrics', 'print out metrics at the end of the test (not supported by mq: a note is printed instead).')
-    .option('--transactional-id <TRANSACTIONAL-ID>', 'not supported by mq: refused.')
-    .option('--transaction-duration-ms <TRANSACTION-DURATION>', 'not supported by mq: refused.')
+    .option(
+      '--transactional-id <TRANSACTIONAL-ID>',
+      'The transactional id to use. This config takes precedence over the transactional.id specified via --command-property or --command-config. '
+        + 'Note that if the transactional id is not specified while --transaction-duration-ms is provided, the default value for the transactional id will be performance-producer- followed by a random uuid.',
+    )
+    .option(
+      '--transaction-duration-ms <TRANSACTION-DURATION>',
+      'The maximum duration of each transaction. The commitTransaction will be called after this time has elapsed. The value should be greater than 0. '
+        + 'If the transactional id is specified via --command-property, --command-config or --transactional-id but --transaction-duration-ms is not specified, the default value will be 3000.',
+    )
     .option('--bootstrap-server <servers>', 'The server(s) to connect to (default: bootstrap.servers from --producer-props/--producer.config, $MQ_BOOTSTRAP_SERVER, or the local mq broker)')
     .option('--data-dir <dir>', 'data directory of the local broker (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)')
     .option('--verbose', 'log client activity to stderr')

@@ -7,6 +7,7 @@
  * ThroughputThrottler, and prints Kafka's lines on stdout: a window line every 5 s and the final
  * summary. Latency is per record, from send to acknowledgement.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Io } from '../../cli/io.js';
@@ -19,7 +20,9 @@ import { checkProducerConfig, numberProperty, ProducerConfigError } from '../sha
 import { deliveryConfig, type DeliveryConfig } from '../shared/delivery-config.js';
 import { readPropertiesFile, PropertiesError } from '../../engine/config/properties.js';
 import { Stats, Throttler } from './stats.js';
-import { Producer, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
+import { Producer, type ProducerHooks, type ProducerSettings as SenderSettings } from '../../engine/client/producer.js';
+import { TransactionalProducer, TransactionStateError } from '../../engine/client/transactions.js';
+import { TransactionError } from '../../engine/client/txn-errors.js';
 import { NO_HEADERS } from '../../engine/client/record-batch-writer.js';
 import { TopicUnavailable, waitForPartitions } from '../shared/topic-wait.js';
 import { ErrorCode, errorName } from '../../engine/protocol/error-codes.js';
@@ -56,7 +59,13 @@ export interface ProducerPerfPlan {
   props: Map<string, string>;
   configFile: string | undefined;
   printMetrics: boolean;
+  /** Set when transactions are on (ConfigPostProcessor): the id and how long each transaction lasts. */
+  transaction?: { transactionalId: string; durationMs: number };
 }
+
+/** ProducerPerformance.DEFAULT_TRANSACTION_ID_PREFIX and DEFAULT_TRANSACTION_DURATION_MS. */
+const TRANSACTION_ID_PREFIX = 'performance-producer-';
+const TRANSACTION_DURATION_MS = 3000;
 
 /** argparse4j's messages (prog `producer-performance`), thrown as usage errors. */
 function convert(value: string | undefined, flag: string, type: 'Long' | 'Integer' | 'Double'): number | undefined {
@@ -135,10 +144,13 @@ export function plan(o: ProducerPerfOptions, print: (line: string) => void): Pro
     }
   }
   for (const [k, v] of parseProducerProps([...(o.producerProps ?? []), ...(o.commandProperty ?? [])])) props.set(k, v);
+  // ConfigPostProcessor: any of the three turns transactions on; --transactional-id wins over the
+  // property, else a random id (Kafka's Uuid.toString() is 16 random bytes in base64url).
+  let transaction: ProducerPerfPlan['transaction'];
   if (o.transactionalId !== undefined || durationMs !== undefined || props.has('transactional.id')) {
-    throw new CommandError(
-      'mq-producer-perf-test: transactions are not supported (mq has no transaction coordinator). Leave out --transactional-id, --transaction-duration-ms and transactional.id.',
-    );
+    const transactionalId = o.transactionalId ?? props.get('transactional.id') ?? TRANSACTION_ID_PREFIX + randomBytes(16).toString('base64url');
+    props.set('transactional.id', transactionalId);
+    transaction = { transactionalId, durationMs: durationMs ?? TRANSACTION_DURATION_MS };
   }
   if (!props.has('client.id')) props.set('client.id', 'perf-producer-client');
   return {
@@ -151,6 +163,7 @@ export function plan(o: ProducerPerfOptions, print: (line: string) => void): Pro
     props,
     configFile,
     printMetrics: Boolean(o.printMetrics),
+    transaction,
   };
 }
 
@@ -201,6 +214,13 @@ async function loadPartitions(session: Session, topic: string, timeoutMs: number
   }
 }
 
+/** A transactional call's failure in Kafka's words (the exception class with MQ_KAFKA_ERRORS), a client failure as mq reports it. */
+function failure(err: unknown, session: Session): Error {
+  if (err instanceof CommandError) return err;
+  if (err instanceof TransactionError || err instanceof TransactionStateError) return new CommandError(err.message);
+  return session.error(err);
+}
+
 /** A pool of random upper-case letters; record i takes a window at a pseudo-random offset. */
 function letterPool(size: number): Buffer {
   const b = Buffer.allocUnsafe(size);
@@ -241,7 +261,7 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
   try {
     const stats = new Stats(p.numRecords, 5000, print);
     let metadataCalls = 0;
-    const sender = new Producer(session, p.topic, settings, {
+    const hooks: ProducerHooks = {
       // The first wait is max.block.ms-like; a refresh during retries gives up sooner.
       loadPartitions: () => loadPartitions(session, p.topic, metadataCalls++ === 0 ? settings.maxBlockMs : 2_000, io.env),
       onAck: (batch, now) => {
@@ -254,12 +274,28 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
         errorsSeen.set(error, seen + count);
         if (seen === 0) out.status(javaText(io.env, 'org.apache.kafka.common.KafkaException', `${count} record(s) to ${p.topic} failed: ${error}`));
       },
-    });
+    };
+    const txn = p.transaction;
+    const transactional = txn
+      ? new TransactionalProducer(
+          session,
+          p.topic,
+          settings,
+          { transactionalId: txn.transactionalId, transactionTimeoutMs: numberProperty(p.props, 'transaction.timeout.ms', 60_000), maxBlockMs: settings.maxBlockMs },
+          hooks,
+        )
+      : undefined;
+    const sender = transactional ?? new Producer(session, p.topic, settings, hooks);
     try {
-      await sender.init();
+      if (transactional) await transactional.initTransactions();
+      else await (sender as Producer).init();
     } catch (err) {
-      throw err instanceof CommandError ? err : session.error(err);
+      throw failure(err, session);
     }
+    // ProducerPerformance's loop: a transaction begins with the first record after a commit, and
+    // commits once transactionDurationMs has passed since it began (checked after each send).
+    let inTransaction = 0;
+    let transactionStart = 0;
     const startMs = Date.now();
     const throttler = new Throttler(p.throughput, startMs, o.signal);
     const size = p.recordSize ?? 0;
@@ -278,10 +314,22 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
         const off = (seed >>> 0) % POOL;
         payload = pool.subarray(off, off + size);
       } else payload = Buffer.from(String(i), 'utf8');
+      if (transactional && inTransaction === 0) {
+        transactional.beginTransaction();
+        transactionStart = Date.now();
+      }
       const sendStartMs = Date.now();
       const blocked = sender.send(-1, null, payload, NO_HEADERS, sendStartMs);
       if (blocked) {
         await blocked;
+        sinceYield = 0;
+      }
+      inTransaction++;
+      if (transactional && txn!.durationMs <= sendStartMs - transactionStart) {
+        await transactional.commitTransaction().catch((err: unknown) => {
+          throw failure(err, session);
+        });
+        inTransaction = 0;
         sinceYield = 0;
       }
       if (throttler.shouldThrottle(i, sendStartMs)) {
@@ -292,6 +340,11 @@ export async function run(o: ProducerPerfOptions, io: Io): Promise<void> {
         await new Promise((r) => setImmediate(r));
         sinceYield = 0;
       }
+    }
+    if (transactional && inTransaction > 0) {
+      await transactional.commitTransaction().catch((err: unknown) => {
+        throw failure(err, session);
+      });
     }
     await sender.flush();
     print(stats.totalLine());

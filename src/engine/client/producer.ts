@@ -72,6 +72,19 @@ export interface ProducerHooks {
   onAck?(batch: ProducedBatch, now: number): void;
   /** `javaClass`: the exception Kafka's producer would give (for the tools' --kafka-errors text). */
   onError(batch: ProducedBatch, error: string, javaClass?: string): void;
+  /** Set for a transactional producer (transactions.ts): it owns the producer id, epoch and the partitions in the transaction. */
+  transaction?: ProducerTransaction;
+}
+
+/**
+ * What the producer asks of a transaction (Kafka's TransactionManager): the id and epoch
+ * InitProducerId gave for the transactional.id, the id itself for every Produce request, and
+ * AddPartitionsToTxn for a partition before its first batch of a transaction goes out.
+ */
+export interface ProducerTransaction {
+  readonly transactionalId: string;
+  identity(): { producerId: number; producerEpoch: number };
+  addPartitions(topic: string, partitions: readonly number[]): Promise<void>;
 }
 
 /** Errors Kafka's producer retries (RetriableException subclasses): worth another try after a metadata refresh. */
@@ -149,7 +162,19 @@ export class Producer {
 
   async init(): Promise<void> {
     this.partitions = await this.hooks.loadPartitions();
-    if (this.s.idempotence) await this.initProducerId();
+    if (this.hooks.transaction) this.useIdentity();
+    else if (this.s.idempotence) await this.initProducerId();
+  }
+
+  /**
+   * Takes the transaction's producer id and epoch; a new epoch (InitProducerId again) numbers
+   * every partition from 0 again, as the broker expects of a new epoch.
+   */
+  useIdentity(): void {
+    const id = this.hooks.transaction!.identity();
+    if (id.producerId !== this.producerId || id.producerEpoch !== this.producerEpoch) this.nextSequence.clear();
+    this.producerId = id.producerId;
+    this.producerEpoch = id.producerEpoch;
   }
 
   /**
@@ -338,6 +363,9 @@ export class Producer {
     try {
       const sealed = await Promise.all(batches.map((b) => b.seal(this.s.compression, this.identity(b))));
       todo = batches.map((b, i) => ({ b, bytes: sealed[i]! }));
+      // In a transaction, the partitions join it before the batches go (after the requests
+      // taken before, so the order to the leader stays the drain order).
+      if (this.hooks.transaction) await this.hooks.transaction.addPartitions(this.topic, batches.map((b) => b.partition));
       await gate;
     } catch (err) {
       open();
@@ -348,7 +376,8 @@ export class Producer {
   }
 
   private identity(b: Batch): BatchProducer | undefined {
-    return this.producerId < 0 ? undefined : { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: b.sequence };
+    if (this.producerId < 0) return undefined;
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: b.sequence, transactional: this.hooks.transaction !== undefined };
   }
 
   /**
@@ -359,7 +388,7 @@ export class Producer {
   private async attempt(leader: number, todo: Sealed[], written: () => void = () => undefined): Promise<Sealed[]> {
     let answers: Map<number, { code: number; message: string | null }>;
     const body = {
-      transactionalId: null,
+      transactionalId: this.hooks.transaction?.transactionalId ?? null,
       acks: this.s.acks,
       timeoutMs: this.s.requestTimeoutMs,
       topicData: [{ name: this.topic, partitionData: todo.map((t) => ({ index: t.b.partition, records: t.bytes })) }],

@@ -34,6 +34,8 @@ export interface BatchProducer {
   producerId: number;
   producerEpoch: number;
   baseSequence: number;
+  /** The batch belongs to a transaction (attribute bit 4, DefaultRecordBatch.TRANSACTIONAL_FLAG_MASK). */
+  transactional?: boolean;
 }
 
 export const NO_HEADERS: readonly RecordHeader[] = [];
@@ -174,7 +176,7 @@ export class RecordBatchWriter {
     b.writeInt32BE(end - 12, 8);
     b.writeInt32BE(-1, 12); // partition leader epoch
     b[16] = 2; // magic
-    b.writeInt16BE(COMPRESSION_TYPES[codec], 21);
+    b.writeInt16BE(COMPRESSION_TYPES[codec] | (producer?.transactional ? 0x10 : 0), 21);
     b.writeInt32BE(this.count - 1, 23);
     b.writeBigInt64BE(BigInt(this.baseTimestamp), 27);
     b.writeBigInt64BE(BigInt(this.maxTimestamp), 35);

@@ -113,7 +113,7 @@ describe('mq-producer-perf-test', () => {
     ['bad number', ['--topic', 'T', '--num-records', 'many', '--record-size', '1', '--throughput', '-1'], "argument --num-records: could not convert 'many' to Long"],
     ['bad --producer-props', ['--topic', 'T', '--num-records', '1', '--record-size', '1', '--throughput', '-1', '--producer-props', 'acks'], 'Invalid property: acks'],
     ['bad acks', ['--topic', 'T', '--num-records', '1', '--record-size', '1', '--throughput', '-1', '--producer-props', 'acks=2'], 'Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1'],
-    ['transactions', ['--topic', 'T', '--num-records', '1', '--record-size', '1', '--throughput', '-1', '--transactional-id', 'tx'], 'transactions are not supported'],
+    ['zero transaction duration', ['--topic', 'T', '--num-records', '1', '--record-size', '1', '--throughput', '-1', '--transaction-duration-ms', '0'], '--transaction-duration-ms should be greater than zero'],
     ['missing payload file', ['--topic', 'T', '--num-records', '1', '--payload-file', '/nonexistent/p.txt', '--throughput', '-1'], 'File does not exist or empty file provided.'],
     ['unknown topic', ['--topic', 'no-such-perf-topic', '--num-records', '1', '--record-size', '1', '--throughput', '-1'], "Topic 'no-such-perf-topic' does not exist"],
   ])('%s', async (_name, args, message) => {

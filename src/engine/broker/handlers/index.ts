@@ -26,6 +26,7 @@ import { addPartitionsToTxn } from './24-add-partitions-to-txn.js';
 import { addOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { endTxn } from './26-end-txn.js';
 import { txnOffsetCommit } from './28-txn-offset-commit.js';
+import { writeTxnMarkers } from './27-write-txn-markers.js';
 import { describeConfigs } from './32-describe-configs.js';
 import { alterConfigs } from './33-alter-configs.js';
 import { describeLogDirs } from './35-describe-log-dirs.js';
@@ -63,6 +64,7 @@ export const handlers: readonly RegisteredHandler<BrokerServices>[] = [
   register(addOffsetsToTxn),
   register(endTxn),
   register(txnOffsetCommit),
+  register(writeTxnMarkers),
   register(describeConfigs),
   register(alterConfigs),
   register(describeLogDirs),

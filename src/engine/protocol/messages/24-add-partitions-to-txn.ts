@@ -1,10 +1,9 @@
 import { api, array, field } from '../schema.js';
 
 /**
- * AddPartitionsToTxn (Kafka's AddPartitionsToTxnRequest/Response.json). v0-3 are sent by
- * producers and carry one transaction at the top level; v4+ are sent by brokers, batch several
- * transactions and may be verify-only (KIP-890 part 1). v2 added PRODUCER_FENCED, v5
- * TRANSACTION_ABORTABLE.
+ * AddPartitionsToTxn (AddPartitionsToTxnRequest.json / Response.json). v0-3 are the client's
+ * form (one transaction); v4+ the brokers' batched form with VerifyOnly (KIP-890 part 1) and a
+ * top-level error code.
  */
 export const AddPartitionsToTxn = api({
   apiKey: 24,
@@ -17,12 +16,12 @@ export const AddPartitionsToTxn = api({
       field('producerId', 'int64', '4+'),
       field('producerEpoch', 'int16', '4+'),
       field('verifyOnly', 'bool', '4+', { default: false }),
-      array('topics', '4+', [field('name', 'string', '4+'), field('partitions', '[]int32', '4+')]),
+      array('topics', '4+', [field('name', 'string', '0+'), field('partitions', '[]int32', '0+')]),
     ]),
     field('v3AndBelowTransactionalId', 'string', '0-3'),
     field('v3AndBelowProducerId', 'int64', '0-3'),
     field('v3AndBelowProducerEpoch', 'int16', '0-3'),
-    array('v3AndBelowTopics', '0-3', [field('name', 'string', '0-3'), field('partitions', '[]int32', '0-3')]),
+    array('v3AndBelowTopics', '0-3', [field('name', 'string', '0+'), field('partitions', '[]int32', '0+')]),
   ],
   response: [
     field('throttleTimeMs', 'int32', '0+'),
@@ -30,13 +29,13 @@ export const AddPartitionsToTxn = api({
     array('resultsByTransaction', '4+', [
       field('transactionalId', 'string', '4+'),
       array('topicResults', '4+', [
-        field('name', 'string', '4+'),
-        array('resultsByPartition', '4+', [field('partitionIndex', 'int32', '4+'), field('partitionErrorCode', 'int16', '4+')]),
+        field('name', 'string', '0+'),
+        array('resultsByPartition', '0+', [field('partitionIndex', 'int32', '0+'), field('partitionErrorCode', 'int16', '0+')]),
       ]),
     ]),
     array('resultsByTopicV3AndBelow', '0-3', [
-      field('name', 'string', '0-3'),
-      array('resultsByPartition', '0-3', [field('partitionIndex', 'int32', '0-3'), field('partitionErrorCode', 'int16', '0-3')]),
+      field('name', 'string', '0+'),
+      array('resultsByPartition', '0+', [field('partitionIndex', 'int32', '0+'), field('partitionErrorCode', 'int16', '0+')]),
     ]),
   ],
 });

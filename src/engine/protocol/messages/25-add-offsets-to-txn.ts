@@ -1,10 +1,6 @@
 import { api, field } from '../schema.js';
 
-/**
- * AddOffsetsToTxn (Kafka's AddOffsetsToTxnRequest/Response.json): adds the group's
- * `__consumer_offsets` partition to the transaction. v2 added PRODUCER_FENCED, v4
- * TRANSACTION_ABORTABLE.
- */
+/** AddOffsetsToTxn (AddOffsetsToTxnRequest.json): adds the group's __consumer_offsets partition to the transaction. */
 export const AddOffsetsToTxn = api({
   apiKey: 25,
   name: 'AddOffsetsToTxn',

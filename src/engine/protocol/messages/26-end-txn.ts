@@ -1,9 +1,8 @@
 import { api, field } from '../schema.js';
 
 /**
- * EndTxn (Kafka's EndTxnRequest/Response.json): commit or abort. v2 added PRODUCER_FENCED, v4
- * TRANSACTION_ABORTABLE; v5 is transaction version 2 (KIP-890 part 2: the epoch is bumped on
- * every end and the response carries the new producer id and epoch).
+ * EndTxn (EndTxnRequest.json): commit (`committed` true) or abort. v5 (KIP-890 part 2,
+ * transaction.version 2) bumps the epoch on every transaction and answers the new id and epoch.
  */
 export const EndTxn = api({
   apiKey: 26,

@@ -1,14 +1,13 @@
 import { api, array, field } from '../schema.js';
 
 /**
- * TxnOffsetCommit (Kafka's TxnOffsetCommitRequest/Response.json), sent to the group coordinator:
- * offsets that become visible when the transaction commits. v2 added the leader epoch, v3 the
- * member id, generation and group instance id, v4 TRANSACTION_ABORTABLE.
+ * TxnOffsetCommit (TxnOffsetCommitRequest.json): offsets committed inside a transaction, visible
+ * when it commits. v3 adds the group member's identity (KIP-447); v5 is v4 for transaction.version 2.
  */
 export const TxnOffsetCommit = api({
   apiKey: 28,
   name: 'TxnOffsetCommit',
-  valid: '0-4',
+  valid: '0-5',
   flexible: '3+',
   request: [
     field('transactionalId', 'string', '0+'),

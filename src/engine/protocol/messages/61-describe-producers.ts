@@ -1,24 +1,14 @@
 import { api, array, field } from '../schema.js';
 
-/**
- * DescribeProducers (KIP-664): per partition the producers the log's producer state knows, with
- * their epoch, last sequence and timestamp, the coordinator epoch of their last marker and the
- * first offset of their ongoing transaction (kafka-transactions.sh describe-producers). Only v0,
- * flexible.
- */
+/** DescribeProducers (DescribeProducersRequest.json, KIP-664): a partition leader's active producers. */
 export const DescribeProducers = api({
   apiKey: 61,
   name: 'DescribeProducers',
   valid: '0',
   flexible: '0+',
-  request: [
-    array('topics', '0+', [
-      field('name', 'string', '0+'),
-      field('partitionIndexes', '[]int32', '0+'),
-    ]),
-  ],
+  request: [array('topics', '0+', [field('name', 'string', '0+'), field('partitionIndexes', '[]int32', '0+')])],
   response: [
-    field('throttleTimeMs', 'int32', '0+', { ignorable: true }),
+    field('throttleTimeMs', 'int32', '0+'),
     array('topics', '0+', [
       field('name', 'string', '0+'),
       array('partitions', '0+', [

@@ -1,6 +1,6 @@
 import { api, array, field } from '../schema.js';
 
-/** DescribeTransactions (Kafka's DescribeTransactionsRequest/Response.json, KIP-664). */
+/** DescribeTransactions (DescribeTransactionsRequest.json, KIP-664): a coordinator's state of some transactional ids. */
 export const DescribeTransactions = api({
   apiKey: 65,
   name: 'DescribeTransactions',

@@ -1,15 +1,19 @@
 import { api, array, field } from '../schema.js';
 
-/** ListTransactions (Kafka's ListTransactionsRequest/Response.json, KIP-664; v1 adds the duration filter of KIP-994). */
+/**
+ * ListTransactions (ListTransactionsRequest.json, KIP-664): the transactions one coordinator
+ * owns. v1 adds the duration filter (KIP-994), v2 the transactional id pattern (KIP-1152).
+ */
 export const ListTransactions = api({
   apiKey: 66,
   name: 'ListTransactions',
-  valid: '0-1',
+  valid: '0-2',
   flexible: '0+',
   request: [
     field('stateFilters', '[]string', '0+'),
     field('producerIdFilters', '[]int64', '0+'),
     field('durationFilter', 'int64', '1+', { default: -1 }),
+    field('transactionalIdPattern', 'string', '2+', { nullable: '2+', default: null }),
   ],
   response: [
     field('throttleTimeMs', 'int32', '0+'),

@@ -27,6 +27,7 @@ import { OffsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
 import { AddPartitionsToTxn } from './24-add-partitions-to-txn.js';
 import { AddOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { EndTxn } from './26-end-txn.js';
+import { WriteTxnMarkers } from './27-write-txn-markers.js';
 import { TxnOffsetCommit } from './28-txn-offset-commit.js';
 import { DescribeConfigs } from './32-describe-configs.js';
 import { AlterConfigs } from './33-alter-configs.js';
@@ -66,6 +67,7 @@ export const schemas: readonly ApiSchema[] = [
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,
+  WriteTxnMarkers,
   TxnOffsetCommit,
   DescribeConfigs,
   AlterConfigs,
