@@ -39,7 +39,9 @@ function allDefined(fields: readonly Field[], value: Record<string, unknown>): v
 
 describe('registry', () => {
   it('has a descriptor for every API in scope, looked up by key', () => {
-    const keys = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 32, 33, 35, 36, 37, 42, 44, 47, 60, 61, 65, 66, 75];
+    const keys = [
+      0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 32, 33, 35, 36, 37, 42, 44, 47, 60, 61, 65, 66, 75,
+    ];
     expect(schemas.map((s) => s.apiKey).sort((a, b) => a - b)).toEqual(keys);
     for (const k of keys) expect(schemaFor(k)?.apiKey).toBe(k);
     expect(schemaFor(4)).toBeUndefined();
