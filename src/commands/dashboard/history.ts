@@ -83,6 +83,11 @@ export class History {
     return r;
   }
 
+  /** Whether the next record() keeps per-partition points (callers build them only then). */
+  takesPartitions(): boolean {
+    return this.round % this.every === 0;
+  }
+
   /** One round's figures. */
   record(
     t: number,
@@ -100,7 +105,7 @@ export class History {
       }
     }
     for (const map of [this.groups, this.partitions, this.topics]) {
-      for (const [k, r] of map) if ((r.fromEnd(0)?.t ?? 0) < t - STALE_MS) map.delete(k);
+      for (const [k, r] of map) if (r.lastT < t - STALE_MS) map.delete(k);
     }
   }
 

@@ -27,6 +27,11 @@ export class Ring {
     return this.count;
   }
 
+  /** The newest sample's time, -Infinity when empty (no object made, unlike fromEnd). */
+  get lastT(): number {
+    return this.count === 0 ? -Infinity : this.t[(this.head - 1 + this.capacity) % this.capacity]!;
+  }
+
   push(t: number, values: ArrayLike<number>): void {
     this.t[this.head] = t;
     for (let c = 0; c < this.width; c++) this.cols[c]![this.head] = values[c] ?? NaN;
