@@ -8,7 +8,7 @@ import { ResourceType } from '../../engine/protocol/config-resources.js';
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
 import { ApiError } from './api-error.js';
 import { snap, snapWithGroups, tp, type ApiContext } from './api-context.js';
-import { COMMITTED, END, LAG, TIME_LAG } from './history.js';
+import { COMMITTED, END, LAG, partitionSince, TIME_LAG } from './history.js';
 import type { Ring } from './ring.js';
 import type { Snapshot } from './sampler.js';
 import { catchUpSeconds, lagTrend } from './trend.js';
@@ -177,9 +177,8 @@ export async function getGroups(ctx: ApiContext) {
   return { groups };
 }
 
-/** A ring's samples since `since` as the contract's Series (rates from consecutive samples). */
-function series(r: Ring, since: number) {
-  const { t, cols } = r.since(since);
+/** Samples in the group layout (lag, committed, end, time lag) as the contract's Series (rates from consecutive samples). */
+function series({ t, cols }: { t: number[]; cols: number[][] }) {
   const rate = (col: number[]) =>
     col.map((v, i) => {
       if (i === 0) return null;
@@ -201,11 +200,11 @@ export async function getGroupLag(ctx: ApiContext, name: string, seconds: number
   if (!r && !s.groups.has(name)) throw new ApiError(404, 'GROUP_ID_NOT_FOUND', `Consumer group '${name}' does not exist.`);
   const since = s.sampledAt - seconds * 1000;
   const empty = { t: [], lag: [], consumeRate: [], produceRate: [], timeLagSeconds: [] };
-  const total = r ? series(r, since) : empty;
+  const total = r ? series(r.since(since)) : empty;
   const all = r?.since();
   return {
     total,
-    partitions: ctx.sampler.history.partitionsOf(name).map((p) => ({ topic: p.topic, partition: p.partition, series: series(p.ring, since) })),
+    partitions: ctx.sampler.history.partitionsOf(name).map((p) => ({ topic: p.topic, partition: p.partition, series: series(partitionSince(p.ring, since)) })),
     trend: all ? lagTrend(all.t, all.cols[LAG]!) : 'unknown',
     catchUpSeconds: all ? catchUpSeconds(all.t, all.cols[LAG]!) : null,
     timeLagSeconds: s.groups.get(name)?.timeLag ?? null,

@@ -8,8 +8,12 @@
  *   r.since(Date.now() - 3_600_000)   // { t: number[], cols: number[][] }, oldest first
  */
 export class Ring {
-  readonly t: Float64Array;
-  readonly cols: Float64Array[];
+  /**
+   * Every column in one Float64Array, column after column (the times first): one allocation per
+   * ring, where a typed array per column cost 7,200 rings x 6 arrays at 6,000 partitions, each
+   * with its own JS object and heap block.
+   */
+  private readonly data: Float64Array;
   /** Where the next sample goes. */
   private head = 0;
   private count = 0;
@@ -19,36 +23,46 @@ export class Ring {
     readonly width: number,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
-    this.t = new Float64Array(capacity);
-    this.cols = Array.from({ length: width }, () => new Float64Array(capacity));
+    this.data = new Float64Array(capacity * (width + 1));
   }
 
   get length(): number {
     return this.count;
   }
 
+  /** Bytes of samples this ring holds (its whole capacity). */
+  get byteLength(): number {
+    return this.data.byteLength;
+  }
+
   /** The newest sample's time, -Infinity when empty (no object made, unlike fromEnd). */
   get lastT(): number {
-    return this.count === 0 ? -Infinity : this.t[(this.head - 1 + this.capacity) % this.capacity]!;
+    return this.count === 0 ? -Infinity : this.data[(this.head - 1 + this.capacity) % this.capacity]!;
   }
 
   push(t: number, values: ArrayLike<number>): void {
-    this.t[this.head] = t;
-    for (let c = 0; c < this.width; c++) this.cols[c]![this.head] = values[c] ?? NaN;
-    this.head = (this.head + 1) % this.capacity;
-    if (this.count < this.capacity) this.count++;
+    const cap = this.capacity;
+    this.data[this.head] = t;
+    for (let c = 0; c < this.width; c++) this.data[(c + 1) * cap + this.head] = values[c] ?? NaN;
+    this.head = (this.head + 1) % cap;
+    if (this.count < cap) this.count++;
   }
 
-  /** Index into the arrays of the i-th oldest sample. */
+  /** Index into a column of the i-th oldest sample. */
   private index(i: number): number {
     return (this.head - this.count + i + this.capacity) % this.capacity;
+  }
+
+  /** The value of column `c` (-1: the time) at index `at`. */
+  private at(c: number, at: number): number {
+    return this.data[(c + 1) * this.capacity + at]!;
   }
 
   /** The i-th sample counted from the newest (0 = newest), or undefined. */
   fromEnd(i: number): { t: number; values: number[] } | undefined {
     if (i < 0 || i >= this.count) return undefined;
     const at = this.index(this.count - 1 - i);
-    return { t: this.t[at]!, values: this.cols.map((c) => c[at]!) };
+    return { t: this.at(-1, at), values: Array.from({ length: this.width }, (_, c) => this.at(c, at)) };
   }
 
   /** Samples with t >= `since`, oldest first. */
@@ -57,9 +71,10 @@ export class Ring {
     const cols: number[][] = Array.from({ length: this.width }, () => []);
     for (let i = 0; i < this.count; i++) {
       const at = this.index(i);
-      if (this.t[at]! < since) continue;
-      t.push(this.t[at]!);
-      for (let c = 0; c < this.width; c++) cols[c]!.push(this.cols[c]![at]!);
+      const time = this.at(-1, at);
+      if (time < since) continue;
+      t.push(time);
+      for (let c = 0; c < this.width; c++) cols[c]!.push(this.at(c, at));
     }
     return { t, cols };
   }
@@ -70,8 +85,7 @@ export class Ring {
     const out = new Float64Array(n * (this.width + 1));
     for (let i = 0; i < n; i++) {
       const at = this.index(i);
-      out[i] = this.t[at]!;
-      for (let c = 0; c < this.width; c++) out[(c + 1) * n + i] = this.cols[c]![at]!;
+      for (let c = -1; c < this.width; c++) out[(c + 1) * n + i] = this.at(c, at);
     }
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   }
