@@ -29,6 +29,8 @@ const P_COMMITTED = 0;
 const P_END = 1;
 const P_TIME_LAG = 2;
 const P_WIDTH = 3;
+/** The time lag (the last column of both) is kept as Float32: seconds need no more than 7 digits. */
+const NARROW = 1;
 
 const MAGIC = 'MQDH';
 const FORMAT = 1;
@@ -86,9 +88,9 @@ export class History {
     this.every = Math.max(1, Math.round(keep / opts.refreshMs / PARTITION_POINTS));
   }
 
-  private ring(map: Map<string, Ring>, key: string, capacity: number, width: number): Ring {
+  private ring(map: Map<string, Ring>, key: string, capacity: number, width: number, narrow = 0): Ring {
     let r = map.get(key);
-    if (!r) map.set(key, (r = new Ring(capacity, width)));
+    if (!r) map.set(key, (r = new Ring(capacity, width, narrow)));
     return r;
   }
 
@@ -107,10 +109,10 @@ export class History {
     const partitionPoint = this.round % this.every === 0;
     this.round++;
     for (const [g, s] of groups) {
-      this.ring(this.groups, g, this.groupPoints, WIDTH).push(t, [s.lag, s.committed, s.end, s.timeLag ?? NaN]);
+      this.ring(this.groups, g, this.groupPoints, WIDTH, NARROW).push(t, [s.lag, s.committed, s.end, s.timeLag ?? NaN]);
       if (!partitionPoint) continue;
       for (const p of s.partitions) {
-        this.ring(this.partitions, partKey(g, p.topic, p.partition), PARTITION_POINTS, P_WIDTH).push(t, [p.committed, p.end, p.timeLag ?? NaN]);
+        this.ring(this.partitions, partKey(g, p.topic, p.partition), PARTITION_POINTS, P_WIDTH, NARROW).push(t, [p.committed, p.end, p.timeLag ?? NaN]);
       }
     }
     for (const map of [this.groups, this.partitions, this.topics]) {
@@ -169,7 +171,7 @@ export class History {
         const capacity = h.kind === 'group' ? this.groupPoints : h.kind === 'partition' ? PARTITION_POINTS : TOPIC_POINTS;
         const map = h.kind === 'group' ? this.groups : h.kind === 'partition' ? this.partitions : this.topics;
         const body = data.subarray(at, at + bytes);
-        loaded.push([map, h.key, h.kind === 'partition' ? partitionFromFile(body, h.n) : Ring.fromBuffer(body, h.n, width, capacity)]);
+        loaded.push([map, h.key, h.kind === 'partition' ? partitionFromFile(body, h.n) : Ring.fromBuffer(body, h.n, width, capacity, h.kind === 'group' ? NARROW : 0)]);
         at += bytes;
       }
       for (const [map, key, ring] of loaded) map.set(key, ring);
@@ -200,7 +202,7 @@ function partitionFileBuffer(r: Ring): Buffer {
 
 function partitionFromFile(body: Buffer, n: number): Ring {
   const full = Ring.fromBuffer(body, n, WIDTH, PARTITION_POINTS);
-  const r = new Ring(PARTITION_POINTS, P_WIDTH);
+  const r = new Ring(PARTITION_POINTS, P_WIDTH, NARROW);
   const { t, cols } = full.since();
   for (let i = 0; i < t.length; i++) r.push(t[i]!, [cols[COMMITTED]![i]!, cols[END]![i]!, cols[TIME_LAG]![i]!]);
   return r;

@@ -9,11 +9,16 @@
  */
 export class Ring {
   /**
-   * Every column in one Float64Array, column after column (the times first): one allocation per
-   * ring, where a typed array per column cost 7,200 rings x 6 arrays at 6,000 partitions, each
-   * with its own JS object and heap block.
+   * The times and the wide columns in one Float64Array, column after column, and the last
+   * `narrow` columns as Float32 in the same buffer: one allocation per ring, where a typed array
+   * per column cost 7,200 rings x 6 arrays at 6,000 partitions, each with its own JS object and
+   * heap block. Narrow columns suit values that need no more than 7 significant digits (seconds
+   * behind); offsets stay Float64 (exact to 2^53).
    */
-  private readonly data: Float64Array;
+  private readonly wide: Float64Array;
+  private readonly thin: Float32Array;
+  /** The first narrow column. */
+  private readonly firstNarrow: number;
   /** Where the next sample goes. */
   private head = 0;
   private count = 0;
@@ -21,9 +26,15 @@ export class Ring {
   constructor(
     readonly capacity: number,
     readonly width: number,
+    narrow = 0,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
-    this.data = new Float64Array(capacity * (width + 1));
+    if (!Number.isInteger(narrow) || narrow < 0 || narrow > width) throw new RangeError(`narrow columns must be from 0 to ${width}, got ${narrow}`);
+    this.firstNarrow = width - narrow;
+    const wideBytes = (this.firstNarrow + 1) * capacity * 8;
+    const buf = new ArrayBuffer(wideBytes + narrow * capacity * 4);
+    this.wide = new Float64Array(buf, 0, (this.firstNarrow + 1) * capacity);
+    this.thin = new Float32Array(buf, wideBytes, narrow * capacity);
   }
 
   get length(): number {
@@ -32,18 +43,22 @@ export class Ring {
 
   /** Bytes of samples this ring holds (its whole capacity). */
   get byteLength(): number {
-    return this.data.byteLength;
+    return this.wide.byteLength + this.thin.byteLength;
   }
 
   /** The newest sample's time, -Infinity when empty (no object made, unlike fromEnd). */
   get lastT(): number {
-    return this.count === 0 ? -Infinity : this.data[(this.head - 1 + this.capacity) % this.capacity]!;
+    return this.count === 0 ? -Infinity : this.wide[(this.head - 1 + this.capacity) % this.capacity]!;
   }
 
   push(t: number, values: ArrayLike<number>): void {
     const cap = this.capacity;
-    this.data[this.head] = t;
-    for (let c = 0; c < this.width; c++) this.data[(c + 1) * cap + this.head] = values[c] ?? NaN;
+    this.wide[this.head] = t;
+    for (let c = 0; c < this.width; c++) {
+      const v = values[c] ?? NaN;
+      if (c < this.firstNarrow) this.wide[(c + 1) * cap + this.head] = v;
+      else this.thin[(c - this.firstNarrow) * cap + this.head] = v;
+    }
     this.head = (this.head + 1) % cap;
     if (this.count < cap) this.count++;
   }
@@ -55,7 +70,7 @@ export class Ring {
 
   /** The value of column `c` (-1: the time) at index `at`. */
   private at(c: number, at: number): number {
-    return this.data[(c + 1) * this.capacity + at]!;
+    return c < this.firstNarrow ? this.wide[(c + 1) * this.capacity + at]! : this.thin[(c - this.firstNarrow) * this.capacity + at]!;
   }
 
   /** The i-th sample counted from the newest (0 = newest), or undefined. */
@@ -91,8 +106,8 @@ export class Ring {
   }
 
   /** A ring of `capacity` holding the newest samples of `buf` (as toBuffer wrote them, `n` samples). */
-  static fromBuffer(buf: Buffer, n: number, width: number, capacity: number): Ring {
-    const r = new Ring(capacity, width);
+  static fromBuffer(buf: Buffer, n: number, width: number, capacity: number, narrow = 0): Ring {
+    const r = new Ring(capacity, width, narrow);
     if (buf.length !== n * (width + 1) * 8) throw new RangeError(`ring data is ${buf.length} bytes, expected ${n * (width + 1) * 8}`);
     const f = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
     const values = new Array<number>(width);

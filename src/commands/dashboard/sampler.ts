@@ -197,8 +197,10 @@ export class Sampler {
           if (!led) {
             await cluster.forNode(b.id);
           } else {
-            await listOffsetsAtNode(cluster, b.id, led.latest, into(ends));
-            if (wantStarts) await listOffsetsAtNode(cluster, b.id, led.earliest, into(starts));
+            // Latest and earliest side by side on the broker's connection (answered in order, one wait instead of two).
+            const asks = [listOffsetsAtNode(cluster, b.id, led.latest, into(ends))];
+            if (wantStarts) asks.push(listOffsetsAtNode(cluster, b.id, led.earliest, into(starts)));
+            await Promise.all(asks);
           }
           reachable.add(b.id);
         } catch {
