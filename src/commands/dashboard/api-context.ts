@@ -17,6 +17,8 @@ export interface ApiContext {
   csrfToken: string;
   refreshMs: number;
   target: { kind: 'local' | 'remote'; bootstrap: string };
+  /** False while the saved lag history is being read (group views wait for it); absent: nothing to load. */
+  historyLoaded?: () => boolean;
 }
 
 /** Seconds a client waits before asking again while the first round runs (Retry-After). */
@@ -35,10 +37,11 @@ export function snap(ctx: ApiContext): Snapshot {
   throw unavailable(ctx);
 }
 
-/** The latest snapshot with its groups: the first round's early snapshot has none yet (503 LOADING). */
+/** The latest snapshot with its groups and their saved history: the first round's early snapshot has no groups yet (503 LOADING). */
 export function snapWithGroups(ctx: ApiContext): Snapshot {
   const s = snap(ctx);
   if (!s.groupsKnown) throw new ApiError(503, 'LOADING', 'The dashboard is reading the consumer groups', LOADING_RETRY_SECONDS);
+  if (ctx.historyLoaded && !ctx.historyLoaded()) throw new ApiError(503, 'LOADING', 'The dashboard is reading its saved lag history', LOADING_RETRY_SECONDS);
   return s;
 }
 

@@ -34,6 +34,8 @@ export interface DashboardOptions {
 export interface Dashboard {
   readonly server: DashboardServer;
   readonly sampler: Sampler;
+  /** Resolves once the first round has finished and the saved history (if any) is loaded. */
+  ready(): Promise<void>;
   /** Writes the history now. */
   save(): Promise<void>;
   stop(): Promise<void>;
@@ -51,11 +53,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     return file;
   };
   let loading: Promise<void> | undefined;
+  let historyLoaded = false;
   const firstLoad = async (): Promise<void> => {
     if (!loading) {
       const f = clusterFile();
       if (!f) return;
-      loading = loadInto(f, history, o.refreshMs);
+      loading = loadInto(f, history, o.refreshMs).finally(() => {
+        historyLoaded = true;
+      });
     }
     await loading;
   };
@@ -65,7 +70,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       if (r.connected) {
         if (wasConnected === false) box.server?.broadcast('status', { connected: true });
         box.server?.broadcast('sample', { sampledAt: r.sampledAt, connected: true });
-        if (!r.partial) void firstLoad();
+        // The cluster id is known from the first round's early snapshot on: load the saved hour.
+        void firstLoad();
       } else if (wasConnected !== false) box.server?.broadcast('status', { connected: false, error: r.error });
       wasConnected = r.connected;
     },
@@ -78,11 +84,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     portFallback: o.portFallback ?? true,
     auth: o.auth,
     assetsDir: o.assetsDir,
-    api: { sampler, cluster: () => o.cluster(), readOnly: o.readOnly, refreshMs: o.refreshMs, target: o.target },
+    api: { sampler, cluster: () => o.cluster(), readOnly: o.readOnly, refreshMs: o.refreshMs, target: o.target, historyLoaded: () => historyLoaded },
   });
   box.server = server;
   sampler.start();
-  const save = async () => {
+  const saveNow = async () => {
     await firstLoad();
     const f = clusterFile();
     if (!f) return;
@@ -92,12 +98,20 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       o.warn?.(`Could not write the dashboard history to ${f}: ${(err as Error).message}`);
     }
   };
+  // One save at a time: the timer's and stop()'s saves share the temporary file, and the second
+  // rename failed (ENOENT) when they overlapped.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (): Promise<void> => (saving = saving.then(saveNow));
   const saver = setInterval(() => void save(), SAVE_MS);
   saver.unref();
   return {
     server,
     sampler,
     save,
+    async ready() {
+      await sampler.ready();
+      await firstLoad();
+    },
     async stop() {
       clearInterval(saver);
       sampler.stop();
