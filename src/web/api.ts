@@ -155,8 +155,13 @@ export interface ResetRow { group: string; topic: string; partition: number; new
 
 /** A failed request, carrying the server's `{ error: { code, message } }`. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfterSeconds: number | null = null) {
     super(message);
+  }
+
+  /** 503 LOADING: the dashboard has just started and is taking its first sample; ask again after retryAfterSeconds. */
+  get loading(): boolean {
+    return this.status === 503 && this.code === 'LOADING';
   }
 }
 
@@ -178,7 +183,8 @@ async function answer<T>(res: Response): Promise<T> {
     const err = (body as { error?: { code?: unknown; message?: unknown } | string } | null)?.error;
     if (typeof err === 'object' && err !== null) {
       const code = typeof err.code === 'string' ? err.code : 'ERROR';
-      throw new ApiError(res.status, code, typeof err.message === 'string' ? err.message : res.statusText);
+      const retry = Number(res.headers.get('Retry-After') ?? '');
+      throw new ApiError(res.status, code, typeof err.message === 'string' ? err.message : res.statusText, Number.isFinite(retry) && retry > 0 ? retry : null);
     }
     throw new ApiError(res.status, 'HTTP_' + String(res.status), typeof err === 'string' ? err : res.statusText || 'request failed');
   }

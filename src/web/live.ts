@@ -2,7 +2,7 @@
 // so the current view re-reads its endpoint; `status.connected === false` shows the banner until it recovers.
 import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { type ApiError, getJson, type Session } from './api';
+import { ApiError, getJson, type Session } from './api';
 
 export interface Live {
   tick: number;
@@ -45,7 +45,11 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** GET `path` now, again on every live tick, and on reload(); the last good answer stays shown while refreshing. */
+/**
+ * GET `path` now, again on every live tick, and on reload(); the last good answer stays shown while refreshing.
+ * While the dashboard is taking its first sample (503 LOADING) the view keeps showing "Loading…" and asks again
+ * after the answer's Retry-After (or at the first `sample` event, whichever comes first).
+ */
 export function useApi<T>(path: string | null, live = true): Loaded<T> {
   const { tick } = useContext(LiveContext);
   const [data, setData] = useState<T | undefined>(undefined);
@@ -60,16 +64,23 @@ export function useApi<T>(path: string | null, live = true): Loaded<T> {
   useEffect(() => {
     if (path === null) return;
     let cancelled = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     getJson<T>(path).then((d) => {
       if (!cancelled && current.current === path) {
         setData(d);
         setError(undefined);
       }
     }, (e: unknown) => {
-      if (!cancelled && current.current === path) setError(e instanceof Error ? e : new Error(String(e)));
+      if (cancelled || current.current !== path) return;
+      if (e instanceof ApiError && e.loading) {
+        retry = setTimeout(() => setNonce((n) => n + 1), (e.retryAfterSeconds ?? 1) * 1000);
+        return;
+      }
+      setError(e instanceof Error ? e : new Error(String(e)));
     });
     return () => {
       cancelled = true;
+      if (retry !== undefined) clearTimeout(retry);
     };
   }, [path, live ? tick : 0, nonce]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);

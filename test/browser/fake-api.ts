@@ -10,6 +10,11 @@ import { extname, join } from 'node:path';
 
 const web = join(import.meta.dirname, '..', '..', 'dist', 'web');
 
+/** An answer other than 200: put one in `answers` to have that path fail (with headers such as Retry-After). */
+export class FakeStatus {
+  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string> = {}) {}
+}
+
 export interface Posted { path: string; csrf: string | undefined; body: unknown }
 
 export interface FakeApi {
@@ -67,7 +72,10 @@ export async function startFakeApi(answers: Map<string, unknown>): Promise<FakeA
       gets.push(path + url.search);
       const answer = answers.get(path);
       if (answer === undefined) json(res, 404, { error: { code: 'NOT_FOUND', message: `no fake answer for ${path}` } });
-      else json(res, 200, answer);
+      else if (answer instanceof FakeStatus) {
+        for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
+        json(res, answer.status, answer.body);
+      } else json(res, 200, answer);
       return;
     }
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });

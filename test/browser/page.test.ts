@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from './fake-api.js';
+import { FakeStatus, startFakeApi, type FakeApi } from './fake-api.js';
 
 const shots = join(import.meta.dirname, '..', '..', '.tmp', 'screenshots');
 const hostile = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'rtl \u202Eevil\u202C עברית', 'zero\u200Bwidth\u200D\uFEFFid'];
@@ -307,6 +307,26 @@ describe('the dashboard page', () => {
     api.emit('status', { connected: true });
     await page.locator('.banner').waitFor({ state: 'detached' });
     await expect.poll(() => api.gets.filter((g) => g === '/api/topics').length).toBeGreaterThan(before);
+  });
+
+  it('while the dashboard takes its first sample (503 LOADING) the view shows Loading and asks again until the rows come', async () => {
+    const topics = api.answers.get('/api/topics');
+    const loading = new FakeStatus(503, { error: { code: 'LOADING', message: 'The dashboard is taking its first sample of the cluster' } }, { 'Retry-After': '1' });
+    api.answers.set('/api/topics', loading);
+    try {
+      const before = api.gets.filter((g) => g === '/api/topics').length;
+      await open('/topics');
+      await page.locator('.loading').waitFor();
+      // Asked again after Retry-After, with no event on /api/events; still "Loading", never an error.
+      await expect.poll(() => api.gets.filter((g) => g === '/api/topics').length, { timeout: 10_000 }).toBeGreaterThan(before + 1);
+      expect(await page.getByRole('alert').count()).toBe(0);
+      await page.screenshot({ path: join(shots, 'page-topics-loading.png'), fullPage: true });
+      api.answers.set('/api/topics', topics);
+      await page.locator('table.topics tbody tr').first().waitFor();
+      expect(await page.locator('.loading').count()).toBe(0);
+    } finally {
+      api.answers.set('/api/topics', topics);
+    }
   });
 
   it('stays usable in a 400 px window', async () => {

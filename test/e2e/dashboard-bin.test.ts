@@ -127,7 +127,11 @@ describe('mq-dashboard (the bin)', () => {
       const p = dashboard(['--listen', '127.0.0.1:0', '--refresh-ms', '200'], dataDir);
       const u = await printedUrl(p);
       expect(p.stdout).toContain('serving the local mq broker');
-      const cluster = (await (await fetch(new URL('/api/cluster', u))).json()) as { clusterId: string; brokers: Array<{ port: number }> };
+      // The server listens before its first round (503 LOADING until it lands).
+      const cluster = await waitFor(async () => {
+        const r = await fetch(new URL('/api/cluster', u));
+        return r.status === 200 ? ((await r.json()) as { clusterId: string; brokers: Array<{ port: number }> }) : undefined;
+      }, { message: '/api/cluster answering 200 after the first round' });
       expect(cluster.clusterId).toMatch(/\S/);
       expect(cluster.brokers).toHaveLength(1);
       // The broker is the data directory's own: mq-broker status finds it running.

@@ -65,7 +65,8 @@ describe('mq-dashboard when its broker goes away', () => {
     const d = dash;
     const base = await waitFor(() => /at (http:\/\/\S+)$/m.exec(d.stdout)?.[1], { timeoutMs: 30_000, message: `the URL\n${d.stdout}\n${d.stderr}` });
     const api = (path: string) => new URL(path, base).toString();
-    expect((await fetch(api('/api/cluster'))).status).toBe(200);
+    // The server listens before its first round (503 LOADING until it lands).
+    await waitFor(async () => (await fetch(api('/api/cluster'))).status === 200, { message: '/api/cluster answering 200 after the first round' });
     const seen: ServerEvent[] = [];
     const stream = listen(api('/api/events'), seen);
     await waitFor(() => seen.some((e) => e.event === 'sample'), { message: 'a sample event' });

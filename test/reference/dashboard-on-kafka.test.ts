@@ -109,6 +109,8 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-dashboard on Apache Kafka', () =>
       await dash.waitFor(/http:\/\/127\.0\.0\.1:\d+/, 30_000);
       base = new URL(/http:\/\/\S+/.exec(dash.stdout)![0]).origin;
       csrf = (await get<{ csrfToken: string }>('/api/session')).csrfToken;
+      // The server listens before its first round: snapshot routes answer 503 LOADING until it has landed.
+      await until('the first round (no more 503 LOADING)', async () => (await fetch(`${base}/api/groups`)).status, (status) => status === 200);
       page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     });
 

@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds after which to ask again (the Retry-After header of a 503). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';

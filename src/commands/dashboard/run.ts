@@ -121,9 +121,11 @@ export async function runDashboard(opts: DashboardCliOptions, io: Io, signal: Ab
     warn: (line) => io.stderr.write(`${line}\n`),
   });
   if (dash.server.port !== port && port !== 0) io.stderr.write(`Port ${port} is taken; listening on ${dash.server.port} instead\n`);
-  if (!dash.sampler.connected) io.stderr.write(`Warning: the cluster cannot be reached yet (${dash.sampler.lastError}); the dashboard keeps trying\n`);
   io.stdout.write(`mq-dashboard is serving ${first.target.remote ? first.target.brokers.join(',') : 'the local mq broker'} at ${dash.server.openUrl}\n`);
   io.stderr.write('Press Ctrl-C to stop.\n');
+  void dash.sampler.ready().then(() => {
+    if (!dash.sampler.connected) io.stderr.write(`Warning: the cluster cannot be reached yet (${dash.sampler.lastError}); the dashboard keeps trying\n`);
+  });
   if (opts.open) openBrowser(dash.server.openUrl, io);
   if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   await dash.stop();

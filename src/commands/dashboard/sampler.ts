@@ -1,6 +1,8 @@
 /**
  * The sampling loop: every refresh interval one round of
- *   Metadata (brokers, controller, topics, leaders, ISR);
+ *   Metadata (brokers, controller, topics, leaders, ISR) when the topology is due (every
+ *   METADATA_EVERY rounds, after an action, or when an answer says it is out of date: a partition
+ *   error, a broker that does not answer, a group committing to a topic Metadata did not list);
  *   per broker ONE ListOffsets for the latest offsets of every partition it leads (earliest
  *   offsets every EARLIEST_EVERY rounds, also batched per broker);
  *   ListGroups, then per coordinator one DescribeGroups and one OffsetFetch for all its groups
@@ -8,51 +10,26 @@
  *   every SLOW_EVERY rounds, DescribeLogDirs per broker (sizes) and one Fetch per broker for the
  *   lagging partitions' next records (time-based lag).
  * Never a request per partition. The round's answers become a Snapshot (what the API serves) and
- * a History point. A round that cannot reach the cluster marks it disconnected; the next rounds
- * keep trying, so the dashboard recovers by itself.
+ * a History point. The first round publishes a snapshot as soon as the offsets are in (topics and
+ * cluster views can answer), before groups, sizes and time lag. A round that cannot reach the
+ * cluster marks it disconnected; the next rounds keep trying, so the dashboard recovers by itself.
  */
 import { ErrorCode } from '../../engine/protocol/error-codes.js';
 import type { Cluster } from '../../engine/client/cluster.js';
-import { listGroups, type GroupDescription, type GroupListing } from '../../engine/client/admin/groups.js';
+import { listGroups, type GroupDescription } from '../../engine/client/admin/groups.js';
 import { CoordinatorCache, describeGroupsBatch, fetchCommittedGroups } from '../../engine/client/admin/group-batch.js';
 import { describeLogDirs } from '../../engine/client/admin/log-dirs.js';
-import { isInternalTopic } from '../../engine/client/admin/topics.js';
-import { EARLIEST, LATEST, listOffsets, type TopicInfo as LeaderInfo } from '../../engine/client/partitions.js';
+import { listOffsetsAtNode } from '../../engine/client/partitions.js';
 import { timestampsAt } from '../../engine/client/record-timestamps.js';
-import { History, type GroupPoint, type PartitionPoint } from './history.js';
+import { groupRound, RecordTimes, unknownTimes, type GroupState } from './group-sample.js';
+import { History } from './history.js';
+import { keyOf, topologyOf, type BrokerInfo, type Topology, type TopicState } from './topology.js';
 
-export interface BrokerState {
-  id: number;
-  host: string;
-  port: number;
-  rack: string | null;
+export type { GroupState } from './group-sample.js';
+export type { PartitionState, TopicState } from './topology.js';
+
+export interface BrokerState extends BrokerInfo {
   reachable: boolean;
-}
-
-export interface PartitionState {
-  partition: number;
-  leader: number;
-  replicas: number[];
-  isr: number[];
-  offline: number[];
-  errorCode: number;
-}
-
-export interface TopicState {
-  name: string;
-  topicId: string | null;
-  internal: boolean;
-  partitions: PartitionState[];
-}
-
-export interface GroupState {
-  listing: GroupListing;
-  description: GroupDescription | undefined;
-  /** topic:partition -> committed offset */
-  committed: Map<string, number>;
-  lag: number;
-  /** Seconds behind (max over partitions), null when unknown. */
-  timeLag: number | null;
 }
 
 export interface Snapshot {
@@ -69,42 +46,54 @@ export interface Snapshot {
   brokerSizes: Map<number, number>;
   sizesKnown: boolean;
   groups: Map<string, GroupState>;
-  /** topic:partition -> seconds behind, per group */
-  timeLags: Map<string, Map<string, number>>;
+  /** False in the first round's early snapshot, published before the groups were read. */
+  groupsKnown: boolean;
   messagesInPerSec: number;
 }
 
+export type RoundEvent = { connected: true; sampledAt: number; partial: boolean } | { connected: false; error: string };
+
 export interface SamplerOptions {
   refreshMs: number;
-  /** Called after every round: connected, or the error that made it fail. */
-  onRound?: (s: { connected: true; sampledAt: number } | { connected: false; error: string }) => void;
-  /** Counts of each round's requests, for tests. */
+  /** After every round (connected, or the error that made it fail), and after the first round's early snapshot (`partial`). */
+  onRound?: (s: RoundEvent) => void;
   now?: () => number;
 }
 
+/** ListOffsets errors that mean the topology moved (a new leader, a deleted topic): Metadata again next round. */
+const MOVED: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.LEADER_NOT_AVAILABLE, ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.UNKNOWN_LEADER_EPOCH,
+]);
+
 /** Earliest offsets are read every this many rounds. */
 const EARLIEST_EVERY = 5;
-
-const tpKey = (topic: string, partition: number) => `${topic}:${partition}`;
-const splitKey = (k: string) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) });
+/** Metadata is read every this many rounds (and whenever an answer says it is out of date). */
+export const METADATA_EVERY = 5;
 
 export class Sampler {
   snapshot: Snapshot | undefined;
   connected = false;
   lastError: string | null = null;
+  /** True once a round has finished (reached the cluster or not). */
+  finishedRound = false;
   readonly history: History;
   private readonly coords = new CoordinatorCache();
   private round = 0;
-  /** The next round reads everything (earliest offsets, sizes, time lag). */
+  /** The next round reads everything (Metadata, earliest offsets, sizes, time lag). */
   private full = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
   private readonly slowEvery: number;
-  private firstRound: Promise<void>;
+  private readonly firstRound: Promise<void>;
   private resolveFirst!: () => void;
-  /** Per group partition: the committed offset and the timestamp of the record there. */
-  private readonly nextRecordTs = new Map<string, { offset: number; ts: number }>();
+  private topology: Topology | undefined;
+  /** An answer said the topology is out of date: the next round reads Metadata. */
+  private topologyStale = false;
+  /** Topics groups commit to that the last Metadata did not list (asked about once, not every round). */
+  private missingTopics = new Set<string>();
+  private readonly times = new RecordTimes();
 
   constructor(
     private readonly getCluster: () => Promise<Cluster>,
@@ -135,7 +124,7 @@ export class Sampler {
     return this.firstRound;
   }
 
-  /** Runs a round now (after the one in flight, if any); `full` also reads earliest offsets and sizes (after an action). */
+  /** Runs a round now (after the one in flight, if any); `full` also reads Metadata, earliest offsets and sizes (after an action). */
   async refresh({ full = false }: { full?: boolean } = {}): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);
     if (full) this.full = true;
@@ -161,14 +150,26 @@ export class Sampler {
       this.snapshot = s;
       this.connected = true;
       this.lastError = null;
-      this.opts.onRound?.({ connected: true, sampledAt: s.sampledAt });
+      this.opts.onRound?.({ connected: true, sampledAt: s.sampledAt, partial: false });
     } catch (err) {
       this.connected = false;
       this.lastError = err instanceof Error ? err.message : String(err);
+      // Connections may be new after this: ask Metadata again.
+      this.topology = undefined;
       this.opts.onRound?.({ connected: false, error: this.lastError });
     } finally {
+      this.finishedRound = true;
       this.resolveFirst();
     }
+  }
+
+  private async readTopology(cluster: Cluster, due: boolean): Promise<Topology> {
+    if (this.topology && !due && !this.topologyStale) return this.topology;
+    const t = topologyOf(await cluster.metadata(null));
+    this.topology = t;
+    this.topologyStale = false;
+    this.missingTopics = new Set([...this.missingTopics].filter((name) => !t.topics.has(name)));
+    return t;
   }
 
   private async collect(): Promise<Snapshot> {
@@ -178,59 +179,63 @@ export class Sampler {
     const full = this.full;
     this.full = false;
     const slow = full || round % this.slowEvery === 0;
-    const md = await cluster.metadata(null);
+    const topo = await this.readTopology(cluster, full || round % METADATA_EVERY === 0);
     const sampledAt = this.now();
-    const topics = new Map<string, TopicState>();
-    const leaders = new Map<string, LeaderInfo>();
-    for (const t of md.topics) {
-      if (t.name === null || (t.errorCode !== ErrorCode.NONE && t.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE)) continue;
-      const partitions = t.partitions
-        .map((p) => ({
-          partition: p.partitionIndex,
-          leader: p.leaderId,
-          replicas: [...p.replicaNodes],
-          isr: [...p.isrNodes],
-          offline: [...p.offlineReplicas],
-          errorCode: p.errorCode,
-        }))
-        .sort((a, b) => a.partition - b.partition);
-      const topicId = t.topicId !== undefined && !/^0*$/.test(t.topicId) ? Buffer.from(t.topicId, 'hex').toString('base64url') : null;
-      topics.set(t.name, { name: t.name, topicId, internal: t.isInternal || isInternalTopic(t.name), partitions });
-      leaders.set(t.name, { name: t.name, errorCode: t.errorCode, partitions: partitions.map((p) => ({ id: p.partition, leader: p.leader })) });
-    }
-    // Partitions by leader: one ListOffsets per broker.
-    const byLeader = new Map<number, Array<{ topic: string; partition: number }>>();
-    for (const t of topics.values()) {
-      for (const p of t.partitions) {
-        if (p.leader < 0) continue;
-        let list = byLeader.get(p.leader);
-        if (!list) byLeader.set(p.leader, (list = []));
-        list.push({ topic: t.name, partition: p.partition });
-      }
-    }
     const reachable = new Set<number>();
     const ends = new Map<string, number>();
     const wantStarts = full || round % EARLIEST_EVERY === 0 || !prev;
-    const starts = new Map<string, number>(wantStarts || !prev ? [] : prev.starts);
+    const starts = wantStarts || !prev ? new Map<string, number>() : prev.starts;
+    const into = (m: Map<string, number>) => (topic: string, partition: number, errorCode: number, offset: number) => {
+      const k = keyOf(topo, topic, partition);
+      if (k !== undefined && errorCode === ErrorCode.NONE) m.set(k, offset);
+      else if (k === undefined || MOVED.has(errorCode)) this.topologyStale = true;
+    };
     await Promise.all(
-      md.brokers.map(async (b) => {
-        const list = byLeader.get(b.nodeId) ?? [];
+      topo.brokers.map(async (b) => {
+        const led = topo.led.get(b.id);
         try {
-          if (list.length === 0) {
-            await cluster.forNode(b.nodeId);
+          if (!led) {
+            await cluster.forNode(b.id);
           } else {
-            for (const [k, a] of await listOffsets(cluster, leaders, list, LATEST)) if (a.errorCode === ErrorCode.NONE) ends.set(k, a.offset);
-            if (wantStarts) {
-              for (const [k, a] of await listOffsets(cluster, leaders, list, EARLIEST)) if (a.errorCode === ErrorCode.NONE) starts.set(k, a.offset);
-            }
+            // Latest and earliest side by side on the broker's connection (answered in order, one wait instead of two).
+            const asks = [listOffsetsAtNode(cluster, b.id, led.latest, into(ends))];
+            if (wantStarts) asks.push(listOffsetsAtNode(cluster, b.id, led.earliest, into(starts)));
+            await Promise.all(asks);
           }
-          reachable.add(b.nodeId);
+          reachable.add(b.id);
         } catch {
-          /* the broker is reported unreachable */
+          this.topologyStale = true; // the broker is reported unreachable; perhaps it left the cluster
         }
       }),
     );
-    if (reachable.size === 0 && md.brokers.length > 0) throw new Error('no broker of the cluster answers');
+    if (reachable.size === 0 && topo.brokers.length > 0) throw new Error('no broker of the cluster answers');
+    let messagesInPerSec = 0;
+    if (prev) {
+      const dt = (sampledAt - prev.sampledAt) / 1000;
+      let delta = 0;
+      for (const [k, e] of ends) {
+        const before = prev.ends.get(k);
+        if (before !== undefined && e > before) delta += e - before;
+      }
+      messagesInPerSec = dt > 0 ? delta / dt : 0;
+    }
+    const base = {
+      sampledAt,
+      clusterId: topo.clusterId,
+      controllerId: topo.controllerId,
+      brokers: topo.brokers.map((b) => ({ ...b, reachable: reachable.has(b.id) })),
+      topics: topo.topics,
+      ends,
+      starts,
+      messagesInPerSec,
+    };
+    if (!prev) {
+      // The first round: the topics and cluster views can answer now; groups, sizes and time lag follow.
+      this.snapshot = { ...base, sizes: new Map(), brokerSizes: new Map(), sizesKnown: false, groups: new Map(), groupsKnown: false };
+      this.connected = true;
+      this.lastError = null;
+      this.opts.onRound?.({ connected: true, sampledAt, partial: true });
+    }
     // Sizes on disk.
     let sizes = prev?.sizes ?? new Map<string, number>();
     let brokerSizes = prev?.brokerSizes ?? new Map<number, number>();
@@ -244,10 +249,7 @@ export class Sampler {
         if (d.errorCode !== ErrorCode.NONE) continue;
         sizesKnown = true;
         brokerSizes.set(id, d.sizeBytes);
-        for (const [k, bytes] of d.partitions) {
-          const [topic, p] = [k.slice(0, k.lastIndexOf(':')), Number(k.slice(k.lastIndexOf(':') + 1))];
-          if (topics.get(topic)?.partitions.find((x) => x.partition === p)?.leader === id) sizes.set(k, bytes);
-        }
+        for (const [k, bytes] of d.partitions) if (topo.leaderByKey.get(k) === id) sizes.set(k, bytes);
       }
     }
     // Groups.
@@ -258,99 +260,45 @@ export class Sampler {
     if (ids.length > 0) {
       [descriptions, committed] = await Promise.all([describeGroupsBatch(cluster, ids, this.coords), fetchCommittedGroups(cluster, ids, this.coords)]);
     }
-    const groups = new Map<string, GroupState>();
-    const timeLags = new Map<string, Map<string, number>>();
-    const lagging: Array<{ topic: string; partition: number; offset: number }> = [];
-    for (const g of listings) {
-      const c = committed.get(g.groupId) ?? new Map<string, number>();
-      let lag = 0;
-      for (const [k, off] of c) {
-        const end = ends.get(k);
-        if (end === undefined) continue;
-        lag += Math.max(0, end - off);
-        if (end > off && !this.nextRecordTs.has(`${k}@${off}`)) lagging.push({ ...splitKey(k), offset: off });
-      }
-      groups.set(g.groupId, { listing: g, description: descriptions.get(g.groupId), committed: c, lag, timeLag: null });
-    }
-    if (slow && lagging.length > 0) {
-      const seen = new Set<string>();
-      const unique = lagging.filter((l) => !seen.has(`${l.topic}:${l.partition}@${l.offset}`) && seen.add(`${l.topic}:${l.partition}@${l.offset}`));
-      try {
-        const ts = await timestampsAt(cluster, leaders, unique);
-        for (const u of unique) {
-          const t = ts.get(tpKey(u.topic, u.partition));
-          if (t !== undefined) this.nextRecordTs.set(`${u.topic}:${u.partition}@${u.offset}`, { offset: u.offset, ts: t });
-        }
-      } catch {
-        /* time lag stays unknown this round */
-      }
-    }
-    const used = new Set<string>();
-    const points = new Map<string, GroupPoint>();
-    for (const [id, g] of groups) {
-      const perPartition = new Map<string, number>();
-      let worst: number | null = null;
-      let committedSum = 0;
-      let endSum = 0;
-      const parts: PartitionPoint[] = [];
-      for (const [k, off] of g.committed) {
-        const end = ends.get(k);
-        if (end === undefined) continue;
-        committedSum += off;
-        endSum += end;
-        let tl: number | null = null;
-        if (off >= end) tl = 0;
-        else {
-          const rec = this.nextRecordTs.get(`${k}@${off}`);
-          if (rec) {
-            used.add(`${k}@${off}`);
-            tl = Math.max(0, (sampledAt - rec.ts) / 1000);
+    this.noteMissingTopics(topo, committed);
+    if (slow) {
+      const unknown = unknownTimes(committed, ends, this.times);
+      if (unknown.length > 0) {
+        try {
+          const ts = await timestampsAt(cluster, topo.leaders, unknown);
+          for (const u of unknown) {
+            const k = keyOf(topo, u.topic, u.partition);
+            const t = k === undefined ? undefined : ts.get(k);
+            if (k !== undefined && t !== undefined) this.times.set(k, u.offset, t, round);
           }
+        } catch {
+          /* time lag stays unknown this round */
         }
-        if (tl !== null) {
-          perPartition.set(k, tl);
-          worst = Math.max(worst ?? 0, tl);
-        }
-        parts.push({ ...splitKey(k), lag: Math.max(0, end - off), committed: off, end, timeLag: tl });
       }
-      g.timeLag = worst;
-      timeLags.set(id, perPartition);
-      points.set(id, { lag: g.lag, committed: committedSum, end: endSum, timeLag: worst, partitions: parts });
     }
-    for (const k of this.nextRecordTs.keys()) if (!used.has(k)) this.nextRecordTs.delete(k);
+    const { groups, points } = groupRound(listings, descriptions, committed, ends, this.times, sampledAt, round, this.history.takesPartitions());
+    this.times.prune(round);
     const topicEnds = new Map<string, number>();
-    for (const t of topics.values()) {
+    for (const t of topo.topics.values()) {
+      const ks = topo.keys.get(t.name)!;
       let sum = 0;
-      for (const p of t.partitions) sum += ends.get(tpKey(t.name, p.partition)) ?? 0;
+      for (const p of t.partitions) sum += ends.get(ks[p.partition]!) ?? 0;
       topicEnds.set(t.name, sum);
     }
     this.history.record(sampledAt, topicEnds, points);
-    let messagesInPerSec = 0;
-    if (prev) {
-      const dt = (sampledAt - prev.sampledAt) / 1000;
-      let delta = 0;
-      for (const [k, e] of ends) {
-        const before = prev.ends.get(k);
-        if (before !== undefined && e > before) delta += e - before;
+    return { ...base, sizes, brokerSizes, sizesKnown, groups, groupsKnown: true };
+  }
+
+  /** A group committing to a topic the topology lacks: the topic may be new, so Metadata next round (once per such topic). */
+  private noteMissingTopics(topo: Topology, committed: ReadonlyMap<string, ReadonlyMap<string, number>>): void {
+    for (const c of committed.values()) {
+      for (const k of c.keys()) {
+        if (topo.leaderByKey.has(k)) continue;
+        const topic = k.slice(0, k.lastIndexOf(':'));
+        if (topo.topics.has(topic) || this.missingTopics.has(topic)) continue;
+        this.missingTopics.add(topic);
+        this.topologyStale = true;
       }
-      messagesInPerSec = dt > 0 ? delta / dt : 0;
     }
-    return {
-      sampledAt,
-      clusterId: md.clusterId ?? null,
-      controllerId: md.controllerId,
-      brokers: md.brokers
-        .map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null, reachable: reachable.has(b.nodeId) }))
-        .sort((a, b) => a.id - b.id),
-      topics,
-      ends,
-      starts,
-      sizes,
-      brokerSizes,
-      sizesKnown,
-      groups,
-      timeLags,
-      messagesInPerSec,
-    };
   }
 }

@@ -73,6 +73,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function fail(res: ServerResponse, e: ApiError): void {
+  if (e.retryAfter !== undefined) res.setHeader('Retry-After', String(e.retryAfter));
   json(res, e.status, { error: { code: e.code, message: e.message.split('\n')[0] } });
 }
 

@@ -64,12 +64,15 @@ export async function timestampsAt(
         rackId: '',
       });
       const cursor = new RecordCursor();
+      // The offset asked per partition, found by key (a list search per answer was quadratic at thousands of partitions).
+      const asked = new Map<string, number>();
+      for (const w of list) asked.set(`${w.topic}:${w.partition}`, w.offset);
       for (const t of res.responses) {
         for (const p of t.partitions) {
           if (p.errorCode !== ErrorCode.NONE || !p.records || p.records.length === 0) continue;
-          const w = list.find((x) => x.topic === t.topic && x.partition === p.partitionIndex);
-          if (!w) continue;
-          await readRecords(p.records, w.offset, cursor, (c) => {
+          const offset = asked.get(`${t.topic}:${p.partitionIndex}`);
+          if (offset === undefined) continue;
+          await readRecords(p.records, offset, cursor, (c) => {
             out.set(`${t.topic}:${p.partitionIndex}`, c.timestamp);
             return false;
           });

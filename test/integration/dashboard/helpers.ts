@@ -37,6 +37,8 @@ export async function startTestDashboard(bootstrap: string, o: Partial<Dashboard
     cluster: async () => cluster,
     ...o,
   });
+  // The server answers at once (503 LOADING); these tests start from the first round's figures.
+  await dash.ready();
   const base = dash.server.url.replace(/\/$/, '');
   const auth: Record<string, string> = o.token ? { Authorization: `Bearer ${o.token}` } : {};
   const get = async (path: string, headers: Record<string, string> = {}) => {

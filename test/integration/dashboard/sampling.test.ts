@@ -3,7 +3,8 @@
  * per broker for the latest offsets (plus one for the earliest on the rounds that read them), one
  * OffsetFetch and one DescribeGroups per coordinator, never a request per partition or group.
  * Requests are counted where they leave mq's client (every request goes through
- * ProtocolConnection.request).
+ * ProtocolConnection.request). Metadata is kept between rounds: asked every METADATA_EVERY rounds
+ * when nothing changed, and at once when a group commits to a topic it did not list.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
@@ -13,6 +14,7 @@ import { createTopic } from '../../../src/engine/client/admin/topics.js';
 import { commitOffsets } from '../../../src/engine/client/group-offsets.js';
 import { apiName } from '../../../src/engine/protocol/api-keys.js';
 import type { ApiSchema } from '../../../src/engine/protocol/schema.js';
+import { METADATA_EVERY } from '../../../src/commands/dashboard/sampler.js';
 import { startTestDashboard, type TestDashboard } from './helpers.js';
 
 let tb: TestBroker;
@@ -67,5 +69,27 @@ describe('one round of sampling', () => {
     expect(c.OffsetFetch).toBe(1);
     expect(c.DescribeGroups).toBe(1);
     expect(c.FindCoordinator ?? 0).toBe(0);
+  });
+
+  it('keeps the Metadata between rounds: one in METADATA_EVERY rounds when nothing changed', async () => {
+    let metadata = 0;
+    for (let i = 0; i < METADATA_EVERY; i++) metadata += (await countRound(false)).Metadata ?? 0;
+    expect(metadata).toBe(1);
+  });
+
+  it('a topic created elsewhere shows within METADATA_EVERY rounds; one a group commits to, the round after', async () => {
+    await createTopic(admin.any(), { name: 'made-elsewhere', partitions: 2, configs: new Map() });
+    for (let i = 0; i < METADATA_EVERY && !d.dash.sampler.snapshot!.topics.has('made-elsewhere'); i++) await d.dash.sampler.refresh();
+    expect(d.dash.sampler.snapshot!.topics.has('made-elsewhere')).toBe(true);
+    // Right after a Metadata round: the next ordinary rounds keep the topology, unless a group points at a topic it lacks.
+    await d.dash.sampler.refresh({ full: true });
+    await createTopic(admin.any(), { name: 'committed-to', partitions: 2, configs: new Map() });
+    await commitOffsets(admin, 'g-new', [{ topic: 'committed-to', partition: 1, offset: 0 }]);
+    const first = await countRound(false);
+    const second = await countRound(false);
+    expect(first.Metadata ?? 0).toBe(0);
+    expect(second.Metadata).toBe(1);
+    expect(d.dash.sampler.snapshot!.topics.has('committed-to')).toBe(true);
+    expect(d.dash.sampler.snapshot!.groups.get('g-new')?.committed.get('committed-to:1')).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { Ring } from '../../../../src/commands/dashboard/ring.js';
 import { catchUpSeconds, lagTrend, slopePerSecond } from '../../../../src/commands/dashboard/trend.js';
 import { decodeCursor, encodeCursor } from '../../../../src/commands/dashboard/cursor.js';
 import { compileFilter } from '../../../../src/commands/dashboard/filter.js';
-import { History } from '../../../../src/commands/dashboard/history.js';
+import { History, partitionSince } from '../../../../src/commands/dashboard/history.js';
 import { ApiError } from '../../../../src/commands/dashboard/api-error.js';
 
 describe('Ring', () => {
@@ -88,6 +88,11 @@ describe('History', () => {
     expect(back.groups.get('g')!.since()).toEqual(h.groups.get('g')!.since());
     expect(back.topics.get('t')!.since().cols[0]).toEqual([0, 3, 6, 9, 12]);
     expect(back.partitionsOf('g').map((p) => [p.topic, p.partition, p.ring.length])).toEqual([['t', 0, h.partitions.values().next().value!.length]]);
+    // A partition's lag is kept as end - committed and comes back as the lag column, after the file too.
+    const [before] = h.partitionsOf('g');
+    const [after] = back.partitionsOf('g');
+    expect(partitionSince(before!.ring).cols).toEqual([[5], [0], [5], [NaN]]);
+    expect(partitionSince(after!.ring)).toEqual(partitionSince(before!.ring));
     expect(new History({ refreshMs: 1000 }).load(bytes.subarray(0, bytes.length - 8))).toBe(false);
     expect(new History({ refreshMs: 1000 }).load(Buffer.from('garbage'))).toBe(false);
   });
