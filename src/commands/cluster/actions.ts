@@ -10,6 +10,7 @@ import { CommandError, UsageError } from '../../cli/errors.js';
 import { resolveKafkaVersion } from './artifacts.js';
 import { clusterDir, nodeRunning, requireNode, requireState, waitForBrokers } from './context.js';
 import { kafkaJars } from './fetch-jars.js';
+import { checkJava } from './java.js';
 import { tailLines } from './logs.js';
 import { bootstrapServers, checkBasePort, checkBrokerCount, DEFAULT_BASE_PORT, DEFAULT_HEAP_MB, nodeDir } from './node-config.js';
 import { killNode, stopNode } from './processes.js';
@@ -75,9 +76,10 @@ export async function up(opts: UpOptions, io: Io): Promise<void> {
     verb = down.length === 0 ? 'already running' : down.length === state.nodes.length ? 'started' : `running again (started node${down.length > 1 ? 's' : ''} ${down.join(', ')})`;
     state = await startNodes(dir, state, down, io);
   } else {
+    const java = await checkJava(io.env);
     out.status(`Creating a ${brokers}-node Apache Kafka ${kafkaVersion} cluster (KRaft, combined broker+controller nodes) in ${dir}`);
-    state = await createCluster(dir, { brokers, basePort, kafkaVersion, heapMb }, io);
-    state = await startNodes(dir, state, state.nodes.map((n) => n.id), io);
+    state = await createCluster(dir, { brokers, basePort, kafkaVersion, heapMb }, io, java);
+    state = await startNodes(dir, state, state.nodes.map((n) => n.id), io, java);
     verb = 'started';
   }
   await out.spin(`waiting for ${state.nodes.length} brokers to register`, waitReady(dir, state, timeoutMs));

@@ -24,7 +24,12 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 export function mavenRepo(env: NodeJS.ProcessEnv): string | undefined {
-  return env.MQ_MAVEN_REPO ? checkRepoUrl(env.MQ_MAVEN_REPO) : undefined;
+  if (!env.MQ_MAVEN_REPO) return undefined;
+  try {
+    return checkRepoUrl(env.MQ_MAVEN_REPO);
+  } catch (err) {
+    throw new CommandError((err as Error).message);
+  }
 }
 
 export async function loadArtifactList(version: string): Promise<ArtifactList> {

@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { CommandError } from '../../cli/errors.js';
 
 export const MIN_JAVA = 17;
 
@@ -33,9 +34,9 @@ export async function checkJava(env: NodeJS.ProcessEnv): Promise<string> {
       else resolve(`${stderr}${stdout}`);
     });
   });
-  if (out instanceof Error) throw new Error(`mq-cluster needs Java ${MIN_JAVA}+ to run Apache Kafka, and ${env.JAVA_HOME ? `${java} does not exist` : 'no `java` is on the PATH'}: ${JAVA_HINT}`);
+  if (out instanceof Error) throw new CommandError(`mq-cluster needs Java ${MIN_JAVA}+ to run Apache Kafka, and ${env.JAVA_HOME ? `${java} does not exist` : 'no `java` is on the PATH'}: ${JAVA_HINT}`);
   const v = parseJavaVersion(out);
-  if (v === undefined) throw new Error(`mq-cluster could not tell the version of ${java} (\`java -version\` printed: ${out.split('\n')[0] ?? ''}): ${JAVA_HINT}`);
-  if (v < MIN_JAVA) throw new Error(`mq-cluster needs Java ${MIN_JAVA}+ to run Apache Kafka, and ${java} is Java ${v}: ${JAVA_HINT}`);
+  if (v === undefined) throw new CommandError(`mq-cluster could not tell the version of ${java} (\`java -version\` printed: ${out.split('\n')[0] ?? ''}): ${JAVA_HINT}`);
+  if (v < MIN_JAVA) throw new CommandError(`mq-cluster needs Java ${MIN_JAVA}+ to run Apache Kafka, and ${java} is Java ${v}: ${JAVA_HINT}`);
   return java;
 }

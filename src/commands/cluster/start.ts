@@ -48,8 +48,9 @@ export interface NewCluster {
   heapMb: number;
 }
 
-export async function createCluster(dir: string, o: NewCluster, io: Io): Promise<ClusterState> {
-  const java = await checkJava(io.env);
+/** `java` is the checked binary when the caller already ran checkJava. */
+export async function createCluster(dir: string, o: NewCluster, io: Io, java?: string): Promise<ClusterState> {
+  java ??= await checkJava(io.env);
   const plan = clusterPlan({ brokers: o.brokers, basePort: o.basePort, clusterDir: dir });
   await checkPortsFree(plan, plan.nodes.map((n) => n.id));
   const { list, jars } = await kafkaJars(o.kafkaVersion, io);
@@ -84,10 +85,10 @@ export async function createCluster(dir: string, o: NewCluster, io: Io): Promise
  * Spawns the given nodes (those not already running) and records their pids. The state is
  * re-read and written per node, so a `start-node` beside a running `status` loses nothing.
  */
-export async function startNodes(dir: string, state: ClusterState, ids: readonly number[], io: Io): Promise<ClusterState> {
+export async function startNodes(dir: string, state: ClusterState, ids: readonly number[], io: Io, checkedJava?: string): Promise<ClusterState> {
   const todo = state.nodes.filter((n) => ids.includes(n.id) && !isNodeProcess(n.pid, nodeDir(dir, n.id)));
   if (todo.length === 0) return state;
-  const java = await checkJava(io.env);
+  const java = checkedJava ?? (await checkJava(io.env));
   const plan = planOf(dir, state);
   await checkPortsFree(plan, todo.map((n) => n.id));
   const { list, jars } = await kafkaJars(state.kafkaVersion, io);
