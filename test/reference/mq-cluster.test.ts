@@ -207,6 +207,15 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-cluster', () => {
       await Promise.all(members.map((m) => m.done));
     }
 
+    // The dashboard's cluster view (its JSON API) on the same cluster: three reachable brokers.
+    const dash = start(process.execPath, [bin('mq-dashboard'), '--listen', '127.0.0.1:0', '--refresh-ms', '500'], { env: { ...baseEnv, ...env }, timeoutMs: 170_000 });
+    const dashUrl = await waitFor(() => /http:\/\/127\.0\.0\.1:\d+/.exec(dash.stdout)?.[0], { timeoutMs: 30_000, message: 'the dashboard address' });
+    const brokersSeen = async () => {
+      const doc = (await (await fetch(`${dashUrl}/api/cluster`)).json()) as { brokers: { id: number; reachable: boolean }[] };
+      return doc.brokers.filter((b) => b.reachable).map((b) => b.id).sort().join();
+    };
+    await waitFor(async () => (await brokersSeen()) === '1,2,3', { timeoutMs: 30_000, intervalMs: 500, message: 'the dashboard to show 3 brokers' });
+
     // kill-node 2: producing and consuming go on; the ISR shrinks and node 2 leads nothing.
     const killed = await mqOk('mq-cluster', ['kill-node', '2']);
     expect(killed.stderr).toMatch(/^Node 2 killed \(SIGKILL, pid \d+\)\n$/);
@@ -223,6 +232,8 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-cluster', () => {
     const text = (await mqOk('mq-cluster', ['status'])).stdout;
     expect(text).toMatch(/^2\s+down\s+-\s+localhost:\d+/m);
 
+    await waitFor(async () => (await brokersSeen()) === '1,3', { timeoutMs: 30_000, intervalMs: 500, message: 'the dashboard to show node 2 down' });
+
     // Every record acknowledged with acks=all, before and during the outage, reads back.
     const after = await consumeAll(120);
     expect(after.map((l) => l.split('\t')[1]).sort()).toEqual(Array.from({ length: 120 }, (_, i) => `valor-${i}`).sort());
@@ -234,6 +245,9 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-cluster', () => {
       const rows = partitions((await mqOk('mq-topics', ['--describe', '--topic', 'meuTopico'], { env })).stdout);
       return rows.length === 3 && rows.every((p) => p.isr.length === 3);
     }, { timeoutMs: 60_000, intervalMs: 1000, message: 'ISR of 3 again' });
+    await waitFor(async () => (await brokersSeen()) === '1,2,3', { timeoutMs: 30_000, intervalMs: 500, message: 'the dashboard to show node 2 up again' });
+    dash.kill('SIGTERM');
+    await dash.done;
     expect((await mqOk('mq-cluster', ['logs', '2', '--tail', '5'])).stdout.split('\n').filter(Boolean)).toHaveLength(5);
 
     // down --purge: no JVM, no directory.
