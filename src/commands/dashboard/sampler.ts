@@ -251,7 +251,7 @@ export class Sampler {
       }
     }
     // Groups.
-    const listings = await listGroups(cluster);
+    const listings = await listGroups(cluster, [], [], md.brokers.map((b) => b.nodeId));
     const ids = listings.map((g) => g.groupId);
     let descriptions = new Map<string, GroupDescription>();
     let committed = new Map<string, Map<string, number>>();
