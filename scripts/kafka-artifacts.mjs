@@ -61,12 +61,18 @@ function generate(version) {
   try {
     writeFileSync(join(work, 'pom.xml'), pom(version));
     const list = join(work, 'deps.txt');
-    execFileSync(
-      'mvn',
-      ['-B', '-q', '-Dstyle.color=never', '-f', join(work, 'pom.xml'), `${DEP_PLUGIN}:list`, `-DoutputFile=${list}`,
-        '-DincludeScope=runtime', '-DoutputAbsoluteArtifactFilename=true', '-DexcludeTransitive=false'],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    );
+    try {
+      execFileSync(
+        'mvn',
+        ['-B', '-q', '-Dstyle.color=never', '-f', join(work, 'pom.xml'), `${DEP_PLUGIN}:list`, `-DoutputFile=${list}`,
+          '-DincludeScope=runtime', '-DoutputAbsoluteArtifactFilename=true', '-DexcludeTransitive=false'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    } catch (err) {
+      // Maven's own output only when it failed (it says which artifact it could not resolve).
+      process.stderr.write(`${err.stdout ?? ''}${err.stderr ?? ''}`);
+      throw new Error(`mvn could not resolve Kafka ${version}'s classpath`, { cause: err });
+    }
     const artifacts = [];
     for (const raw of readFileSync(list, 'utf8').split('\n')) {
       // group:artifact:type[:classifier]:version:scope:/abs/path  (the path may hold no colon on Linux)
