@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type { Io } from '../../cli/io.js';
@@ -58,6 +58,9 @@ export async function createCluster(dir: string, o: NewCluster, io: Io, java?: s
   const clusterId = clusterIdFrom(randomBytes(16));
   const log = loggingConfig(list.logging);
   for (const node of plan.nodes) {
+    // No state file, so no `up` finished here: whatever a node directory holds is an interrupted
+    // set-up (kafka-storage format refuses a directory formatted already, with another cluster id).
+    await rm(node.dir, { recursive: true, force: true });
     await mkdir(node.dataDir, { recursive: true });
     await writeFile(node.propertiesFile, serverProperties(plan, node, o.kafkaVersion));
     await writeFile(join(node.dir, log.file), log.text);
