@@ -82,7 +82,18 @@ function partitions(describe: string): Row[] {
   }));
 }
 
+/** Long-running mq tools a test started; a failed test's are stopped in afterAll. */
+const running = new Set<ReturnType<typeof start>>();
+function startMq(tool: string, args: string[], env: Record<string, string | undefined>): ReturnType<typeof start> {
+  const p = start(process.execPath, [bin(tool), ...args], { env: { ...baseEnv, ...env }, timeoutMs: 170_000 });
+  running.add(p);
+  void p.done.then(() => running.delete(p));
+  return p;
+}
+
 afterAll(async () => {
+  for (const p of running) p.kill('SIGKILL');
+  await Promise.all([...running].map((p) => p.done));
   // Whatever a failed test left: down (it waits for the JVMs), then the scratch directory.
   for (const d of [join(scratch, 'data'), join(scratch, 'owner-data')]) {
     if (existsSync(join(d, 'cluster'))) await mq('mq-cluster', ['down', '--purge'], { env: { MQ_DATA_DIR: d }, timeoutMs: 90_000 });
@@ -134,6 +145,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-cluster', () => {
 
   it('a node whose owning process died is killed by its watchdog, and a remote plain-http repository is refused', async () => {
     const owner = start(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { timeoutMs: 170_000 });
+    running.add(owner);
     const dataDir = join(scratch, 'owner-data');
     const refused = await mq('mq-cluster', ['fetch'], { env: { MQ_MAVEN_REPO: 'http://mirror.example/maven2' } });
     expect(refused.code).toBe(1);
@@ -192,7 +204,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-cluster', () => {
     expect(first).toContain('chave-3\tvalor-3');
 
     // A group of two consumers shares the three partitions.
-    const members = [0, 1].map(() => start(process.execPath, [bin('mq-console-consumer'), '--topic', 'meuTopico', '--group', 'grupoDois', '--from-beginning'], { env: { ...baseEnv, ...env }, timeoutMs: 120_000 }));
+    const members = [0, 1].map(() => startMq('mq-console-consumer', ['--topic', 'meuTopico', '--group', 'grupoDois', '--from-beginning'], env));
     try {
       const groupRows = await waitFor(async () => {
         const r = await mq('mq-consumer-groups', ['--describe', '--group', 'grupoDois', '--members'], { env });
@@ -208,7 +220,7 @@ describe.skipIf(!process.env.MQ_REFERENCE)('mq-cluster', () => {
     }
 
     // The dashboard's cluster view (its JSON API) on the same cluster: three reachable brokers.
-    const dash = start(process.execPath, [bin('mq-dashboard'), '--listen', '127.0.0.1:0', '--refresh-ms', '500'], { env: { ...baseEnv, ...env }, timeoutMs: 170_000 });
+    const dash = startMq('mq-dashboard', ['--listen', '127.0.0.1:0', '--refresh-ms', '500'], env);
     const dashUrl = await waitFor(() => /http:\/\/127\.0\.0\.1:\d+/.exec(dash.stdout)?.[0], { timeoutMs: 30_000, message: 'the dashboard address' });
     const brokersSeen = async () => {
       const doc = (await (await fetch(`${dashUrl}/api/cluster`)).json()) as { brokers: { id: number; reachable: boolean }[] };
