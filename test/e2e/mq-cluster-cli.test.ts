@@ -3,7 +3,7 @@
  * an old one, through a stand-in `java` script in JAVA_HOME), bad flags, and the commands that need
  * a cluster when there is none. The cluster itself runs in test/reference/mq-cluster.test.ts.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,5 +75,79 @@ describe('mq-cluster usage', () => {
     const r = await mqCluster(['--help']);
     expect(r.code).toBe(0);
     for (const c of ['up', 'status', 'stop-node', 'start-node', 'kill-node', 'logs', 'down', 'fetch']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+  });
+});
+
+describe('a cluster whose nodes are not running (a state file written as up leaves it)', () => {
+  const dataDir = join(scratch, 'stopped');
+  const dir = join(dataDir, 'cluster');
+  const extra = { MQ_DATA_DIR: dataDir };
+  // Node 1's pid is this test process: alive, but not that node's JVM, so it must never be taken for one (a reused pid).
+  const state = {
+    version: 1, kafkaVersion: '4.4.0', clusterId: 'NhO-0ycFcwJnYcyoxDTCmQ', basePort: 29092, heapMb: 256, createdAt: '2026-12-06T21:00:00.000Z',
+    nodes: [
+      { id: 1, port: 29092, controllerPort: 29192, pid: process.pid },
+      { id: 2, port: 29093, controllerPort: 29193, pid: null },
+    ],
+  };
+
+  it('status shows every node down (a live pid that is not the node is not believed), as JSON too', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify(state));
+    const r = await mqCluster(['status'], extra);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Kafka 4\.4\.0 cluster NhO-0ycFcwJnYcyoxDTCmQ: 0 of 2 nodes up\nNODE +STATE +PID +ADDRESS +CONTROLLER\n1 +down +- +localhost:29092\n2 +down +- +localhost:29093\n/);
+    expect(r.stdout).toContain('Under-replicated partitions: unknown (no node answered); offline partitions: unknown (no node answered)\n');
+    const j = JSON.parse((await mqCluster(['status', '--output', 'json'], extra)).stdout) as { nodes: { state: string; pid: number | null }[]; controller: number | null };
+    expect(j.nodes).toEqual([expect.objectContaining({ state: 'down', pid: null }), expect.objectContaining({ state: 'down', pid: null })]);
+    expect(j.controller).toBeNull();
+  });
+
+  it('kill-node and stop-node of a node that is not running say so and signal nothing', async () => {
+    const k = await mqCluster(['kill-node', '1'], extra);
+    expect(k.code).toBe(0);
+    expect(k.stderr).toBe('Node 1 is not running\n');
+    const s = await mqCluster(['stop-node', '2'], extra);
+    expect(s.stderr).toBe('Node 2 is not running\n');
+  });
+
+  it('a node number the cluster does not have', async () => {
+    for (const n of ['3', '0', 'x']) {
+      const r = await mqCluster(['logs', n], extra);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`There is no node ${n}: this cluster has nodes 1-2\n`);
+    }
+  });
+
+  it('up asking for another cluster than the one there is refused with what to do', async () => {
+    const r = await mqCluster(['up', '--brokers', '3', '--kafka-version', '3.9'], extra);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`The cluster in ${dir} has 2 brokers, Kafka 4.4.0: remove it first with \`mq-cluster down --purge\` (its topics are lost), or pass another --data-dir\n`);
+  });
+
+  it('a damaged state file is reported, never used', async () => {
+    writeFileSync(join(dir, 'cluster.json'), '{"version":1,');
+    const r = await mqCluster(['status'], extra);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${join(dir, 'cluster.json')} is not an mq-cluster state file (not JSON); remove it or run \`mq-cluster down --purge\`\n`);
+  });
+
+  it('down --purge still removes a directory whose state file is damaged, with a warning', async () => {
+    const r = await mqCluster(['down', '--purge'], extra);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `${join(dir, 'cluster.json')} is not an mq-cluster state file (not JSON): no node can be stopped from it, so check for java processes left running\n` +
+        `Removed ${dir} (configs, data and logs of every node); downloaded jars stay cached\n`,
+    );
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('down --purge removes the directory', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify(state));
+    const r = await mqCluster(['down', '--purge'], extra);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`No node was running\nRemoved ${dir} (configs, data and logs of every node); downloaded jars stay cached\n`);
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -15,7 +15,7 @@ import { tailLines } from './logs.js';
 import { bootstrapServers, checkBasePort, checkBrokerCount, DEFAULT_BASE_PORT, DEFAULT_HEAP_MB, nodeDir } from './node-config.js';
 import { killNode, stopNode } from './processes.js';
 import { createCluster, deadNode, planOf, startNodes } from './start.js';
-import { readState, withNodePid, writeState, type ClusterState } from './state.js';
+import { readState, StateFileError, withNodePid, writeState, type ClusterState } from './state.js';
 import { clusterStatus, statusText } from './status.js';
 
 export interface CommonOptions {
@@ -160,8 +160,15 @@ export async function logs(id: string, opts: CommonOptions & { tail?: string }, 
 
 export async function down(opts: CommonOptions & { purge?: boolean }, io: Io): Promise<void> {
   const dir = clusterDir(opts.dataDir, io.env);
-  const state = await readState(dir);
   const out = createOutput(io);
+  let state: ClusterState | undefined;
+  try {
+    state = await readState(dir);
+  } catch (err) {
+    // The way out the error itself names: --purge still removes a directory whose state is unreadable.
+    if (!(opts.purge && err instanceof StateFileError)) throw err;
+    out.warn(`${err.message.replace(/; remove it.*$/, '')}: no node can be stopped from it, so check for java processes left running`);
+  }
   if (state) {
     const running = state.nodes.filter((n) => n.pid !== null && nodeRunning(dir, n));
     // All at once: stopping one by one would move every leadership twice.

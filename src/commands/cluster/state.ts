@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../../engine/log/atomic-file.js';
+import { CommandError } from '../../cli/errors.js';
 
 export const STATE_FILE = 'cluster.json';
 
@@ -30,7 +31,8 @@ export interface ClusterState {
   nodes: NodeState[];
 }
 
-export class StateFileError extends Error {}
+/** A CommandError: cli/run.ts prints its message as the one line. */
+export class StateFileError extends CommandError {}
 
 function bad(file: string, what: string): never {
   throw new StateFileError(`${file} is not an mq-cluster state file (${what}); remove it or run \`mq-cluster down --purge\``);
