@@ -3,11 +3,12 @@
  * an old one, through a stand-in `java` script in JAVA_HOME), bad flags, and the commands that need
  * a cluster when there is none. The cluster itself runs in test/reference/mq-cluster.test.ts.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../helpers/proc.js';
+import { run, start } from '../helpers/proc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mq-cluster-cli-'));
 const env = { MQ_DATA_DIR: join(scratch, 'data'), XDG_CACHE_HOME: join(scratch, 'cache'), MQ_BOOTSTRAP_SERVER: undefined, MQ_CLUSTER_OWNER_PID: undefined, NO_COLOR: '1' };
@@ -109,6 +110,22 @@ describe('a cluster whose nodes are not running (a state file written as up leav
     expect(k.stderr).toBe('Node 1 is not running\n');
     const s = await mqCluster(['stop-node', '2'], extra);
     expect(s.stderr).toBe('Node 2 is not running\n');
+  });
+
+  it('logs prints the node\'s log, --tail its end, --follow what is appended until SIGTERM', async () => {
+    const log = join(dir, 'node-1', 'server.log');
+    mkdirSync(join(dir, 'node-1'), { recursive: true });
+    writeFileSync(log, 'line 1\nline 2\nline 3\n');
+    expect((await mqCluster(['logs', '1'], extra)).stdout).toBe('line 1\nline 2\nline 3\n');
+    expect((await mqCluster(['logs', '1', '--tail', '1'], extra)).stdout).toBe('line 3\n');
+    const f = start(process.execPath, [resolve('bin', 'mq-cluster.js'), 'logs', '1', '--tail', '1', '--follow'], { env: { ...env, ...extra } });
+    await waitFor(() => f.stdout === 'line 3\n', { message: 'the last line' });
+    appendFileSync(log, 'line 4\n');
+    await waitFor(() => f.stdout === 'line 3\nline 4\n', { message: 'the appended line' });
+    f.kill('SIGTERM');
+    const r = await f.done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('line 3\nline 4\n');
   });
 
   it('a node number the cluster does not have', async () => {

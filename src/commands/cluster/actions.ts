@@ -2,6 +2,7 @@
  * The mq-cluster subcommands. Lines meant for the user's shell go to stdout (`up`'s export line,
  * so `eval "$(mq-cluster up)"` works; `status`; `logs`); progress and notes go to stderr.
  */
+import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Io } from '../../cli/io.js';
@@ -11,7 +12,8 @@ import { resolveKafkaVersion } from './artifacts.js';
 import { clusterDir, nodeRunning, requireNode, requireState, waitForBrokers } from './context.js';
 import { kafkaJars } from './fetch-jars.js';
 import { checkJava } from './java.js';
-import { tailLines } from './logs.js';
+import { shutdownSignal } from '../../engine/os-process.js';
+import { followFile, tailLines } from './logs.js';
 import { bootstrapServers, checkBasePort, checkBrokerCount, DEFAULT_BASE_PORT, DEFAULT_HEAP_MB, nodeDir } from './node-config.js';
 import { killNode, stopNode } from './processes.js';
 import { createCluster, deadNode, planOf, startNodes } from './start.js';
@@ -148,14 +150,28 @@ export async function startNodeAction(id: string, opts: CommonOptions & { timeou
   out.status(`Node ${n.id} started (pid ${node.pid}, localhost:${node.port}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-export async function logs(id: string, opts: CommonOptions & { tail?: string }, io: Io): Promise<void> {
+export async function logs(id: string, opts: CommonOptions & { tail?: string; follow?: boolean }, io: Io, signal?: AbortSignal): Promise<void> {
   const dir = clusterDir(opts.dataDir, io.env);
   const state = await requireState(dir);
   const n = requireNode(state, id);
   const count = opts.tail === undefined || opts.tail === 'all' ? Infinity : intOption('tail', opts.tail, 0);
   const d = nodeDir(dir, n.id);
   const lines = [...tailLines(join(d, 'console.log'), 200), ...tailLines(join(d, 'server.log'), Number.isFinite(count) ? count : 1e9)];
-  createOutput(io).lines(Number.isFinite(count) ? lines.slice(-count) : lines);
+  const out = createOutput(io);
+  out.lines(Number.isFinite(count) ? lines.slice(-count) : lines);
+  if (opts.follow) {
+    const file = join(d, 'server.log');
+    // From the end just printed: the size now, or 0 while the node has not logged yet.
+    const from = existsSync(file) ? statSync(file).size : 0;
+    // Only while following does a signal end the command quietly; every other action dies of it as usual.
+    let stop = signal;
+    if (!stop) {
+      const ac = new AbortController();
+      void shutdownSignal().then(() => ac.abort());
+      stop = ac.signal;
+    }
+    await followFile(file, from, (chunk) => out.write(chunk), stop);
+  }
 }
 
 export async function down(opts: CommonOptions & { purge?: boolean }, io: Io): Promise<void> {

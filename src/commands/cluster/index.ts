@@ -18,7 +18,8 @@ import { SUPPORTED_KAFKA_VERSIONS } from './artifacts.js';
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory; the cluster lives in <data-dir>/cluster (default: $MQ_DATA_DIR, $XDG_DATA_HOME/mq or ~/.local/share/mq)');
 const timeoutOption = () => new Option('--timeout-ms <ms>', 'how long to wait for the brokers to register (default 120000)');
 
-export function clusterProgram(io: Io): Command {
+/** `signal` ends `logs --follow` in tests; from a terminal Ctrl-C (SIGINT) or SIGTERM does. */
+export function clusterProgram(io: Io, signal?: AbortSignal): Command {
   const actions = () => import('./actions.js');
   const program = new Command('mq-cluster')
     .description('Run a multi-node Apache Kafka cluster (KRaft) on this machine, no Docker: replication and failover for the mq tools to use')
@@ -64,8 +65,9 @@ export function clusterProgram(io: Io): Command {
     .argument('<n>', 'node number')
     .description("Print node N's log (server.log, after anything the JVM printed before logging started)")
     .option('--tail <lines>', 'only the last lines (default: all)')
+    .option('-f, --follow', 'keep printing what the node logs, until Ctrl-C')
     .addOption(dataDirOption())
-    .action(async (n: string, opts: { dataDir?: string; tail?: string }) => (await actions()).logs(n, opts, io));
+    .action(async (n: string, opts: { dataDir?: string; tail?: string; follow?: boolean }) => (await actions()).logs(n, opts, io, signal));
   program
     .command('down')
     .description('Stop every node (SIGTERM, SIGKILL after 30 s); the data stays for the next up unless --purge')
@@ -80,6 +82,6 @@ export function clusterProgram(io: Io): Command {
   return program;
 }
 
-export async function main(argv: string[], io: Io = systemIo()): Promise<number> {
-  return runProgram(withSharedOptions(clusterProgram(io), io), argv, io);
+export async function main(argv: string[], io: Io = systemIo(), signal?: AbortSignal): Promise<number> {
+  return runProgram(withSharedOptions(clusterProgram(io, signal), io), argv, io);
 }
