@@ -35,3 +35,17 @@ export function shutdownSignal(): Promise<'SIGINT' | 'SIGTERM'> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 }
+
+/**
+ * Sends a signal to a process group (a daemon started detached leads its own group, so this
+ * reaches whatever it started too). False when the group is already gone.
+ */
+export function signalGroup(pgid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}

@@ -40,6 +40,8 @@ export async function runOk(program: string, args: readonly string[], opts: RunO
 }
 
 export interface RunningProcess {
+  /** The child's pid (undefined if it could not be started). */
+  readonly pid: number | undefined;
   /** Output so far. */
   readonly stdout: string;
   readonly stderr: string;
@@ -81,6 +83,9 @@ export function start(program: string, args: readonly string[], opts: RunOptions
     });
   });
   return {
+    get pid() {
+      return child.pid;
+    },
     get stdout() {
       return Buffer.concat(out).toString('utf8');
     },

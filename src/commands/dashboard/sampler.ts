@@ -252,8 +252,8 @@ export class Sampler {
         for (const [k, bytes] of d.partitions) if (topo.leaderByKey.get(k) === id) sizes.set(k, bytes);
       }
     }
-    // Groups.
-    const listings = await listGroups(cluster);
+    // Groups, from the brokers that answered this round (a killed node must not stall the listing).
+    const listings = await listGroups(cluster, [], [], [...reachable]);
     const ids = listings.map((g) => g.groupId);
     let descriptions = new Map<string, GroupDescription>();
     let committed = new Map<string, Map<string, number>>();

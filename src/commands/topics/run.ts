@@ -261,7 +261,7 @@ async function partitionsForKey(cluster: Cluster, topic: string, key: string, ou
 
 /** Kafka's refusal of an unreachable replication factor, then what to do instead on mq's single local broker. */
 const LOCAL_RF_HINT =
-  'The local mq broker is a single broker, so its topics have replication factor 1. For more replicas, create the topic on a cluster with that many brokers: --bootstrap-server host:port.';
+  'The local mq broker is a single broker, so its topics have replication factor 1. For replication, start a local multi-broker Apache Kafka with `mq-cluster up` (then --bootstrap-server localhost:29092), or create the topic on a cluster with that many brokers: --bootstrap-server host:port.';
 
 async function createTopic(cluster: Cluster, opts: TopicsOptions, c: CreateArgs, out: Output, session: Session): Promise<void> {
   const name = opts.topic!;

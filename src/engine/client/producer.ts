@@ -105,6 +105,12 @@ class Batch extends RecordBatchWriter implements ProducedBatch {
   sequence = -1;
   /** Produce requests this batch was sent in. */
   attempts = 0;
+  /**
+   * Times its leader could not be reached at all. Kafka's RecordAccumulator drains a batch only
+   * to a ready node, so these use no retry: only delivery.timeout.ms ends the wait (a killed
+   * leader stays in Metadata until the controller fences it, about broker.session.timeout.ms).
+   */
+  unreachable = 0;
   /** Why the last try failed (for the --verbose retry line). */
   lastError = '';
   constructor(
@@ -393,10 +399,12 @@ export class Producer {
       timeoutMs: this.s.requestTimeoutMs,
       topicData: [{ name: this.topic, partitionData: todo.map((t) => ({ index: t.b.partition, records: t.bytes })) }],
     };
-    for (const t of todo) t.b.attempts++;
+    let sent = false;
     try {
       const cluster = await this.session.cluster();
       const conn = await cluster.forNode(leader);
+      sent = true;
+      for (const t of todo) t.b.attempts++;
       answers = new Map();
       if (this.s.acks === 0) {
         // acks=0: Kafka's Sender completes the batch once the request is written; the broker sends nothing back.
@@ -418,6 +426,7 @@ export class Producer {
       // is NETWORK_EXCEPTION for Kafka's producer: retriable, after a metadata refresh.
       const lost = isConnectionLost(err);
       if (!(err instanceof KafkaResponseError) && !lost) throw this.session.error(err);
+      if (!sent) for (const t of todo) t.b.unreachable++;
       const code = err instanceof KafkaResponseError ? err.errorCode : ErrorCode.NETWORK_EXCEPTION;
       const message = lost ? (err as Error).message : null;
       answers = new Map(todo.map((t) => [t.b.partition, { code, message }]));
@@ -469,7 +478,8 @@ export class Producer {
   private async retry(t: Sealed): Promise<void> {
     const deadline = t.b.createdAt + this.s.deliveryTimeoutMs;
     for (;;) {
-      const backoff = Math.min(this.s.retryBackoffMaxMs, this.s.retryBackoffMs * 2 ** Math.max(0, t.b.attempts - 1)) * (0.8 + Math.random() * 0.4);
+      const tries = t.b.attempts + t.b.unreachable;
+      const backoff = Math.min(this.s.retryBackoffMaxMs, this.s.retryBackoffMs * 2 ** Math.max(0, tries - 1)) * (0.8 + Math.random() * 0.4);
       const seq = t.b.sequence >= 0 ? `, sequence ${t.b.sequence}` : '';
       (await this.session.cluster()).note(`retrying ${t.b.count} record(s) for ${this.topic}-${t.b.partition}${seq} after ${t.b.lastError} (try ${t.b.attempts + 1}) in ${Math.round(backoff)} ms`);
       await sleep(Math.max(0, Math.min(backoff, deadline - Date.now())));

@@ -32,10 +32,11 @@ export interface GroupListing {
  * as Kafka's admin client does (KafkaAdminClient.listConsumerGroups over every broker), each
  * broker of the Metadata is asked and the answers are merged.
  */
-export async function listGroups(cluster: Cluster, states: string[] = [], types: string[] = []): Promise<GroupListing[]> {
-  // The brokers the last Metadata named (one Metadata first when none was asked yet).
-  let brokers = cluster.knownNodes().map((n) => n.nodeId);
-  if (brokers.length === 0) brokers = (await cluster.metadata([])).brokers.map((b) => b.nodeId);
+export async function listGroups(cluster: Cluster, states: string[] = [], types: string[] = [], known?: readonly number[]): Promise<GroupListing[]> {
+  // The brokers a fresh Metadata names (`known`: a caller's own, just asked), as Kafka's admin
+  // client asks first (findAllBrokers): not every broker ever seen, which would keep asking one
+  // that died and was fenced since (a killed node of a multi-node cluster).
+  const brokers = known ? [...known] : (await cluster.metadata([])).brokers.map((b) => b.nodeId);
   const conns = brokers.length ? await Promise.all(brokers.map((id) => cluster.forNode(id))) : [cluster.any()];
   const answers = await Promise.all(conns.map((conn) => listGroupsAt(conn, states, types)));
   const seen = new Map<string, GroupListing>();
