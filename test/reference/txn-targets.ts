@@ -66,7 +66,9 @@ async function startMqBroker(): Promise<RunningTarget> {
   const bin = fileURLToPath(new URL('../../bin/mq-broker.js', import.meta.url));
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore', detached: true });
+    // The same produce-verification switch as for Kafka (see startTarget): find-hanging needs a hanging transaction.
+    const args = [bin, 'start', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--override', 'transaction.partition.verification.enable=false'];
+    child = spawn(process.execPath, args, { stdio: 'ignore', detached: true });
     await waitFor(() => canConnect(port), { timeoutMs: 30_000, message: `mq-broker did not listen on ${port}` });
   };
   const kill = async (signal: NodeJS.Signals) => {

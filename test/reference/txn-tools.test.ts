@@ -16,6 +16,8 @@ import { createTopics } from '../helpers/kafkajs.js';
 import { randomTopic } from '../helpers/names.js';
 import { testIo } from '../integration/commands/producer-helpers.js';
 import { runKafkaTool } from './kafka.js';
+import { describeTransaction } from '../../src/engine/client/admin/transactions.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTarget, toolVersion, txnTargets, type RunningTarget } from './txn-targets.js';
 
 const SETTINGS: ProducerSettings = {
@@ -77,6 +79,10 @@ describe.skipIf(!process.env.MQ_REFERENCE).each(txnTargets())('mq-transactions a
     await p2.send(0, null, Buffer.from('open'), [], Date.now());
     await p2.send(1, null, Buffer.from('open'), [], Date.now());
     await p2.flush();
+
+    // EndTxn answers at PrepareCommit; the markers (and CompleteCommit) follow. Both tools must see the same state.
+    const cluster = await session.cluster();
+    await waitFor(async () => (await describeTransaction(cluster, done)).state === 'CompleteCommit');
 
     const list = await both(['list']);
     expect(list.mq.code).toBe(0);

@@ -37,6 +37,39 @@ export const DESCRIBE_HEADERS = [
   'TopicPartitions',
 ];
 
+/** java.lang.String.hashCode: s[0]*31^(n-1) + ... over UTF-16 code units, in 32-bit arithmetic. */
+export function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * The order a java.util.HashSet of TopicPartition iterates in, which is how Kafka's tool prints a
+ * transaction's partitions (DescribeTransactionsHandler collects them into a HashSet): by bucket
+ * of the final table (16 buckets, doubled while size > 0.75 * buckets), index = spread(hash) &
+ * (buckets - 1) with spread(h) = h ^ (h >>> 16) and TopicPartition.hashCode =
+ * 31 * (31 + partition) + topic.hashCode(); within a bucket, in insertion order.
+ */
+export function javaHashSetOrder(topicPartitions: readonly { topic: string; partition: number }[]): { topic: string; partition: number }[] {
+  let buckets = 16;
+  while (topicPartitions.length > 0.75 * buckets) buckets *= 2;
+  const bucketOf = (tp: { topic: string; partition: number }) => {
+    const h = (Math.imul(31, 31 + tp.partition) + javaStringHash(tp.topic)) | 0;
+    return (h ^ (h >>> 16)) & (buckets - 1);
+  };
+  return topicPartitions.map((tp, i) => ({ tp, i, b: bucketOf(tp) })).sort((x, y) => x.b - y.b || x.i - y.i).map((x) => x.tp);
+}
+
+/** "topic-partition" strings (the admin layer's form) in Kafka's printed order. */
+export function kafkaPartitionOrder(names: readonly string[]): string[] {
+  const parsed = names.map((n) => {
+    const dash = n.lastIndexOf('-');
+    return { topic: n.slice(0, dash), partition: Number(n.slice(dash + 1)) };
+  });
+  return javaHashSetOrder(parsed).map((tp) => `${tp.topic}-${tp.partition}`);
+}
+
 /** DescribeTransactionsCommand's row: start time and duration are "None" without an open transaction. */
 export function describeRow(d: TransactionDescription, nowMs: number): string[] {
   const open = d.transactionStartTimeMs >= 0;
@@ -49,7 +82,7 @@ export function describeRow(d: TransactionDescription, nowMs: number): string[] 
     String(d.transactionTimeoutMs),
     open ? String(d.transactionStartTimeMs) : 'None',
     open ? String(nowMs - d.transactionStartTimeMs) : 'None',
-    d.topicPartitions.join(','),
+    kafkaPartitionOrder(d.topicPartitions).join(','),
   ];
 }
 

@@ -18,7 +18,7 @@ import {
   type AbortSpec,
 } from '../../engine/client/admin/transactions.js';
 import { sessionOptions } from '../shared/options.js';
-import { describeRow, DESCRIBE_HEADERS, javaNumber, LIST_HEADERS, listRows, prettyPrintTable, producerRows, PRODUCERS_HEADERS } from './format.js';
+import { describeRow, DESCRIBE_HEADERS, javaNumber, kafkaPartitionOrder, LIST_HEADERS, listRows, prettyPrintTable, producerRows, PRODUCERS_HEADERS } from './format.js';
 import { findHanging } from './find-hanging.js';
 import { failWith, type TransactionsFlags } from './fail.js';
 
@@ -112,7 +112,7 @@ async function describe(cluster: Cluster, flags: TransactionsFlags, out: Output,
       transactionTimeoutMs: d.transactionTimeoutMs,
       currentTransactionStartTimeMs: open ? d.transactionStartTimeMs : null,
       transactionDurationMs: open ? now - d.transactionStartTimeMs : null,
-      topicPartitions: d.topicPartitions,
+      topicPartitions: kafkaPartitionOrder(d.topicPartitions),
     });
     return;
   }

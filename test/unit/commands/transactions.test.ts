@@ -9,7 +9,7 @@ import { captureIo } from '../../../src/cli/io.js';
 import { UsageError } from '../../../src/cli/errors.js';
 import { main, transactionsProgram } from '../../../src/commands/transactions/index.js';
 import type { TransactionsAction, TransactionsFlags } from '../../../src/commands/transactions/run.js';
-import { describeRow, errorLine, hangingRows, javaNumber, listRows, prettyPrintTable, producerRows } from '../../../src/commands/transactions/format.js';
+import { describeRow, errorLine, hangingRows, javaNumber, javaStringHash, kafkaPartitionOrder, listRows, prettyPrintTable, producerRows } from '../../../src/commands/transactions/format.js';
 import { plan } from '../../../src/commands/producer-perf-test/run.js';
 
 async function parse(argv: string[]): Promise<{ action: TransactionsAction; flags: TransactionsFlags }> {
@@ -76,9 +76,9 @@ describe("kafka-transactions.sh's tables", () => {
     ]);
   });
 
-  it('describe: None for the start time and duration without an open transaction, partitions joined by commas', () => {
+  it('describe: None for the start time and duration without an open transaction, partitions joined by commas in Kafka\'s order', () => {
     const base = { coordinatorId: 1, transactionalId: 'tx', producerId: 4, producerEpoch: 2, transactionTimeoutMs: 60000 };
-    expect(describeRow({ ...base, state: 'Ongoing', transactionStartTimeMs: 1000, topicPartitions: ['t-0', 't-1'] }, 3500)).toEqual(['1', 'tx', '4', '2', 'Ongoing', '60000', '1000', '2500', 't-0,t-1']);
+    expect(describeRow({ ...base, state: 'Ongoing', transactionStartTimeMs: 1000, topicPartitions: ['t-0', 't-1'] }, 3500)).toEqual(['1', 'tx', '4', '2', 'Ongoing', '60000', '1000', '2500', 't-1,t-0']);
     expect(describeRow({ ...base, state: 'Empty', transactionStartTimeMs: -1, topicPartitions: [] }, 3500)).toEqual(['1', 'tx', '4', '2', 'Empty', '60000', 'None', 'None', '']);
   });
 
@@ -89,6 +89,15 @@ describe("kafka-transactions.sh's tables", () => {
       ['4', '0', '-1', '9', '1000', '12'],
     ]);
     expect(hangingRows([{ topic: 't', partition: 0, producer: { ...s, currentTransactionStartOffset: 12 } }], 1_000 + 179_999)).toEqual([['t', '0', '4', '0', '-1', '12', '1000', '2']]);
+  });
+
+  it("prints a transaction's partitions in the order of Java's HashSet, as Kafka's tool does", () => {
+    expect(javaStringHash('abc')).toBe(96354);
+    expect(javaStringHash('polygenelubricants')).toBe(-2147483648);
+    // What kafka-transactions.sh 4.3.1 printed for this transaction (partitions added 0 then 1).
+    expect(kafkaPartitionOrder(['txtools-26487-1-b0240ff4-0', 'txtools-26487-1-b0240ff4-1'])).toEqual(['txtools-26487-1-b0240ff4-1', 'txtools-26487-1-b0240ff4-0']);
+    // Topic names with dashes: the partition is after the last one.
+    expect(kafkaPartitionOrder(['a-b-0'])).toEqual(['a-b-0']);
   });
 
   it("errors end with Kafka's sentence", () => {
