@@ -20,43 +20,79 @@ import type {
   OffsetFetchResponsePartition,
 } from './types.js';
 
-export function commitOffsets(ctx: CoordinatorContext, req: OffsetCommitRequest): CoordinatorResult<OffsetCommitResponse> {
-  const all = (code: number) =>
-    ctx.result<OffsetCommitResponse>({
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })) })),
-    });
+/** The partitions of a commit request, as OffsetCommit and TxnOffsetCommit both carry them. */
+export interface CommitTopics {
+  topics: readonly {
+    name: string;
+    partitions: readonly { partitionIndex: number; committedOffset: number; committedLeaderEpoch?: number; committedMetadata?: string | null }[];
+  }[];
+}
+
+export interface CommitAnswer {
+  topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
+}
+
+/** Every partition of the request answered with one error code. */
+function answerAll(ctx: CoordinatorContext, req: CommitTopics, code: number): CoordinatorResult<CommitAnswer> {
+  return ctx.result<CommitAnswer>({
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })) })),
+  });
+}
+
+/**
+ * The group a commit goes to, or the error that refuses the whole commit. A group that does not exist is created
+ * by a commit outside group management (generation -1: admin resets, assign()-only consumers, a transactional
+ * producer); a commit that names a member (generation, member id or instance id; TxnOffsetCommit v3+ too, KIP-447)
+ * must be that member of the current generation, so zombies are fenced. `anonymousOnlyWhenEmpty`: OffsetCommit
+ * refuses an anonymous commit into a group with members (UNKNOWN_MEMBER_ID); TxnOffsetCommit takes it.
+ */
+export function commitTarget(
+  ctx: CoordinatorContext,
+  groupId: string,
+  who: { generation: number; memberId: string; instanceId: string | null },
+  anonymousOnlyWhenEmpty: boolean,
+): ClassicGroup | number {
   const unavailable = ctx.unavailable();
-  if (unavailable) return all(unavailable);
-  if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
-  const generation = req.generationIdOrMemberEpoch ?? -1;
-  const memberId = req.memberId ?? '';
-  const instanceId = req.groupInstanceId ?? null;
-  let g = ctx.groups.get(req.groupId);
+  if (unavailable) return unavailable;
+  if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+  const { generation, memberId, instanceId } = who;
+  const g = ctx.groups.get(groupId);
   if (!g) {
-    // Commits outside group management (admin resets, assign()-only consumers) create the group.
-    if (generation >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
-    const created = ctx.getOrCreateGroup(req.groupId);
+    if (generation >= 0) return ErrorCode.ILLEGAL_GENERATION;
+    const created = ctx.getOrCreateGroup(groupId);
     // Undone last (journal undo runs in reverse): once its offsets are gone, so is the group.
     ctx.record([], () => {
       if (ctx.isLive(created) && created.protocolType === null && ctx.isDroppable(created)) ctx.removeGroup(created);
     });
-    g = created;
-  } else if (!(generation < 0 && g.is(GroupState.Empty))) {
-    if (generation >= 0 || memberId !== '' || instanceId !== null) {
-      const invalid = validateMember(g, memberId, instanceId);
-      if (invalid !== ErrorCode.NONE) return all(invalid);
-      if (generation !== g.generationId) return all(ErrorCode.ILLEGAL_GENERATION);
-      // The member has the new generation but not its assignment yet.
-      if (g.is(GroupState.CompletingRebalance)) return all(ErrorCode.REBALANCE_IN_PROGRESS);
-      scheduleSession(ctx, g, g.members.get(memberId)!);
-    } else {
-      return all(ErrorCode.UNKNOWN_MEMBER_ID);
-    }
+    return created;
   }
+  if (generation >= 0 || memberId !== '' || instanceId !== null) {
+    const invalid = validateMember(g, memberId, instanceId);
+    if (invalid !== ErrorCode.NONE) return invalid;
+    if (generation !== g.generationId) return ErrorCode.ILLEGAL_GENERATION;
+    // The member has the new generation but not its assignment yet.
+    if (g.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
+    scheduleSession(ctx, g, g.members.get(memberId)!);
+    return g;
+  }
+  if (anonymousOnlyWhenEmpty && !g.is(GroupState.Empty)) return ErrorCode.UNKNOWN_MEMBER_ID;
+  return g;
+}
 
+/**
+ * Stores each partition's offset through `store` (metadata size checked first) and answers; a failed write fails
+ * every partition that was going to be stored.
+ */
+export function commitEach(
+  ctx: CoordinatorContext,
+  req: CommitTopics,
+  target: ClassicGroup | number,
+  expireTimestamp: number | null,
+  store: (g: ClassicGroup, topic: string, partition: number, value: CommittedOffset) => void,
+): CoordinatorResult<CommitAnswer> {
+  if (typeof target === 'number') return answerAll(ctx, req, target);
   const now = ctx.clock.now();
-  const retention = req.retentionTimeMs ?? -1;
-  const response: OffsetCommitResponse = { topics: [] };
+  const response: CommitAnswer = { topics: [] };
   for (const t of req.topics) {
     const partitions = t.partitions.map((p) => {
       const metadata = p.committedMetadata ?? '';
@@ -64,25 +100,26 @@ export function commitOffsets(ctx: CoordinatorContext, req: OffsetCommitRequest)
       if (metadata.length > ctx.config.offsetMetadataMaxBytes) {
         return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE };
       }
-      const value: CommittedOffset = {
-        offset: p.committedOffset,
-        leaderEpoch: p.committedLeaderEpoch ?? -1,
-        metadata,
-        commitTimestamp: now,
-        expireTimestamp: retention >= 0 ? now + retention : null,
-      };
-      ctx.setOffset(g, t.name, p.partitionIndex, value);
+      const value: CommittedOffset = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch ?? -1, metadata, commitTimestamp: now, expireTimestamp };
+      store(target, t.name, p.partitionIndex, value);
       return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
     });
     response.topics.push({ name: t.name, partitions });
   }
-  // A failed write fails every partition that was going to be stored.
   return ctx.result(response, (code) => ({
     topics: response.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => (p.errorCode === ErrorCode.NONE ? { ...p, errorCode: code } : p)),
     })),
   }));
+}
+
+export function commitOffsets(ctx: CoordinatorContext, req: OffsetCommitRequest): CoordinatorResult<OffsetCommitResponse> {
+  const who = { generation: req.generationIdOrMemberEpoch ?? -1, memberId: req.memberId ?? '', instanceId: req.groupInstanceId ?? null };
+  const target = commitTarget(ctx, req.groupId, who, true);
+  const retention = req.retentionTimeMs ?? -1;
+  const expire = retention >= 0 ? ctx.clock.now() + retention : null;
+  return commitEach(ctx, req, target, expire, (g, topic, partition, value) => ctx.setOffset(g, topic, partition, value));
 }
 
 /** A read: answers from the in-memory offsets, journals nothing. */

@@ -12,10 +12,9 @@
  * producer, then its control record), so a crash after PrepareCommit finds the offsets still
  * pending and the coordinator's restart completes them with the marker it writes again.
  */
-import { ErrorCode } from '../protocol/error-codes.js';
 import type { CoordinatorContext } from './context.js';
-import { GroupState, type ClassicGroup, type CommittedOffset } from './group.js';
-import { scheduleSession, validateMember } from './rebalance.js';
+import type { ClassicGroup, CommittedOffset } from './group.js';
+import { commitEach, commitTarget } from './offsets.js';
 import { transactionalOffsetWins } from './records.js';
 import type { CoordinatorResult } from './result.js';
 
@@ -39,53 +38,9 @@ const pendingKey = (topic: string, partition: number) => `${topic}\u0000${partit
 type PendingOffsets = Map<string, { topic: string; partition: number; value: CommittedOffset }>;
 
 export function txnCommitOffsets(ctx: CoordinatorContext, req: TxnOffsetCommitRequest): CoordinatorResult<TxnOffsetCommitResponse> {
-  const all = (code: number) =>
-    ctx.result<TxnOffsetCommitResponse>({
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })) })),
-    });
-  const unavailable = ctx.unavailable();
-  if (unavailable) return all(unavailable);
-  if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
-  const generation = req.generationId ?? -1;
-  const memberId = req.memberId ?? '';
-  const instanceId = req.groupInstanceId ?? null;
-  let g = ctx.groups.get(req.groupId);
-  if (!g) {
-    // As OffsetCommit: a producer outside group management (generation -1) creates the group.
-    if (generation >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
-    const created = ctx.getOrCreateGroup(req.groupId);
-    ctx.record([], () => {
-      if (ctx.isLive(created) && created.protocolType === null && ctx.isDroppable(created)) ctx.removeGroup(created);
-    });
-    g = created;
-  } else if (generation >= 0 || memberId !== '' || instanceId !== null) {
-    // TxnOffsetCommit v3+ (KIP-447) names the member: fence zombies of an older generation.
-    const invalid = validateMember(g, memberId, instanceId);
-    if (invalid !== ErrorCode.NONE) return all(invalid);
-    if (generation !== g.generationId) return all(ErrorCode.ILLEGAL_GENERATION);
-    if (g.is(GroupState.CompletingRebalance)) return all(ErrorCode.REBALANCE_IN_PROGRESS);
-    scheduleSession(ctx, g, g.members.get(memberId)!);
-  }
-  const group = g;
-  const now = ctx.clock.now();
-  const response: TxnOffsetCommitResponse = { topics: [] };
-  for (const t of req.topics) {
-    const partitions = t.partitions.map((p) => {
-      const metadata = p.committedMetadata ?? '';
-      if (metadata.length > ctx.config.offsetMetadataMaxBytes) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE };
-      const leaderEpoch = p.committedLeaderEpoch ?? -1;
-      const value: CommittedOffset = { offset: p.committedOffset, leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: null };
-      setPending(ctx, group, req.producerId, t.name, p.partitionIndex, value);
-      return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
-    });
-    response.topics.push({ name: t.name, partitions });
-  }
-  return ctx.result(response, (code) => ({
-    topics: response.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => (p.errorCode === ErrorCode.NONE ? { ...p, errorCode: code } : p)),
-    })),
-  }));
+  const who = { generation: req.generationId ?? -1, memberId: req.memberId ?? '', instanceId: req.groupInstanceId ?? null };
+  const target = commitTarget(ctx, req.groupId, who, false);
+  return commitEach(ctx, req, target, null, (g, topic, partition, value) => setPending(ctx, g, req.producerId, topic, partition, value));
 }
 
 function setPending(ctx: CoordinatorContext, g: ClassicGroup, producerId: number, topic: string, partition: number, value: CommittedOffset): void {
