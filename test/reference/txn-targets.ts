@@ -1,7 +1,8 @@
 /**
  * Where the transaction tests run: Apache Kafka 4.x and 3.9, and mq's own broker (bin/mq-broker.js
- * in a process of its own), so every assertion holds on both. The list comes from MQ_TXN_TARGETS (comma-separated: 4, 3.9, mq; default all three); each target is one cluster,
- * started in beforeAll and stopped in afterAll, so one JVM runs at a time.
+ * in a process of its own), so every assertion holds on both. The list comes from MQ_TXN_TARGETS
+ * (comma-separated: 4, 3.9, mq; default all three); each target is one cluster, started in
+ * beforeAll and stopped in afterAll, so one JVM runs at a time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
