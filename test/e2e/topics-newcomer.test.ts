@@ -44,7 +44,7 @@ describe('--replication-factor beyond the brokers', () => {
       `${KAFKA_RF}\n` +
         'The local mq broker is a single broker, so its topics have replication factor 1. For replication, start a local multi-broker Apache Kafka with `mq-cluster up` (then --bootstrap-server localhost:29092), or create the topic on a cluster with that many brokers: --bootstrap-server host:port.\n',
     );
-    expect((await mq('mq-topics', ['--list', '--topic', t])).stdout).toBe('');
+    expect((await mq('mq-topics', ['--list', '--topic', t])).stdout).toBe('\n');
   });
 
   it('on a cluster named with --bootstrap-server: Kafka\'s refusal alone', async () => {

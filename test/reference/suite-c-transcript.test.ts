@@ -90,8 +90,9 @@ export const DELIBERATE_DIFFERENCES: Deliberate[] = [
     readme: '- Committed offsets live in `groups/offsets.log`, not in a `__consumer_offsets` topic, so topic lists never show it.',
     apply: onBroker('kafka', (s) => {
       if (s.tool !== 'topics' || !s.args.includes('--list')) return s;
-      // Kafka's list holding only __consumer_offsets becomes mq's list of no topics: nothing at all.
-      return { ...s, stdout: dropLines(s.stdout, /^__consumer_offsets$/) };
+      // Kafka's list holding only __consumer_offsets becomes the list of no topics: one empty line, as Kafka prints it.
+      const stdout = dropLines(s.stdout, /^__consumer_offsets$/);
+      return { ...s, stdout: stdout === '' ? '\n' : stdout };
     }),
   },
   {

@@ -283,8 +283,8 @@ async function list(cluster: Cluster, opts: TopicsOptions, out: Output): Promise
   const all = await out.spin('Listing topics', listTopicNames(cluster, { includeInternal: true }));
   const topics = selectTopics(all, opts.topic, Boolean(opts.excludeInternal));
   if (out.json) out.document({ topics });
-  // Kafka prints one name per line and nothing at all for no topics (not an empty line).
-  else if (topics.length > 0) out.line(topics.join('\n'));
+  // Kafka joins the names with \n and prints the result once, so no topics is one empty line.
+  else out.line(topics.join('\n'));
 }
 
 interface DescribedTopic {
