@@ -25,113 +25,15 @@ import type { Session } from './connect.js';
 import { isConnectionLost, KafkaResponseError } from './errors.js';
 import { Produce } from '../protocol/messages/00-produce.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
-import type { CompressionName } from './compression.js';
 import { partitionForKey } from './partitioner.js';
-import { RecordBatchWriter, BATCH_HEADER, type BatchProducer, type RecordHeader } from './record-batch-writer.js';
+import { BATCH_HEADER, type BatchProducer, type RecordHeader } from './record-batch-writer.js';
+import type { PartitionLeader, ProducerHooks, ProducerSettings } from './producer-api.js';
+import { Batch, RETRIABLE, type NodeQueue, type Sealed } from './producer-batch.js';
 import { InitProducerId } from '../protocol/messages/22-init-producer-id.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export interface ProducerSettings {
-  /** -1 all, 0 (sent with acks 0, no answer awaited), 1 */
-  acks: number;
-  /** enable.idempotence as resolved (ProducerConfig.postProcessAndValidateIdempotenceConfigs): needs acks -1 */
-  idempotence?: boolean;
-  compression: CompressionName;
-  batchSize: number;
-  lingerMs: number;
-  maxInFlight: number;
-  maxRequestSize: number;
-  bufferMemory: number;
-  requestTimeoutMs: number;
-  retries: number;
-  retryBackoffMs: number;
-  /** retry.backoff.max.ms (default 1000) */
-  retryBackoffMaxMs?: number;
-  /** delivery.timeout.ms (default 120000): a batch not acknowledged this long after it was created fails (counted from its first record). */
-  deliveryTimeoutMs?: number;
-}
-
-export interface PartitionLeader {
-  id: number;
-  leader: number;
-}
-
-/** A batch as acknowledged or failed: its partition and per-record timestamps and sizes. */
-export interface ProducedBatch {
-  readonly partition: number;
-  readonly count: number;
-  readonly timestamps: readonly number[];
-  readonly keySizes: readonly number[];
-  readonly valueSizes: readonly number[];
-}
-
-export interface ProducerHooks {
-  /** The topic's partitions and leaders (the tool's Metadata wait and error texts). */
-  loadPartitions(): Promise<PartitionLeader[]>;
-  onAck?(batch: ProducedBatch, now: number): void;
-  /** `javaClass`: the exception Kafka's producer would give (for the tools' --kafka-errors text). */
-  onError(batch: ProducedBatch, error: string, javaClass?: string): void;
-  /** Set for a transactional producer (transactions.ts): it owns the producer id, epoch and the partitions in the transaction. */
-  transaction?: ProducerTransaction;
-}
-
-/**
- * What the producer asks of a transaction (Kafka's TransactionManager): the id and epoch
- * InitProducerId gave for the transactional.id, the id itself for every Produce request, and
- * AddPartitionsToTxn for a partition before its first batch of a transaction goes out.
- */
-export interface ProducerTransaction {
-  readonly transactionalId: string;
-  identity(): { producerId: number; producerEpoch: number };
-  addPartitions(topic: string, partitions: readonly number[]): Promise<void>;
-}
-
-/** Errors Kafka's producer retries (RetriableException subclasses): worth another try after a metadata refresh. */
-const RETRIABLE: ReadonlySet<number> = new Set([
-  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-  ErrorCode.LEADER_NOT_AVAILABLE,
-  ErrorCode.NOT_LEADER_OR_FOLLOWER,
-  ErrorCode.REQUEST_TIMED_OUT,
-  ErrorCode.NETWORK_EXCEPTION,
-  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-  ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  ErrorCode.NOT_ENOUGH_REPLICAS,
-  ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-]);
-
-class Batch extends RecordBatchWriter implements ProducedBatch {
-  /** The idempotent producer's base sequence (-1 until drained, or when not idempotent). */
-  sequence = -1;
-  /** Produce requests this batch was sent in. */
-  attempts = 0;
-  /**
-   * Times its leader could not be reached at all. Kafka's RecordAccumulator drains a batch only
-   * to a ready node, so these use no retry: only delivery.timeout.ms ends the wait (a killed
-   * leader stays in Metadata until the controller fences it, about broker.session.timeout.ms).
-   */
-  unreachable = 0;
-  /** Why the last try failed (for the --verbose retry line). */
-  lastError = '';
-  constructor(
-    readonly partition: number,
-    capacity: number,
-    readonly createdAt: number,
-  ) {
-    super(capacity);
-  }
-}
-
-/** A batch with its encoded bytes (sealed once: a retry resends the same bytes, sequence included). */
-interface Sealed {
-  b: Batch;
-  bytes: Buffer;
-}
-
-interface NodeQueue {
-  ready: Batch[];
-  inflight: number;
-}
+export type { PartitionLeader, ProducedBatch, ProducerHooks, ProducerSettings, ProducerTransaction } from './producer-api.js';
 
 export class Producer {
   private partitions: PartitionLeader[] = [];
