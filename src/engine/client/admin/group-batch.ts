@@ -63,13 +63,28 @@ async function byCoordinator(cluster: Cluster, groups: readonly string[], cache:
   return out;
 }
 
-/** DescribeGroups for every group, one request per coordinator. Groups without a coordinator now are absent. */
+/**
+ * The connection to a coordinator the cache names, or undefined when it cannot be reached: its groups are forgotten,
+ * so the next call asks FindCoordinator again (a killed broker's groups move to another once Kafka fences it), and
+ * left out of this answer instead of failing it for every group.
+ */
+async function coordinatorConn(cluster: Cluster, node: number, list: readonly string[], cache: CoordinatorCache): Promise<ProtocolConnection | undefined> {
+  try {
+    return await cluster.forNode(node);
+  } catch {
+    for (const g of list) cache.forget(g);
+    return undefined;
+  }
+}
+
+/** DescribeGroups for every group, one request per coordinator. Groups without a reachable coordinator now are absent. */
 export async function describeGroupsBatch(cluster: Cluster, groups: readonly string[], cache: CoordinatorCache): Promise<Map<string, GroupDescription>> {
   const out = new Map<string, GroupDescription>();
   const plan = await byCoordinator(cluster, groups, cache);
   await Promise.all(
     [...plan].map(async ([node, list]) => {
-      const conn = await cluster.forNode(node);
+      const conn = await coordinatorConn(cluster, node, list, cache);
+      if (!conn) return;
       for (const d of await describeGroupsAt(cluster, conn, list)) {
         if (MOVED.has(d.errorCode)) cache.forget(d.groupId);
         else out.set(d.groupId, d);
@@ -108,6 +123,11 @@ async function fetchAt(conn: ProtocolConnection, groups: string[], cache: Coordi
 export async function fetchCommittedGroups(cluster: Cluster, groups: readonly string[], cache: CoordinatorCache): Promise<Map<string, Map<string, number>>> {
   const out = new Map<string, Map<string, number>>();
   const plan = await byCoordinator(cluster, groups, cache);
-  await Promise.all([...plan].map(async ([node, list]) => fetchAt(await cluster.forNode(node), list, cache, out)));
+  await Promise.all(
+    [...plan].map(async ([node, list]) => {
+      const conn = await coordinatorConn(cluster, node, list, cache);
+      if (conn) await fetchAt(conn, list, cache, out);
+    }),
+  );
   return out;
 }
